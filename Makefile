@@ -1,0 +1,124 @@
+# ptkit - read, explain and edit x86-64 page tables.
+#
+#   make            build libptkit.a, libptkit.so and ptkit
+#   make demo       build an image of a Linux-like kernel and walk it
+#   make check      the whole test suite, under prove
+#   make asan-check the suite again, built with ASan and UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Each target first makes sure the Debian packages it needs are installed
+# (tests/deps.sh).
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+
+# Objects and outputs go under O (the top directory by default), so a
+# sanitizer build can live beside the normal one.
+O          ?= .
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
+              -Ilib -Iformats -MMD -MP $(CFLAGS)
+LIBS       := -lelf -lkdumpfile
+
+LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)
+CLI_SRC    := $(wildcard cli/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test-*.c)
+LIB_OBJ    := $(LIB_SRC:%.c=$(O)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(O)/obj/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/obj/tests/%)
+HEADERS    := $(wildcard lib/ptkit/*.h)
+MANPAGES   := $(wildcard man/*.[135])
+
+STATIC     := $(O)/libptkit.a
+SHARED     := $(O)/libptkit.so
+BIN        := $(O)/ptkit
+
+.PHONY: all deps test-deps demo check check-headers lint-man asan-check \
+        install uninstall clean
+
+all: $(STATIC) $(SHARED) $(BIN)
+
+deps:
+	@sh tests/deps.sh build
+test-deps:
+	@sh tests/deps.sh test
+
+$(O)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(STATIC): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ) lib/libptkit.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libptkit.so.0 \
+	    -Wl,--version-script=lib/libptkit.map -o $@ $(LIB_OBJ) $(LIBS)
+
+$(BIN): $(CLI_OBJ) $(STATIC)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS)
+
+$(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(STATIC) $(LIBS) -lcmocka
+
+# The demo: the "linux" preset, 4 GiB, walked as the kernel's ptdump would.
+demo: all
+	@mkdir -p $(O)/obj
+	./$(BIN) mkimage --preset=linux -o $(O)/obj/demo.img
+	./$(BIN) info $(O)/obj/demo.img
+	./$(BIN) walk --format=ptdump $(O)/obj/demo.img
+	./$(BIN) translate $(O)/obj/demo.img 0xffffffff81000000
+
+# Every public header compiles on its own.
+check-headers: | deps
+	@for h in $(HEADERS); do \
+	    echo "#include \"$$h\"" | \
+	    $(CC) -std=c99 -Wall -Wextra -Werror -Ilib -x c -fsyntax-only - \
+	    || exit 1; done; echo "headers: ok"
+
+lint-man: | test-deps
+	mandoc -Tlint -W warning $(MANPAGES)
+
+check: all $(UNIT_BIN) check-headers lint-man | test-deps
+	PTKIT=$(abspath $(BIN)) UNIT_DIR=$(abspath $(O)/obj/tests) \
+	    prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/cli/*.t
+
+asan-check: | test-deps
+	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer" check
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(INCLUDEDIR)/ptkit $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ptkit
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libptkit.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libptkit.so.$(VERSION)
+	ln -sf libptkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libptkit.so.0
+	ln -sf libptkit.so.0 $(DESTDIR)$(LIBDIR)/libptkit.so
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/ptkit/
+	for m in $(MANPAGES); do \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	    lib/ptkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ptkit.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ptkit $(DESTDIR)$(LIBDIR)/libptkit.* \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/ptkit.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/ptkit
+	for m in $(MANPAGES); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+
+clean:
+	rm -rf obj build-asan ptkit libptkit.a libptkit.so
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

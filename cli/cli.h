@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* What every ptkit subcommand shares: exit codes, source options, output. */
+#ifndef PTKIT_CLI_H
+#define PTKIT_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ptkit/ptkit.h"
+
+/* Exit statuses, documented in ptkit(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDING = 1,	/* a finding, or an address is not mapped */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_BADINPUT = 3,	/* the input cannot be read or is corrupt */
+	EXIT_ENV = 4,		/* no memory, cannot write the output */
+};
+
+/**
+ * struct source_opts - the source options every reading command takes
+ * (an argp child: see source_argp)
+ */
+struct source_opts {
+	const char *path;
+	bool has_cr3;
+	uint64_t cr3;
+	unsigned levels;	/* 0: as the source says */
+	unsigned phys_bits;	/* 0: as the source says */
+};
+extern const struct argp source_argp;
+
+/** struct session - an open source and the paging to walk it with */
+struct session {
+	const char *cmd;	/* "ptkit walk", for messages */
+	struct ptk_ctx *ctx;
+	struct ptk_source *src;
+	struct ptk_paging pg;
+	struct ptk_discovery why;
+};
+
+/**
+ * session_open() - open opts->path, find its paging, apply the overrides.
+ * Returns EXIT_OK, or an exit status after printing one message.
+ */
+int session_open(struct session *s, const char *cmd,
+		 const struct source_opts *opts);
+void session_close(struct session *s);
+
+/** fail_status() - print "CMD: MESSAGE" from the context; exit status */
+int fail_status(const char *cmd, struct ptk_ctx *ctx, enum ptk_status st);
+/** fail_source() - as fail_status(), naming the session's source */
+int fail_source(const struct session *s, enum ptk_status st);
+/** exit_for() - the exit status that fits a library status */
+int exit_for(enum ptk_status st);
+
+/** finish_output() - flush stdout; a write error is an error (EXIT_ENV) */
+int finish_output(const char *cmd, int status);
+
+/** fmt_size() - "4K", "632K", "2M", ... as ptdump prints sizes */
+void fmt_size(char *buf, size_t len, uint64_t size);
+
+/** fmt_end() - an exclusive end address, "0x10000000000000000" for 0 */
+const char *fmt_end(char *buf, size_t len, uint64_t end);
+
+/** parse_addr() - an address argument: decimal or 0x hex */
+bool parse_addr(const char *s, uint64_t *ret);
+
+/** parse_range_arg() - START-END (END exclusive, may be 2^64) or START+SIZE */
+bool parse_range_arg(const char *s, uint64_t *start, uint64_t *end);
+
+/** json_str() - print @s as a JSON string, escaped */
+void json_str(FILE *f, const char *s);
+
+/** page_name() - "4K", "2M", "1G" for leaf levels */
+const char *page_name(unsigned level);
+
+/** The subcommands, one per file. */
+int cmd_walk(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_mkimage(int argc, char **argv);
+
+#endif

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/* Shared by the subcommands: source options, errors, output helpers. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS };
+
+static const struct argp_option source_options[] = {
+	{ NULL, 0, NULL, 0, "Paging (overrides what the source says):", 50 },
+	{ "cr3", OPT_CR3, "PA", 0,
+	  "walk the tables rooted at physical address PA", 0 },
+	{ "levels", OPT_LEVELS, "4|5", 0, "4-level or 5-level (LA57) paging", 0 },
+	{ "phys-bits", OPT_PHYS_BITS, "N", 0,
+	  "physical-address width (MAXPHYADDR), 32-52; default 52", 0 },
+	{ 0 }
+};
+
+static error_t parse_source_opt(int key, char *arg, struct argp_state *state)
+{
+	struct source_opts *o = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case OPT_CR3:
+		if (!parse_addr(arg, &o->cr3))
+			argp_error(state, "--cr3: '%s' is not an address", arg);
+		o->has_cr3 = true;
+		return 0;
+	case OPT_LEVELS:
+		if (!parse_addr(arg, &v) || (v != 4 && v != 5))
+			argp_error(state, "--levels: '%s' is not 4 or 5", arg);
+		o->levels = (unsigned)v;
+		return 0;
+	case OPT_PHYS_BITS:
+		if (!parse_addr(arg, &v) || v < 32 || v > PTK_MAX_PHYS_BITS)
+			argp_error(state, "--phys-bits: '%s' is not 32-52", arg);
+		o->phys_bits = (unsigned)v;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp source_argp = {
+	source_options, parse_source_opt, NULL, NULL, NULL, NULL, NULL,
+};
+
+int exit_for(enum ptk_status st)
+{
+	switch (st) {
+	case PTK_OK:
+	case PTK_STOP:
+		return EXIT_OK;
+	case PTK_ERR_INVALID:
+		return EXIT_USAGE;
+	case PTK_ERR_NOMEM:
+		return EXIT_ENV;
+	default:
+		return EXIT_BADINPUT;
+	}
+}
+
+int fail_status(const char *cmd, struct ptk_ctx *ctx, enum ptk_status st)
+{
+	const char *msg = ptk_ctx_err(ctx);
+
+	fprintf(stderr, "%s: %s\n", cmd, *msg ? msg : ptk_status_str(st));
+	return exit_for(st);
+}
+
+int fail_source(const struct session *s, enum ptk_status st)
+{
+	const char *msg = ptk_ctx_err(s->ctx);
+
+	fprintf(stderr, "%s: '%s': %s\n", s->cmd, ptk_source_name(s->src),
+		*msg ? msg : ptk_status_str(st));
+	return exit_for(st);
+}
+
+int session_open(struct session *s, const char *cmd,
+		 const struct source_opts *o)
+{
+	enum ptk_status st;
+
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->ctx = ptk_ctx_new();
+	if (!s->ctx) {
+		fprintf(stderr, "%s: out of memory\n", cmd);
+		return EXIT_ENV;
+	}
+	st = ptk_source_open(s->ctx, o->path, &s->src);
+	if (st != PTK_OK) {
+		/* Whatever went wrong, the input could not be read. */
+		fail_status(cmd, s->ctx, st);
+		return st == PTK_ERR_NOMEM ? EXIT_ENV : EXIT_BADINPUT;
+	}
+	if (o->has_cr3) {
+		ptk_paging_init(&s->pg, o->cr3 & 0x000ffffffffff000ull,
+				o->levels ? o->levels : 4);
+		snprintf(s->why.root, sizeof(s->why.root), "--cr3");
+		snprintf(s->why.levels, sizeof(s->why.levels),
+			 o->levels ? "--levels" : "default with --cr3");
+		if (!o->levels) {
+			struct ptk_paging found;
+			struct ptk_discovery why;
+
+			/* Keep the source's paging mode if it has one. */
+			if (ptk_paging_discover(s->src, &found, &why) == PTK_OK) {
+				s->pg.levels = found.levels;
+				s->pg.phys_bits = found.phys_bits;
+				memcpy(s->why.levels, why.levels,
+				       sizeof(why.levels));
+			}
+		}
+	} else {
+		st = ptk_paging_discover(s->src, &s->pg, &s->why);
+		if (st != PTK_OK) {
+			char msg[1100];
+
+			snprintf(msg, sizeof(msg), "'%s': %s", o->path,
+				 ptk_ctx_err(s->ctx));
+			fprintf(stderr, "%s: %s\n", cmd, msg);
+			return EXIT_BADINPUT;
+		}
+		if (o->levels) {
+			s->pg.levels = o->levels;
+			snprintf(s->why.levels, sizeof(s->why.levels),
+				 "--levels");
+		}
+	}
+	if (o->phys_bits)
+		s->pg.phys_bits = o->phys_bits;
+	return EXIT_OK;
+}
+
+void session_close(struct session *s)
+{
+	ptk_source_free(s->src);
+	ptk_ctx_free(s->ctx);
+	s->src = NULL;
+	s->ctx = NULL;
+}
+
+int finish_output(const char *cmd, int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write the output: %s\n", cmd,
+			strerror(errno));
+		return EXIT_ENV;
+	}
+	return status;
+}
+
+void fmt_size(char *buf, size_t len, uint64_t size)
+{
+	static const char units[] = "BKMGTPE";
+	const char *u = units;
+
+	/* As x86's note_page(): the largest unit that divides exactly. */
+	while (!(size & 1023) && u[1] && size) {
+		size >>= 10;
+		u++;
+	}
+	if (!size && u == units) {
+		/* 2^64: only the whole address space is that big. */
+		snprintf(buf, len, "16E");
+		return;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", size, *u);
+}
+
+const char *fmt_end(char *buf, size_t len, uint64_t end)
+{
+	if (!end)
+		snprintf(buf, len, "0x10000000000000000");
+	else
+		snprintf(buf, len, "0x%016" PRIx64, end);
+	return buf;
+}
+
+bool parse_addr(const char *s, uint64_t *ret)
+{
+	return ptk_parse_u64(s, ret);
+}
+
+bool parse_range_arg(const char *s, uint64_t *start, uint64_t *end)
+{
+	char buf[128];
+	char *sep;
+	uint64_t b;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	sep = strpbrk(buf, "-+");
+	if (!sep)
+		return false;
+	if (*sep == '+') {
+		*sep = '\0';
+		if (!ptk_parse_u64(buf, start) || !ptk_parse_u64(sep + 1, &b) ||
+		    !b || (*start + b < *start && *start + b != 0))
+			return false;
+		*end = *start + b;
+		return true;
+	}
+	*sep = '\0';
+	if (!ptk_parse_u64(buf, start))
+		return false;
+	/* The top of the address space, written out, is allowed. */
+	if (!strcasecmp(sep + 1, "0x10000000000000000")) {
+		*end = 0;
+		return true;
+	}
+	return ptk_parse_u64(sep + 1, end) && *end > *start;
+}
+
+const char *page_name(unsigned level)
+{
+	static const char *const names[] = { "?", "4K", "2M", "1G" };
+
+	return level < 4 ? names[level] : "?";
+}
+
+void json_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			putc(*p, f);
+	}
+	putc('"', f);
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/* ptkit info: what a source is and what it holds. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct info_args {
+	struct source_opts src;
+	bool json;
+};
+
+/* Table pages reachable from the root, per level, counted once each. */
+struct census {
+	uint64_t *tables[PTK_MAX_LEVELS + 1];
+	size_t n[PTK_MAX_LEVELS + 1], cap[PTK_MAX_LEVELS + 1];
+	uint64_t nbad;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct info_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			a->json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->src.path)
+			argp_error(state, "one SOURCE only");
+		a->src.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp info_argp = {
+	options, parse_opt, "SOURCE",
+	"Describe a source: its format, the paging mode and root table and "
+	"where they were found, CPU registers, RAM ranges, the table pages "
+	"per level, named regions and metadata.",
+	children, NULL, NULL,
+};
+
+static enum ptk_status add_table(struct census *c, unsigned level,
+				 uint64_t pa)
+{
+	if (c->n[level] == c->cap[level]) {
+		size_t cap = c->cap[level] ? 2 * c->cap[level] : 64;
+		uint64_t *p = realloc(c->tables[level], cap * sizeof(*p));
+
+		if (!p)
+			return PTK_ERR_NOMEM;
+		c->tables[level] = p;
+		c->cap[level] = cap;
+	}
+	c->tables[level][c->n[level]++] = pa;
+	return PTK_OK;
+}
+
+static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
+{
+	enum ptk_status st = add_table(priv, e->level - 1, e->addr);
+
+	/* PTE tables are counted, not read: nothing below them is a table. */
+	if (st == PTK_OK && e->level == PTK_LEVEL_PMD)
+		return PTK_SKIP;
+	return st;
+}
+
+static enum ptk_status on_bad(const struct ptk_walk_entry *e,
+			      enum ptk_status why, void *priv)
+{
+	struct census *c = priv;
+
+	(void)e;
+	(void)why;
+	c->nbad++;
+	return PTK_OK;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void unique(uint64_t *v, size_t *n)
+{
+	size_t out = 0;
+
+	qsort(v, *n, sizeof(*v), u64_cmp);
+	for (size_t i = 0; i < *n; i++)
+		if (!out || v[i] != v[out - 1])
+			v[out++] = v[i];
+	*n = out;
+}
+
+static enum ptk_status count_tables(struct session *s, struct census *c)
+{
+	/* Tables only: no leaf or hole callback. */
+	const struct ptk_walk_ops ops = { .table = on_table, .bad = on_bad };
+	enum ptk_status st;
+
+	st = add_table(c, s->pg.levels, s->pg.root);
+	if (st == PTK_OK)
+		st = ptk_walk(s->src, &s->pg, 0, 0, &ops, c);
+	for (unsigned l = 1; l <= s->pg.levels; l++)
+		unique(c->tables[l], &c->n[l]);
+	return st;
+}
+
+static uint64_t ram_total(const struct ptk_range *ram, size_t n)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < n; i++)
+		t += ram[i].end - ram[i].start;
+	return t;
+}
+
+static void print_text(struct session *s, const struct census *c,
+		       enum ptk_status walk_st)
+{
+	size_t nram, ncpus, nregions, nmeta = ptk_source_meta_count(s->src);
+	const struct ptk_range *ram = ptk_source_ram(s->src, &nram);
+	const struct ptk_cpu_regs *cpus = ptk_source_cpus(s->src, &ncpus);
+	const struct ptk_region *rg = ptk_source_regions(s->src, &nregions);
+	uint64_t total = 0;
+	char size[32], end[32];
+
+	printf("source:   %s\n", ptk_source_name(s->src));
+	printf("format:   %s\n", ptk_source_format(s->src));
+	printf("paging:   %u-level, %u-bit virtual, %u-bit physical "
+	       "addresses\n", s->pg.levels, ptk_va_bits(&s->pg),
+	       s->pg.phys_bits);
+	printf("          levels from %s\n", s->why.levels);
+	printf("root:     0x%016" PRIx64 " from %s\n", s->pg.root, s->why.root);
+	for (size_t i = 0; i < ncpus; i++)
+		printf("cpu %-4u  cr0 0x%016" PRIx64 " cr3 0x%016" PRIx64
+		       " cr4 0x%016" PRIx64 " (%s)\n", cpus[i].cpu, cpus[i].cr0,
+		       cpus[i].cr3, cpus[i].cr4, cpus[i].origin);
+	fmt_size(size, sizeof(size), ram_total(ram, nram));
+	printf("ram:      %zu range%s, %s\n", nram, nram == 1 ? "" : "s", size);
+	for (size_t i = 0; i < nram; i++) {
+		fmt_size(size, sizeof(size), ram[i].end - ram[i].start);
+		printf("          0x%016" PRIx64 "-0x%016" PRIx64 " %6s\n",
+		       ram[i].start, ram[i].end, size);
+	}
+	printf("tables:  ");
+	for (unsigned l = s->pg.levels; l >= 1; l--) {
+		printf(" %s %zu", ptk_level_name(&s->pg, l), c->n[l]);
+		total += c->n[l];
+	}
+	fmt_size(size, sizeof(size), total * PTK_PAGE_SIZE);
+	printf(" (%" PRIu64 " pages, %s)\n", total, size);
+	if (walk_st != PTK_OK || c->nbad)
+		printf("          %" PRIu64 " entries cannot be followed "
+		       "(see ptkit walk)\n", c->nbad + (walk_st != PTK_OK));
+	if (nregions)
+		printf("regions:\n");
+	for (size_t i = 0; i < nregions; i++)
+		printf("          0x%016" PRIx64 "-%s %s\n", rg[i].start,
+		       fmt_end(end, sizeof(end), rg[i].end), rg[i].name);
+	printf("metadata: %zu key%s\n", nmeta, nmeta == 1 ? "" : "s");
+	for (size_t i = 0; i < nmeta; i++) {
+		const char *k, *v;
+
+		ptk_source_meta_at(s->src, i, &k, &v);
+		printf("          %s=%s\n", k, v);
+	}
+}
+
+static void print_json(struct session *s, const struct census *c)
+{
+	size_t nram, ncpus, nregions, nmeta = ptk_source_meta_count(s->src);
+	const struct ptk_range *ram = ptk_source_ram(s->src, &nram);
+	const struct ptk_cpu_regs *cpus = ptk_source_cpus(s->src, &ncpus);
+	const struct ptk_region *rg = ptk_source_regions(s->src, &nregions);
+	char end[32];
+
+	printf("{\"source\":");
+	json_str(stdout, ptk_source_name(s->src));
+	printf(",\"format\":");
+	json_str(stdout, ptk_source_format(s->src));
+	printf(",\"levels\":%u,\"levels_from\":", s->pg.levels);
+	json_str(stdout, s->why.levels);
+	printf(",\"root\":\"0x%" PRIx64 "\",\"root_from\":", s->pg.root);
+	json_str(stdout, s->why.root);
+	printf(",\"phys_bits\":%u,\"cpus\":[", s->pg.phys_bits);
+	for (size_t i = 0; i < ncpus; i++)
+		printf("%s{\"cpu\":%u,\"cr0\":\"0x%" PRIx64 "\",\"cr3\":\"0x%"
+		       PRIx64 "\",\"cr4\":\"0x%" PRIx64 "\"}", i ? "," : "",
+		       cpus[i].cpu, cpus[i].cr0, cpus[i].cr3, cpus[i].cr4);
+	printf("],\"ram\":[");
+	for (size_t i = 0; i < nram; i++)
+		printf("%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
+		       "\"}", i ? "," : "", ram[i].start, ram[i].end);
+	printf("],\"ram_bytes\":%" PRIu64 ",\"tables\":{", ram_total(ram, nram));
+	for (unsigned l = s->pg.levels; l >= 1; l--)
+		printf("%s\"%s\":%zu", l == s->pg.levels ? "" : ",",
+		       ptk_level_name(&s->pg, l), c->n[l]);
+	printf("},\"bad_entries\":%" PRIu64 ",\"regions\":[", c->nbad);
+	for (size_t i = 0; i < nregions; i++) {
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(stdout, rg[i].name);
+		printf(",\"start\":\"0x%" PRIx64 "\",\"end\":\"%s\"}",
+		       rg[i].start, rg[i].end ? (snprintf(end, sizeof(end),
+			       "0x%" PRIx64, rg[i].end), end)
+					      : "0x10000000000000000");
+	}
+	printf("],\"metadata\":{");
+	for (size_t i = 0; i < nmeta; i++) {
+		const char *k, *v;
+
+		ptk_source_meta_at(s->src, i, &k, &v);
+		printf("%s", i ? "," : "");
+		json_str(stdout, k);
+		putchar(':');
+		json_str(stdout, v);
+	}
+	printf("}}\n");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct info_args a = { 0 };
+	struct census c = { 0 };
+	struct session s;
+	enum ptk_status st;
+	int ret;
+
+	argp_parse(&info_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK) {
+		session_close(&s);
+		return ret;
+	}
+	st = count_tables(&s, &c);
+	if (st == PTK_ERR_NOMEM) {
+		ret = fail_source(&s, st);
+		goto out;
+	}
+	if (a.json)
+		print_json(&s, &c);
+	else
+		print_text(&s, &c, st);
+	if (st != PTK_OK) {
+		fflush(stdout);
+		ret = fail_source(&s, st);
+	} else if (c.nbad) {
+		ret = EXIT_BADINPUT;
+	}
+out:
+	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
+		free(c.tables[l]);
+	session_close(&s);
+	return finish_output(argv[0], ret);
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/* ptkit translate: virtual to physical, with the path the MMU takes. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct translate_args {
+	struct source_opts src;
+	bool json;
+	char **addrs;
+	int naddrs;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct translate_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			a->json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (!a->src.path) {
+			a->src.path = arg;
+			return 0;
+		}
+		return ARGP_ERR_UNKNOWN;
+	case ARGP_KEY_ARGS:
+		a->addrs = state->argv + state->next;
+		a->naddrs = state->argc - state->next;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		if (!a->naddrs)
+			argp_error(state, "no address given (use - to read "
+				   "addresses from standard input)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp translate_argp = {
+	options, parse_opt, "SOURCE VA...\nSOURCE -",
+	"Translate virtual addresses to physical ones and show the path: "
+	"each level's table, index and entry.\v"
+	"With -, addresses are read from standard input, one per line. "
+	"Exit status: 0 all mapped, 1 some address not mapped, 2 usage, "
+	"3 bad input.",
+	children, NULL, NULL,
+};
+
+static const char *why_not(enum ptk_xlat_result r)
+{
+	return r == PTK_XLAT_NONCANONICAL ? "not canonical" : "not present";
+}
+
+static void print_text(const struct session *s, const struct ptk_xlat *x)
+{
+	if (x->result == PTK_XLAT_MAPPED) {
+		printf("0x%016" PRIx64 " -> 0x%016" PRIx64 "  %s %s  %s %s%s%s",
+		       x->va, x->pa, page_name(x->level),
+		       ptk_level_name(&s->pg, x->level),
+		       x->eff & PTK_F_US ? "USR" : "kernel",
+		       x->eff & PTK_F_RW ? "RW" : "ro",
+		       x->eff & PTK_F_NX ? " NX" : " x",
+		       x->eff & PTK_F_G ? " GLB" : "");
+		if (x->pkey)
+			printf(" pkey=%u", x->pkey);
+		putchar('\n');
+	} else if (x->result == PTK_XLAT_NONCANONICAL) {
+		printf("0x%016" PRIx64 ": not mapped: not a canonical %u-bit "
+		       "address\n", x->va, ptk_va_bits(&s->pg));
+	} else {
+		const struct ptk_xlat_step *st = &x->path[x->nsteps - 1];
+
+		printf("0x%016" PRIx64 ": not mapped: %s[%u] is not present\n",
+		       x->va, ptk_level_name(&s->pg, st->level), st->index);
+	}
+	for (unsigned i = 0; i < x->nsteps; i++) {
+		const struct ptk_xlat_step *st = &x->path[i];
+
+		printf("  %s[%3u]  table 0x%016" PRIx64 "  entry 0x%016" PRIx64
+		       "\n", ptk_level_name(&s->pg, st->level), st->index,
+		       st->table_pa, st->raw);
+	}
+}
+
+static void print_json(const struct session *s, const struct ptk_xlat *x)
+{
+	bool mapped = x->result == PTK_XLAT_MAPPED;
+
+	printf("{\"va\":\"0x%" PRIx64 "\"", x->va);
+	if (mapped)
+		printf(",\"pa\":\"0x%" PRIx64 "\",\"page\":%" PRIu64, x->pa,
+		       ptk_level_size(x->level));
+	else
+		printf(",\"pa\":null,\"page\":null");
+	if (x->level)
+		printf(",\"level\":\"%s\"", ptk_level_name(&s->pg, x->level));
+	else
+		printf(",\"level\":null");
+	printf(",\"mapped\":%s", mapped ? "true" : "false");
+	if (mapped)
+		printf(",\"rw\":%s,\"us\":%s,\"nx\":%s,\"pkey\":%u",
+		       x->eff & PTK_F_RW ? "true" : "false",
+		       x->eff & PTK_F_US ? "true" : "false",
+		       x->eff & PTK_F_NX ? "true" : "false", x->pkey);
+	else
+		printf(",\"reason\":\"%s\"", why_not(x->result));
+	printf(",\"path\":[");
+	for (unsigned i = 0; i < x->nsteps; i++) {
+		const struct ptk_xlat_step *st = &x->path[i];
+
+		printf("%s{\"level\":\"%s\",\"index\":%u,\"table\":\"0x%" PRIx64
+		       "\",\"entry\":\"0x%" PRIx64 "\"}", i ? "," : "",
+		       ptk_level_name(&s->pg, st->level), st->index,
+		       st->table_pa, st->raw);
+	}
+	printf("]}\n");
+}
+
+/* Translate one address; the exit status it deserves. */
+static int one(const struct session *s, bool json, uint64_t va)
+{
+	struct ptk_xlat x;
+	enum ptk_status st;
+
+	st = ptk_translate(s->src, &s->pg, va, &x);
+	if (st != PTK_OK) {
+		fflush(stdout);
+		return fail_source(s, st);
+	}
+	if (json)
+		print_json(s, &x);
+	else
+		print_text(s, &x);
+	return x.result == PTK_XLAT_MAPPED ? EXIT_OK : EXIT_FINDING;
+}
+
+static int worse(int a, int b)
+{
+	/* usage and bad input outrank "not mapped" */
+	return a > b ? a : b;
+}
+
+static int from_stdin(const struct session *s, bool json)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	int ret = EXIT_OK;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		char *p = line, *end;
+		uint64_t va;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strcspn(p, " \t\r\n#");
+		if (end == p)
+			continue;
+		*end = '\0';
+		if (!parse_addr(p, &va)) {
+			fprintf(stderr, "%s: <stdin>:%lu: '%s' is not an "
+				"address\n", s->cmd, lineno, p);
+			ret = worse(ret, EXIT_BADINPUT);
+			continue;
+		}
+		ret = worse(ret, one(s, json, va));
+		if (ret == EXIT_BADINPUT)
+			break;
+	}
+	free(line);
+	return ret;
+}
+
+int cmd_translate(int argc, char **argv)
+{
+	struct translate_args a = { 0 };
+	struct session s;
+	int ret;
+
+	argp_parse(&translate_argp, argc, argv, 0, NULL, &a);
+	for (int i = 0; i < a.naddrs; i++) {
+		uint64_t va;
+
+		if (strcmp(a.addrs[i], "-") && !parse_addr(a.addrs[i], &va)) {
+			fprintf(stderr, "%s: '%s' is not an address\n", argv[0],
+				a.addrs[i]);
+			return EXIT_USAGE;
+		}
+	}
+	ret = session_open(&s, argv[0], &a.src);
+	for (int i = 0; i < a.naddrs && ret != EXIT_BADINPUT &&
+			ret != EXIT_ENV; i++) {
+		uint64_t va;
+
+		if (!strcmp(a.addrs[i], "-")) {
+			ret = worse(ret, from_stdin(&s, a.json));
+			continue;
+		}
+		parse_addr(a.addrs[i], &va);
+		ret = worse(ret, one(&s, a.json, va));
+	}
+	session_close(&s);
+	return finish_output(argv[0], ret);
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/* ptkit walk: list what a page table maps, as runs or entries. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum format { FMT_TEXT, FMT_PTDUMP, FMT_JSON };
+enum { OPT_ENTRIES = 0x200, MAX_BAD_SHOWN = 10 };
+
+struct walk_args {
+	struct source_opts src;
+	enum format format;
+	bool entries;
+	bool has_range;
+	uint64_t start, end;
+};
+
+struct marker {
+	uint64_t va;
+	const char *name;
+};
+
+struct printer {
+	struct session *s;
+	enum format format;
+	struct marker *markers;
+	size_t nmarkers, next_marker;
+	uint64_t nbad;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "FMT", 0, "text (default), ptdump or json", 0 },
+	{ "range", 'r', "START-END", 0,
+	  "walk only [START, END); START+SIZE also works", 0 },
+	{ "entries", OPT_ENTRIES, NULL, 0,
+	  "one record per leaf entry, with its raw value and A/D bits", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct walk_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "text"))
+			a->format = FMT_TEXT;
+		else if (!strcmp(arg, "ptdump"))
+			a->format = FMT_PTDUMP;
+		else if (!strcmp(arg, "json"))
+			a->format = FMT_JSON;
+		else
+			argp_error(state, "--format: '%s' is not text, ptdump "
+				   "or json", arg);
+		return 0;
+	case 'r':
+		if (!parse_range_arg(arg, &a->start, &a->end) ||
+		    ((a->start | a->end) & (PTK_PAGE_SIZE - 1)))
+			argp_error(state, "--range: '%s' is not a page-aligned "
+				   "START-END or START+SIZE", arg);
+		a->has_range = true;
+		return 0;
+	case OPT_ENTRIES:
+		a->entries = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->src.path)
+			argp_error(state, "one SOURCE only");
+		a->src.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		if (a->entries && a->format == FMT_PTDUMP)
+			argp_error(state, "--entries does not go with "
+				   "--format=ptdump");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp walk_argp = {
+	options, parse_opt, "SOURCE",
+	"List the mappings of a page table, one line per run of contiguous "
+	"mappings with the same page size and flags.\v"
+	"SOURCE is a dump or image (ELF core, kdump-compressed, ptkit image). "
+	"Exit status: 0 ok, 2 usage, 3 bad input (an entry that cannot be "
+	"followed is reported and the walk goes on).",
+	children, NULL, NULL,
+};
+
+/* "USR RW NX GLB": the set flags, in ptdump's words, for text output. */
+static void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey,
+		       bool ad)
+{
+	static const struct {
+		unsigned flag;
+		const char *on, *off;
+	} words[] = {
+		{ PTK_F_US, "USR", NULL }, { PTK_F_RW, "RW", "ro" },
+		{ PTK_F_PWT, "PWT", NULL }, { PTK_F_PCD, "PCD", NULL },
+		{ PTK_F_PAT, "PAT", NULL }, { PTK_F_G, "GLB", NULL },
+		{ PTK_F_NX, "NX", "x" }, { PTK_F_A, "A", NULL },
+		{ PTK_F_D, "D", NULL },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *w = eff & words[i].flag ? words[i].on : words[i].off;
+
+		if (!ad && (words[i].flag & (PTK_F_A | PTK_F_D)))
+			continue;
+		if (w)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? " " : "", w);
+	}
+	if (pkey)
+		snprintf(buf + n, len - n, " pkey=%u", pkey);
+}
+
+static void print_text(const struct ptk_run *r, const struct ptk_walk_entry *e)
+{
+	char size[32], end[32], flags[96];
+
+	fmt_size(size, sizeof(size), r->end - r->va);
+	flag_words(flags, sizeof(flags), r->eff, r->pkey, e != NULL);
+	printf("0x%016" PRIx64 "-%s %6s 0x%016" PRIx64 " %-2s %8" PRIu64
+	       "  %s", r->va, fmt_end(end, sizeof(end), r->end), size, r->pa,
+	       page_name(r->level), r->count, flags);
+	if (e)
+		printf("  entry=0x%016" PRIx64, e->raw);
+	putchar('\n');
+}
+
+static void print_json(const struct session *s, const struct ptk_run *r,
+		       const struct ptk_walk_entry *e)
+{
+	char end[32];
+
+#define B(f) ((r->eff & (f)) ? "true" : "false")
+	printf("{\"va\":\"0x%" PRIx64 "\",\"end\":\"%s\",\"pa\":\"0x%" PRIx64
+	       "\",\"page\":%" PRIu64 ",\"level\":\"%s\",\"count\":%" PRIu64
+	       ",\"rw\":%s,\"us\":%s,\"nx\":%s,\"g\":%s,\"pwt\":%s,"
+	       "\"pcd\":%s,\"pat\":%s,\"pkey\":%u",
+	       r->va, r->end ? (snprintf(end, sizeof(end), "0x%" PRIx64,
+					 r->end), end)
+			     : "0x10000000000000000",
+	       r->pa, ptk_level_size(r->level),
+	       ptk_level_name(&s->pg, r->level), r->count, B(PTK_F_RW),
+	       B(PTK_F_US), B(PTK_F_NX), B(PTK_F_G), B(PTK_F_PWT),
+	       B(PTK_F_PCD), B(PTK_F_PAT), r->pkey);
+	if (e)
+		printf(",\"entry\":\"0x%" PRIx64 "\",\"a\":%s,\"d\":%s", e->raw,
+		       B(PTK_F_A), B(PTK_F_D));
+	fputs("}\n", stdout);
+#undef B
+}
+
+/* One ptdump line, in the layout of arch/x86/mm/dump_pagetables.c. */
+static void print_ptdump(const struct session *s, const struct ptk_run *r)
+{
+	static const char units[] = "BKMGTPE";
+	uint64_t delta = r->end - r->va;
+	const char *u = units;
+	unsigned f = r->eff;
+
+	while (!(delta & 1023) && u[1] && delta) {
+		delta >>= 10;
+		u++;
+	}
+	if (!delta) {	/* the whole 2^64 */
+		delta = 16;
+		u = "E";
+	}
+	printf("0x%016" PRIx64 "-0x%016" PRIx64 "   %9" PRIu64 "%c ", r->va,
+	       r->end, delta, *u);
+	if (!r->present) {
+		printf("%30s", "");
+	} else {
+		printf("%s%s%s%s%s%s%s%s", f & PTK_F_US ? "USR " : "    ",
+		       f & PTK_F_RW ? "RW " : "ro ",
+		       f & PTK_F_PWT ? "PWT " : "    ",
+		       f & PTK_F_PCD ? "PCD " : "    ",
+		       r->level > 1 ? "PSE " : "    ",
+		       f & PTK_F_PAT ? "PAT " : "    ",
+		       f & PTK_F_G ? "GLB " : "    ",
+		       f & PTK_F_NX ? "NX " : "x  ");
+	}
+	printf("%s\n", ptk_level_name(&s->pg, r->level));
+}
+
+static enum ptk_status on_run(const struct ptk_run *r,
+			      const struct ptk_walk_entry *e, void *priv)
+{
+	struct printer *p = priv;
+
+	switch (p->format) {
+	case FMT_TEXT:
+		print_text(r, e);
+		break;
+	case FMT_JSON:
+		print_json(p->s, r, e);
+		break;
+	case FMT_PTDUMP:
+		while (p->next_marker < p->nmarkers &&
+		       p->markers[p->next_marker].va <= r->va)
+			printf("---[ %s ]---\n",
+			       p->markers[p->next_marker++].name);
+		print_ptdump(p->s, r);
+		break;
+	}
+	return PTK_OK;
+}
+
+static enum ptk_status on_bad(const struct ptk_walk_entry *e,
+			      enum ptk_status why, void *priv)
+{
+	struct printer *p = priv;
+
+	(void)e;
+	(void)why;
+	if (++p->nbad <= MAX_BAD_SHOWN)
+		fprintf(stderr, "%s: '%s': %s\n", p->s->cmd,
+			ptk_source_name(p->s->src), ptk_ctx_err(p->s->ctx));
+	return PTK_OK;
+}
+
+static int marker_cmp(const void *a, const void *b)
+{
+	const struct marker *x = a, *y = b;
+
+	return x->va < y->va ? -1 : x->va > y->va;
+}
+
+/* ptdump's markers: the source's regions, plus user and kernel space. */
+static int make_markers(struct printer *p, uint64_t **cuts)
+{
+	size_t nregions;
+	const struct ptk_region *rg = ptk_source_regions(p->s->src, &nregions);
+	bool has_user = false, has_kernel = false;
+	uint64_t kernel = ptk_noncanon_end(&p->s->pg);
+	size_t n = 0;
+
+	p->markers = calloc(nregions + 2, sizeof(*p->markers));
+	*cuts = calloc(nregions + 2, sizeof(**cuts));
+	if (!p->markers || !*cuts)
+		return -1;
+	for (size_t i = 0; i < nregions; i++) {
+		has_user |= rg[i].start == 0;
+		has_kernel |= rg[i].start == kernel;
+		p->markers[n++] = (struct marker){ rg[i].start, rg[i].name };
+	}
+	if (!has_user)
+		p->markers[n++] = (struct marker){ 0, "User Space" };
+	if (!has_kernel)
+		p->markers[n++] = (struct marker){ kernel, "Kernel Space" };
+	qsort(p->markers, n, sizeof(*p->markers), marker_cmp);
+	for (size_t i = 0; i < n; i++)
+		(*cuts)[i] = p->markers[i].va;
+	p->nmarkers = n;
+	return 0;
+}
+
+int cmd_walk(int argc, char **argv)
+{
+	struct walk_args a = { .format = FMT_TEXT };
+	struct printer p = { 0 };
+	struct ptk_runs_ops ops = { .run = on_run, .bad = on_bad };
+	enum ptk_runs_mode mode;
+	uint64_t *cuts = NULL;
+	struct session s;
+	enum ptk_status st;
+	int ret;
+
+	argp_parse(&walk_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK) {
+		session_close(&s);
+		return ret;
+	}
+	p.s = &s;
+	p.format = a.format;
+	if (!a.has_range) {
+		a.start = 0;
+		a.end = 0;
+	}
+	if (a.format == FMT_PTDUMP) {
+		if (make_markers(&p, &cuts)) {
+			fprintf(stderr, "%s: out of memory\n", argv[0]);
+			ret = EXIT_ENV;
+			goto out;
+		}
+		ops.cuts = cuts;
+		ops.ncuts = p.nmarkers;
+	} else if (a.format == FMT_TEXT && !a.entries) {
+		printf("%-37s %6s %-18s %-2s %8s  %s\n", "VIRTUAL", "SIZE",
+		       "PHYSICAL", "PG", "ENTRIES", "FLAGS");
+	}
+	mode = a.entries ? PTK_RUNS_ENTRIES
+			 : a.format == FMT_PTDUMP ? PTK_RUNS_PTDUMP
+						  : PTK_RUNS_PHYS;
+	st = ptk_runs_walk(s.src, &s.pg, a.start, a.end, mode, &ops, &p);
+	if (st != PTK_OK) {
+		fflush(stdout);
+		ret = fail_source(&s, st);
+		goto out;
+	}
+	if (p.nbad) {
+		if (p.nbad > MAX_BAD_SHOWN)
+			fprintf(stderr, "%s: ... and %" PRIu64 " more entries "
+				"that cannot be followed\n", argv[0],
+				p.nbad - MAX_BAD_SHOWN);
+		ret = EXIT_BADINPUT;
+	}
+out:
+	free(p.markers);
+	free(cuts);
+	session_close(&s);
+	return finish_output(argv[0], ret);
+}

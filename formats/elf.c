@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ELF cores in the kdump vmcore layout, read with libelf: kexec/kdump and
+ * makedumpfile -E vmcores, QEMU's dump-guest-memory, ptkit's own images.
+ *
+ * PT_LOAD segments give physical memory at p_paddr.  Bytes in
+ * [p_filesz, p_memsz) are RAM whose contents the file does not hold
+ * (makedumpfile's excluded pages, an image's data pages): they read as
+ * PTK_ERR_NODATA, never as zeros.  The file is mapped, so table pages are
+ * used in place and files larger than memory work.
+ */
+#include <errno.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "formats.h"
+
+/* QEMUCPUState, qemu target/i386/arch_dump.c: version, size, 18 general
+ * registers, 10 segment descriptors of 24 bytes, then cr[0..4]. */
+enum {
+	QEMU_CPUSTATE_CR_OFF = 8 + 18 * 8 + 10 * 24,
+	QEMU_CPUSTATE_MIN = QEMU_CPUSTATE_CR_OFF + 5 * 8,
+};
+#define NT_PRSTATUS_TYPE 1
+
+struct segment {
+	uint64_t pa;
+	uint64_t filesz;
+	uint64_t memsz;
+	uint64_t offset;
+};
+
+struct elf_src {
+	int fd;
+	const unsigned char *map;
+	size_t size;
+	struct segment *segs;	/* sorted by pa */
+	size_t nsegs;
+	uint64_t truncated;	/* bytes of PT_LOAD data past end of file */
+};
+
+static bool elf_match(const unsigned char *head, size_t len)
+{
+	return len >= SELFMAG && !memcmp(head, ELFMAG, SELFMAG);
+}
+
+/* The segment holding @pa, or NULL. */
+static const struct segment *find_seg(const struct elf_src *e, uint64_t pa)
+{
+	size_t lo = 0, hi = e->nsegs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct segment *s = &e->segs[mid];
+
+		if (pa < s->pa)
+			hi = mid;
+		else if (pa - s->pa >= s->memsz)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	return NULL;
+}
+
+static const void *elf_map(struct ptk_source *src, uint64_t pa, size_t len)
+{
+	const struct elf_src *e = ptk_source_priv(src);
+	const struct segment *s = find_seg(e, pa);
+
+	if (!s || pa - s->pa + len > s->filesz)
+		return NULL;
+	return e->map + s->offset + (pa - s->pa);
+}
+
+static enum ptk_status elf_read(struct ptk_source *src, uint64_t pa, void *buf,
+				size_t len)
+{
+	const struct elf_src *e = ptk_source_priv(src);
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	unsigned char *out = buf;
+
+	while (len) {
+		const struct segment *s = find_seg(e, pa);
+		uint64_t off, n;
+
+		if (!s)
+			return ptk_set_err(ctx, PTK_ERR_NODATA,
+					   "physical address %#" PRIx64
+					   " is not in any memory segment", pa);
+		off = pa - s->pa;
+		if (off >= s->filesz)
+			return ptk_set_err(ctx, PTK_ERR_NODATA,
+					   "page %#" PRIx64 " is not stored in "
+					   "the file (excluded from the dump)",
+					   pa & ~(uint64_t)(PTK_PAGE_SIZE - 1));
+		n = s->filesz - off < len ? s->filesz - off : len;
+		memcpy(out, e->map + s->offset + off, n);
+		out += n;
+		pa += n;
+		len -= n;
+	}
+	return PTK_OK;
+}
+
+static enum ptk_page_state elf_page_state(struct ptk_source *src, uint64_t pa)
+{
+	const struct elf_src *e = ptk_source_priv(src);
+	const struct segment *s = find_seg(e, pa);
+
+	if (!s)
+		return PTK_PAGE_NOT_RAM;
+	return pa - s->pa < s->filesz ? PTK_PAGE_PRESENT : PTK_PAGE_ABSENT;
+}
+
+static void elf_close(struct ptk_source *src)
+{
+	struct elf_src *e = ptk_source_priv(src);
+
+	if (e->map)
+		munmap((void *)e->map, e->size);
+	if (e->fd >= 0)
+		close(e->fd);
+	free(e->segs);
+	free(e);
+}
+
+static const struct ptk_source_ops elf_ops = {
+	.format = "ELF core (libelf)",
+	.read = elf_read,
+	.map = elf_map,
+	.page_state = elf_page_state,
+	.close = elf_close,
+};
+
+static int seg_cmp(const void *a, const void *b)
+{
+	const struct segment *x = a, *y = b;
+
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+static enum ptk_status add_note(struct ptk_source *src, const char *name,
+				uint32_t type, const unsigned char *desc,
+				size_t len, unsigned *ncpu_qemu)
+{
+	if (!strcmp(name, PTK_NOTE_VMCOREINFO) ||
+	    (!strcmp(name, PTK_NOTE_PTKIT) && type == PTK_NOTE_PTKIT_TYPE))
+		return ptk_source_add_meta_text(src, (const char *)desc, len);
+	if (!strcmp(name, "QEMU") && len >= QEMU_CPUSTATE_MIN) {
+		struct ptk_cpu_regs r = { .cpu = (*ncpu_qemu)++,
+					  .origin = "QEMU note" };
+		uint64_t cr[5];
+
+		memcpy(cr, desc + QEMU_CPUSTATE_CR_OFF, sizeof(cr));
+		r.cr0 = cr[0];
+		r.cr3 = cr[3];
+		r.cr4 = cr[4];
+		return ptk_source_add_cpu(src, &r);
+	}
+	return PTK_OK;
+}
+
+static enum ptk_status read_notes(struct ptk_source *src, Elf *elf,
+				  const GElf_Phdr *ph)
+{
+	Elf_Data *data = elf_getdata_rawchunk(elf, ph->p_offset, ph->p_filesz,
+					      ELF_T_NHDR);
+	unsigned ncpu_qemu = 0;
+	size_t off = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+
+	if (!data)
+		return ptk_set_err(ptk_source_ctx(src), PTK_ERR_CORRUPT,
+				   "'%s': notes at offset %#" PRIx64 ": %s",
+				   ptk_source_name(src), ph->p_offset,
+				   elf_errmsg(-1));
+	while (off < data->d_size &&
+	       (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+		const char *name = (const char *)data->d_buf + name_off;
+		enum ptk_status st;
+
+		if (!nh.n_namesz || name[nh.n_namesz - 1])
+			continue;	/* unterminated name: not a note of ours */
+		st = add_note(src, name, nh.n_type,
+			      (const unsigned char *)data->d_buf + desc_off,
+			      nh.n_descsz, &ncpu_qemu);
+		if (st != PTK_OK)
+			return st;
+	}
+	return PTK_OK;
+}
+
+static enum ptk_status read_phdrs(struct ptk_source *src, struct elf_src *e,
+				  Elf *elf)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	const char *path = ptk_source_name(src);
+	size_t n;
+	enum ptk_status st;
+
+	if (elf_getphdrnum(elf, &n))
+		return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+				   "'%s': program headers: %s", path,
+				   elf_errmsg(-1));
+	e->segs = calloc(n ? n : 1, sizeof(*e->segs));
+	if (!e->segs)
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "'%s'", path);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		struct segment *s;
+
+		if (!gelf_getphdr(elf, (int)i, &ph))
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "'%s': program header %zu: %s", path,
+					   i, elf_errmsg(-1));
+		if (ph.p_type == PT_NOTE) {
+			if (ph.p_offset > e->size ||
+			    ph.p_filesz > e->size - ph.p_offset)
+				return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+						   "'%s': notes at offset %#"
+						   PRIx64 " run past the end "
+						   "of the file", path,
+						   ph.p_offset);
+			st = read_notes(src, elf, &ph);
+			if (st != PTK_OK)
+				return st;
+			continue;
+		}
+		/* kcore's vmalloc and module segments have no p_paddr. */
+		if (ph.p_type != PT_LOAD || !ph.p_memsz ||
+		    ph.p_paddr == UINT64_MAX)
+			continue;
+		if (ph.p_filesz > ph.p_memsz || ph.p_paddr + ph.p_memsz < ph.p_paddr)
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "'%s': PT_LOAD %zu: impossible sizes "
+					   "(paddr %#" PRIx64 ", filesz %#"
+					   PRIx64 ", memsz %#" PRIx64 ")", path,
+					   i, ph.p_paddr, ph.p_filesz,
+					   ph.p_memsz);
+		s = &e->segs[e->nsegs++];
+		s->pa = ph.p_paddr;
+		s->memsz = ph.p_memsz;
+		s->offset = ph.p_offset;
+		s->filesz = ph.p_filesz;
+		/* A truncated file keeps what it has; the rest is absent. */
+		if (ph.p_offset >= e->size) {
+			e->truncated += s->filesz;
+			s->filesz = 0;
+		} else if (s->filesz > e->size - ph.p_offset) {
+			e->truncated += s->filesz - (e->size - ph.p_offset);
+			s->filesz = e->size - ph.p_offset;
+		}
+	}
+	qsort(e->segs, e->nsegs, sizeof(*e->segs), seg_cmp);
+	for (size_t i = 0; i < e->nsegs; i++) {
+		if (i && e->segs[i].pa < e->segs[i - 1].pa + e->segs[i - 1].memsz)
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "'%s': memory segments at %#" PRIx64
+					   " and %#" PRIx64 " overlap", path,
+					   e->segs[i - 1].pa, e->segs[i].pa);
+		st = ptk_source_add_ram(src, e->segs[i].pa,
+					e->segs[i].pa + e->segs[i].memsz);
+		if (st != PTK_OK)
+			return st;
+	}
+	return PTK_OK;
+}
+
+static enum ptk_status elf_open(struct ptk_ctx *ctx, const char *path, int fd,
+				struct ptk_source **ret)
+{
+	struct ptk_source *src = NULL;
+	struct elf_src *e;
+	enum ptk_status st;
+	GElf_Ehdr eh;
+	struct stat sb;
+	Elf *elf = NULL;
+	char buf[32];
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return ptk_set_err(ctx, PTK_ERR_UNSUPPORTED,
+				   "libelf: %s", elf_errmsg(-1));
+	if (fstat(fd, &sb))
+		return ptk_set_err(ctx, PTK_ERR_IO, "cannot stat '%s': %s",
+				   path, strerror(errno));
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "'%s'", path);
+	e->fd = -1;
+	e->size = (size_t)sb.st_size;
+	st = ptk_source_new(ctx, path, &elf_ops, e, &src);
+	if (st != PTK_OK) {
+		free(e);
+		return st;
+	}
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		st = ptk_set_err(ctx, PTK_ERR_CORRUPT, "'%s': not a valid ELF "
+				 "file: %s", path, elf_errmsg(-1));
+		goto fail;
+	}
+	if (gelf_getclass(elf) != ELFCLASS64 || eh.e_type != ET_CORE ||
+	    eh.e_machine != EM_X86_64) {
+		st = ptk_set_err(ctx, PTK_ERR_UNSUPPORTED,
+				 "'%s': an ELF file, but not an x86-64 core "
+				 "dump (class %d, type %u, machine %u)", path,
+				 gelf_getclass(elf), eh.e_type, eh.e_machine);
+		goto fail;
+	}
+	e->map = mmap(NULL, e->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (e->map == MAP_FAILED) {
+		e->map = NULL;
+		st = ptk_set_err(ctx, PTK_ERR_IO, "cannot map '%s': %s", path,
+				 strerror(errno));
+		goto fail;
+	}
+	st = read_phdrs(src, e, elf);
+	if (st != PTK_OK)
+		goto fail;
+	st = format_meta_regions(src);
+	if (st != PTK_OK)
+		goto fail;
+	if (e->truncated) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, e->truncated);
+		st = ptk_source_set_meta(src, "PTKIT_TRUNCATED_BYTES", buf);
+		if (st != PTK_OK)
+			goto fail;
+	}
+	elf_end(elf);
+	e->fd = fd;
+	*ret = src;
+	return PTK_OK;
+fail:
+	elf_end(elf);
+	ptk_source_free(src);
+	return st;
+}
+
+const struct source_format format_elf = {
+	.name = "elf",
+	.match = elf_match,
+	.open = elf_open,
+};

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/* Contexts: the home of error messages, so statuses can stay small. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptkit/ctx.h"
+
+enum { ERR_MAX = 1024 };
+
+struct ptk_ctx {
+	char err[ERR_MAX];
+	bool has_loc;
+	uint64_t loc_va, loc_pa;
+	unsigned loc_level;
+};
+
+struct ptk_ctx *ptk_ctx_new(void)
+{
+	return calloc(1, sizeof(struct ptk_ctx));
+}
+
+void ptk_ctx_free(struct ptk_ctx *ctx)
+{
+	free(ctx);
+}
+
+enum ptk_status ptk_set_err(struct ptk_ctx *ctx, enum ptk_status status,
+			    const char *fmt, ...)
+{
+	char old[ERR_MAX];
+	va_list ap;
+	int n;
+
+	memcpy(old, ctx->err, sizeof(old));
+	va_start(ap, fmt);
+	n = vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	va_end(ap);
+	if (old[0] && n >= 0 && (size_t)n < sizeof(ctx->err))
+		snprintf(ctx->err + n, sizeof(ctx->err) - n, ": %s", old);
+	return status;
+}
+
+const char *ptk_ctx_err(const struct ptk_ctx *ctx)
+{
+	return ctx->err;
+}
+
+void ptk_ctx_clear_err(struct ptk_ctx *ctx)
+{
+	ctx->err[0] = '\0';
+	ctx->has_loc = false;
+}
+
+void ptk_ctx_set_err_loc(struct ptk_ctx *ctx, uint64_t va, unsigned level,
+			 uint64_t pa)
+{
+	ctx->has_loc = true;
+	ctx->loc_va = va;
+	ctx->loc_level = level;
+	ctx->loc_pa = pa;
+}
+
+bool ptk_ctx_err_loc(const struct ptk_ctx *ctx, uint64_t *va, unsigned *level,
+		     uint64_t *pa)
+{
+	if (!ctx->has_loc)
+		return false;
+	*va = ctx->loc_va;
+	*level = ctx->loc_level;
+	*pa = ctx->loc_pa;
+	return true;
+}
+
+const char *ptk_status_str(enum ptk_status status)
+{
+	static const char *const names[] = {
+		[PTK_OK] = "success",
+		[PTK_ERR_NOMEM] = "out of memory",
+		[PTK_ERR_IO] = "input/output error",
+		[PTK_ERR_CORRUPT] = "corrupt input",
+		[PTK_ERR_NODATA] = "data not available",
+		[PTK_ERR_INVALID] = "invalid argument",
+		[PTK_ERR_UNSUPPORTED] = "unsupported",
+		[PTK_STOP] = "stopped",
+		[PTK_SKIP] = "skipped",
+	};
+
+	if ((unsigned)status < sizeof(names) / sizeof(names[0]))
+		return names[status];
+	return "unknown status";
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/* Find the root table and paging mode from what a source says. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ptkit/discover.h"
+
+/* CR3 bits 12..51 hold the root; the rest are PCID, PWT/PCD, noflush. */
+#define CR3_ADDR_MASK 0x000ffffffffff000ull
+
+static bool parse_u64(const char *s, int base, uint64_t *ret)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*ret = strtoull(s, &end, base);
+	return !errno && !*end;
+}
+
+/* VMCOREINFO NUMBER() values are signed decimal (phys_base may be < 0). */
+static bool parse_s64(const char *s, int64_t *ret)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*ret = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+static enum ptk_status find_root(struct ptk_source *src, uint64_t *root,
+				 char *why)
+{
+	static const char *const syms[] = { "init_top_pgt", "swapper_pg_dir" };
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	const struct ptk_cpu_regs *cpus;
+	const char *v;
+	int64_t phys_base;
+	size_t ncpus;
+
+	v = ptk_source_meta(src, "PTKIT_ROOT");
+	if (v) {
+		if (!parse_u64(v, 0, root))
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "PTKIT_ROOT=%s is not a number", v);
+		snprintf(why, PTK_ORIGIN_MAX, "PTKIT_ROOT in the image");
+		return PTK_OK;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		char key[64];
+		uint64_t sym;
+
+		snprintf(key, sizeof(key), "SYMBOL(%s)", syms[i]);
+		if (!parse_u64(ptk_source_meta(src, key), 16, &sym))
+			continue;
+		if (!parse_s64(ptk_source_meta(src, "NUMBER(phys_base)"),
+			       &phys_base))
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "VMCOREINFO has %s but no usable "
+					   "NUMBER(phys_base)", key);
+		if (sym < PTK_START_KERNEL_MAP)
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "VMCOREINFO %s=%" PRIx64
+					   " is not in the kernel image", key,
+					   sym);
+		/* __phys_addr_symbol(): x - __START_KERNEL_map + phys_base */
+		*root = sym - PTK_START_KERNEL_MAP + (uint64_t)phys_base;
+		snprintf(why, PTK_ORIGIN_MAX,
+			 "VMCOREINFO %s and NUMBER(phys_base)", key);
+		return PTK_OK;
+	}
+	cpus = ptk_source_cpus(src, &ncpus);
+	if (ncpus) {
+		*root = cpus[0].cr3 & CR3_ADDR_MASK;
+		snprintf(why, PTK_ORIGIN_MAX, "CR3 of CPU %u (%s)", cpus[0].cpu,
+			 cpus[0].origin ? cpus[0].origin : "registers");
+		return PTK_OK;
+	}
+	return ptk_set_err(ctx, PTK_ERR_NODATA,
+			   "no root table: the source has no PTKIT_ROOT, no "
+			   "VMCOREINFO SYMBOL(init_top_pgt) or "
+			   "SYMBOL(swapper_pg_dir), and no CPU registers "
+			   "(give one with --cr3)");
+}
+
+static enum ptk_status find_levels(struct ptk_source *src, unsigned *levels,
+				   char *why)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	const struct ptk_cpu_regs *cpus;
+	const char *v;
+	uint64_t n;
+	size_t ncpus;
+
+	v = ptk_source_meta(src, "PTKIT_LEVELS");
+	if (v) {
+		if (!parse_u64(v, 10, &n) || (n != 4 && n != 5))
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "PTKIT_LEVELS=%s is not 4 or 5", v);
+		*levels = (unsigned)n;
+		snprintf(why, PTK_ORIGIN_MAX, "PTKIT_LEVELS in the image");
+		return PTK_OK;
+	}
+	v = ptk_source_meta(src, "NUMBER(pgtable_l5_enabled)");
+	if (v) {
+		if (!parse_u64(v, 10, &n) || n > 1)
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "NUMBER(pgtable_l5_enabled)=%s is "
+					   "not 0 or 1", v);
+		*levels = n ? 5 : 4;
+		snprintf(why, PTK_ORIGIN_MAX,
+			 "VMCOREINFO NUMBER(pgtable_l5_enabled)=%s", v);
+		return PTK_OK;
+	}
+	cpus = ptk_source_cpus(src, &ncpus);
+	if (ncpus) {
+		*levels = cpus[0].cr4 & PTK_CR4_LA57 ? 5 : 4;
+		snprintf(why, PTK_ORIGIN_MAX, "CR4.LA57 of CPU %u", cpus[0].cpu);
+		return PTK_OK;
+	}
+	*levels = 4;
+	snprintf(why, PTK_ORIGIN_MAX, "default: nothing in the source says");
+	return PTK_OK;
+}
+
+enum ptk_status ptk_paging_discover(struct ptk_source *src,
+				    struct ptk_paging *pg,
+				    struct ptk_discovery *why)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	enum ptk_status st;
+	unsigned levels = 4;
+	uint64_t root = 0, bits;
+	const char *v;
+
+	ptk_ctx_clear_err(ctx);
+	st = find_root(src, &root, why->root);
+	if (st != PTK_OK)
+		return st;
+	st = find_levels(src, &levels, why->levels);
+	if (st != PTK_OK)
+		return st;
+	ptk_paging_init(pg, root, levels);
+	v = ptk_source_meta(src, "PTKIT_PHYS_BITS");
+	if (v) {
+		if (!parse_u64(v, 10, &bits) || bits < 32 ||
+		    bits > PTK_MAX_PHYS_BITS)
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "PTKIT_PHYS_BITS=%s is not 32-52",
+					   v);
+		pg->phys_bits = (unsigned)bits;
+	}
+	return PTK_OK;
+}

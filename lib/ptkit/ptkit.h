@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: libptkit - read, explain and edit x86-64 page tables
+ *
+ * Include this header and link with -lptkit (pkg-config ptkit).
+ * See libptkit(3).
+ */
+#ifndef PTKIT_PTKIT_H
+#define PTKIT_PTKIT_H
+
+#include "ctx.h"
+#include "paging.h"
+#include "source.h"
+#include "walk.h"
+#include "translate.h"
+#include "runs.h"
+#include "discover.h"
+#include "build.h"
+#include "spec.h"
+
+#define PTKIT_VERSION "0.1.0"
+
+#endif

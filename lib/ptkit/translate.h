@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: translating one virtual address
+ *
+ * ptk_translate() follows the path the MMU follows for one address and
+ * records every step, so a caller can show where the physical address
+ * comes from or where the walk stopped.
+ */
+#ifndef PTKIT_TRANSLATE_H
+#define PTKIT_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctx.h"
+#include "paging.h"
+#include "source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * struct ptk_xlat_step - one level of the path
+ * @level:    1 ... 5
+ * @index:    index of the entry in its table
+ * @table_pa: physical address of the table
+ * @raw:      the entry's value
+ */
+struct ptk_xlat_step {
+	unsigned level;
+	unsigned index;
+	uint64_t table_pa;
+	uint64_t raw;
+};
+
+/** enum ptk_xlat_result - how a translation ended */
+enum ptk_xlat_result {
+	PTK_XLAT_MAPPED,
+	PTK_XLAT_NOT_PRESENT,	/* the last step's entry is not present */
+	PTK_XLAT_NONCANONICAL,	/* the address is in the non-canonical gap */
+};
+
+/**
+ * struct ptk_xlat - result of ptk_translate()
+ * @va:      the address translated
+ * @result:  mapped, or why not
+ * @pa:      physical address (mapped only)
+ * @level:   level of the leaf, or of the not-present entry
+ * @eff:     effective flags (see ptk_eff_combine())
+ * @pkey:    the leaf's protection key
+ * @nsteps:  number of valid @path entries, top level first
+ */
+struct ptk_xlat {
+	uint64_t va;
+	enum ptk_xlat_result result;
+	uint64_t pa;
+	unsigned level;
+	unsigned eff;
+	unsigned pkey;
+	unsigned nsteps;
+	struct ptk_xlat_step path[PTK_MAX_LEVELS];
+};
+
+/**
+ * ptk_translate() - translate @va
+ *
+ * An address that is not mapped is not an error: the call returns PTK_OK
+ * with @ret->result saying why.  Errors are tables that cannot be read and
+ * entries with reserved bits set (the CPU would fault on them).
+ */
+enum ptk_status ptk_translate(struct ptk_source *src,
+			      const struct ptk_paging *pg, uint64_t va,
+			      struct ptk_xlat *ret);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The walker: one recursive descent per table, in address order.
+ *
+ * Internally ranges are inclusive, [start, last], so the top of the
+ * address space needs no special case; callbacks get half-open ranges
+ * whose end wraps to 0 at the top.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "ptkit/walk.h"
+
+struct walker {
+	struct ptk_source *src;
+	struct ptk_ctx *ctx;
+	const struct ptk_paging *pg;
+	const struct ptk_walk_ops *ops;
+	void *priv;
+	bool descend;
+	/* The table being scanned at each level, to catch loops. */
+	uint64_t table_pa[PTK_MAX_LEVELS + 1];
+	/* A hole not yet reported: [hole_start, hole_last] at hole_level. */
+	bool hole_pending;
+	unsigned hole_level;
+	uint64_t hole_start, hole_last;
+	/* Read buffers for sources that cannot map pages, one per level. */
+	uint64_t buf[PTK_MAX_LEVELS + 1][PTK_ENTRIES];
+};
+
+static enum ptk_status flush_hole(struct walker *w)
+{
+	if (!w->hole_pending)
+		return PTK_OK;
+	w->hole_pending = false;
+	return w->ops->hole(w->hole_start, w->hole_last + 1, w->hole_level,
+			    w->priv);
+}
+
+/* Add [start, last] at @level to the pending hole, reporting the old one
+ * first when the two do not join. */
+static enum ptk_status add_hole(struct walker *w, uint64_t start,
+				uint64_t last, unsigned level)
+{
+	enum ptk_status st;
+
+	if (!w->ops->hole)
+		return PTK_OK;
+	if (w->hole_pending && w->hole_level == level &&
+	    w->hole_last + 1 == start) {
+		w->hole_last = last;
+		return PTK_OK;
+	}
+	st = flush_hole(w);
+	if (st != PTK_OK)
+		return st;
+	w->hole_pending = true;
+	w->hole_level = level;
+	w->hole_start = start;
+	w->hole_last = last;
+	return PTK_OK;
+}
+
+/*
+ * An entry that cannot be followed.  The message is already in the
+ * context; name the entry in front of it.
+ */
+static enum ptk_status bad_entry(struct walker *w,
+				 const struct ptk_walk_entry *e,
+				 enum ptk_status why, uint64_t start,
+				 uint64_t last)
+{
+	enum ptk_status st;
+
+	ptk_set_err(w->ctx, why, "%s[%u] = %#" PRIx64 " at %#" PRIx64
+		    " (va %#" PRIx64 ")", ptk_level_name(w->pg, e->level),
+		    e->index, e->raw, e->entry_pa, e->va);
+	ptk_ctx_set_err_loc(w->ctx, e->va, e->level, e->entry_pa);
+	if (!w->ops->bad)
+		return why;
+	st = w->ops->bad(e, why, w->priv);
+	if (st != PTK_OK)
+		return st;
+	return add_hole(w, start, last, e->level);
+}
+
+static enum ptk_status walk_table(struct walker *w, unsigned level,
+				  const uint64_t *table, uint64_t start,
+				  uint64_t last, unsigned parent_eff);
+
+static enum ptk_status descend(struct walker *w, struct ptk_walk_entry *e,
+			       uint64_t start, uint64_t last)
+{
+	const uint64_t *child;
+	enum ptk_status st;
+
+	for (unsigned l = e->level; l <= w->pg->levels; l++) {
+		if (w->table_pa[l] == e->addr) {
+			ptk_ctx_clear_err(w->ctx);
+			ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
+				    "points to the %s table at %#" PRIx64
+				    " above it (a table loop)",
+				    ptk_level_name(w->pg, l), e->addr);
+			return bad_entry(w, e, PTK_ERR_CORRUPT, start, last);
+		}
+	}
+	ptk_ctx_clear_err(w->ctx);
+	st = ptk_source_table(w->src, e->addr, w->buf[e->level - 1], &child);
+	if (st != PTK_OK) {
+		ptk_set_err(w->ctx, st, "%s table at %#" PRIx64,
+			    ptk_level_name(w->pg, e->level - 1), e->addr);
+		return bad_entry(w, e, st, start, last);
+	}
+	w->table_pa[e->level - 1] = e->addr;
+	st = walk_table(w, e->level - 1, child, start, last, e->eff);
+	w->table_pa[e->level - 1] = UINT64_MAX;
+	return st;
+}
+
+static enum ptk_status walk_table(struct walker *w, unsigned level,
+				  const uint64_t *table, uint64_t start,
+				  uint64_t last, unsigned parent_eff)
+{
+	const uint64_t size = ptk_level_size(level);
+	unsigned idx = ptk_va_index(start, level);
+	uint64_t va = start;
+	struct ptk_walk_entry e;
+	struct ptk_entry d;
+	enum ptk_status st;
+
+	for (;; idx++) {
+		uint64_t entry_va = va & ~(size - 1);
+		uint64_t entry_last = entry_va + (size - 1);
+		uint64_t clip = entry_last < last ? entry_last : last;
+
+		ptk_entry_decode(w->pg, level, table[idx], &d);
+		if (d.kind == PTK_KIND_NONE) {
+			st = add_hole(w, va, clip, level);
+			if (st != PTK_OK)
+				return st;
+			goto next;
+		}
+
+		e.level = level;
+		e.index = idx;
+		e.va = entry_va;
+		e.end = entry_last + 1;
+		e.raw = d.raw;
+		e.entry_pa = w->table_pa[level] + idx * sizeof(uint64_t);
+		e.addr = d.addr;
+		e.flags = d.flags;
+		e.eff = ptk_eff_combine(parent_eff, d.flags);
+		e.pkey = d.pkey;
+		e.reserved = d.reserved;
+
+		if (d.reserved) {
+			ptk_ctx_clear_err(w->ctx);
+			ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
+				    "reserved bits %#" PRIx64 " set",
+				    d.reserved);
+			st = bad_entry(w, &e, PTK_ERR_CORRUPT, va, clip);
+			if (st != PTK_OK)
+				return st;
+			goto next;
+		}
+
+		st = flush_hole(w);
+		if (st != PTK_OK)
+			return st;
+		if (d.kind == PTK_KIND_LEAF) {
+			if (w->ops->leaf) {
+				st = w->ops->leaf(&e, w->priv);
+				if (st != PTK_OK)
+					return st;
+			}
+			goto next;
+		}
+		if (w->ops->table) {
+			st = w->ops->table(&e, w->priv);
+			if (st == PTK_SKIP)
+				goto next;
+			if (st != PTK_OK)
+				return st;
+		}
+		if (w->descend) {
+			st = descend(w, &e, va, clip);
+			if (st != PTK_OK)
+				return st;
+		}
+next:
+		if (clip == last)
+			return PTK_OK;
+		va = clip + 1;
+	}
+}
+
+enum ptk_status ptk_walk(struct ptk_source *src, const struct ptk_paging *pg,
+			 uint64_t start, uint64_t end,
+			 const struct ptk_walk_ops *ops, void *priv)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	const uint64_t gap_start = ptk_noncanon_start(pg);
+	const uint64_t gap_last = ptk_noncanon_end(pg) - 1;
+	uint64_t last = end - 1;	/* end 0 is the top: last = ~0 */
+	const uint64_t *root;
+	struct walker *w;
+	enum ptk_status st;
+
+	ptk_ctx_clear_err(ctx);
+	if (pg->levels != 4 && pg->levels != 5)
+		return ptk_set_err(ctx, PTK_ERR_INVALID,
+				   "%u-level paging is not x86-64", pg->levels);
+	if ((start | end) & (PTK_PAGE_SIZE - 1))
+		return ptk_set_err(ctx, PTK_ERR_INVALID,
+				   "range %#" PRIx64 "-%#" PRIx64
+				   " is not page aligned", start, end);
+	if (end && end <= start)
+		return PTK_OK;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "walk");
+	w->src = src;
+	w->ctx = ctx;
+	w->pg = pg;
+	w->ops = ops;
+	w->priv = priv;
+	w->descend = ops->leaf || ops->hole || ops->table;
+	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
+		w->table_pa[l] = UINT64_MAX;
+
+	st = ptk_source_table(src, pg->root, w->buf[pg->levels], &root);
+	if (st != PTK_OK) {
+		ptk_set_err(ctx, st, "%s table at %#" PRIx64 " (the root)",
+			    ptk_level_name(pg, pg->levels), pg->root);
+		goto out;
+	}
+	w->table_pa[pg->levels] = pg->root;
+
+	if (start < gap_start) {
+		st = walk_table(w, pg->levels, root, start,
+				last < gap_start ? last : gap_start - 1,
+				PTK_EFF_ROOT);
+		if (st != PTK_OK)
+			goto out;
+	}
+	if (start <= gap_last && last >= gap_start) {
+		st = add_hole(w, start > gap_start ? start : gap_start,
+			      last < gap_last ? last : gap_last, 0);
+		if (st != PTK_OK)
+			goto out;
+	}
+	if (last > gap_last) {
+		st = walk_table(w, pg->levels, root,
+				start > gap_last ? start : gap_last + 1, last,
+				PTK_EFF_ROOT);
+		if (st != PTK_OK)
+			goto out;
+	}
+	st = flush_hole(w);
+out:
+	free(w);
+	return st;
+}
