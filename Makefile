@@ -92,6 +92,7 @@ check: all $(UNIT_BIN) check-headers lint-man | test-deps
 	    prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/cli/*.t
 
 asan-check: | test-deps
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all -fno-omit-frame-pointer" check
 

@@ -150,6 +150,7 @@ static int one(const struct session *s, bool json, uint64_t va)
 	st = ptk_translate(s->src, &s->pg, va, &x);
 	if (st != PTK_OK) {
 		fflush(stdout);
+		ptk_set_err(s->ctx, st, "0x%016" PRIx64, va);
 		return fail_source(s, st);
 	}
 	if (json)
@@ -191,8 +192,6 @@ static int from_stdin(const struct session *s, bool json)
 			continue;
 		}
 		ret = worse(ret, one(s, json, va));
-		if (ret == EXIT_BADINPUT)
-			break;
 	}
 	free(line);
 	return ret;
@@ -215,8 +214,7 @@ int cmd_translate(int argc, char **argv)
 		}
 	}
 	ret = session_open(&s, argv[0], &a.src);
-	for (int i = 0; i < a.naddrs && ret != EXIT_BADINPUT &&
-			ret != EXIT_ENV; i++) {
+	for (int i = 0; i < a.naddrs && s.src; i++) {
 		uint64_t va;
 
 		if (!strcmp(a.addrs[i], "-")) {

@@ -94,7 +94,7 @@ static enum ptk_status elf_read(struct ptk_source *src, uint64_t pa, void *buf,
 		if (!s)
 			return ptk_set_err(ctx, PTK_ERR_NODATA,
 					   "physical address %#" PRIx64
-					   " is not in any memory segment", pa);
+					   " is outside the file's memory", pa);
 		off = pa - s->pa;
 		if (off >= s->filesz)
 			return ptk_set_err(ctx, PTK_ERR_NODATA,

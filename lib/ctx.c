@@ -37,8 +37,17 @@ enum ptk_status ptk_set_err(struct ptk_ctx *ctx, enum ptk_status status,
 	va_start(ap, fmt);
 	n = vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
 	va_end(ap);
-	if (old[0] && n >= 0 && (size_t)n < sizeof(ctx->err))
-		snprintf(ctx->err + n, sizeof(ctx->err) - n, ": %s", old);
+	/* Append ": old", truncated to fit. */
+	if (old[0] && n >= 0 && (size_t)n + 3 < sizeof(ctx->err)) {
+		size_t at = (size_t)n, room = sizeof(ctx->err) - at - 3;
+		size_t len = strnlen(old, sizeof(old));
+
+		if (len > room)
+			len = room;
+		memcpy(ctx->err + at, ": ", 2);
+		memcpy(ctx->err + at + 2, old, len);
+		ctx->err[at + 2 + len] = '\0';
+	}
 	return status;
 }
 

@@ -70,7 +70,22 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 			*ret = x;
 			return PTK_OK;
 		}
-		/* A loop cannot hang here: the descent has at most 5 steps. */
+		/* The MMU would follow a loop; ptkit calls it corrupt, as the
+		 * walker does.  (It could not hang: at most 5 steps.) */
+		for (unsigned i = 0; i < x.nsteps; i++) {
+			if (x.path[i].table_pa != d.addr)
+				continue;
+			ptk_ctx_set_err_loc(ctx, va, level,
+					    table_pa + step->index * 8);
+			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+					   "%s[%u] = %#" PRIx64 " points to the "
+					   "%s table at %#" PRIx64 " above it "
+					   "(a table loop)",
+					   ptk_level_name(pg, level),
+					   step->index, step->raw,
+					   ptk_level_name(pg, x.path[i].level),
+					   d.addr);
+		}
 		table_pa = d.addr;
 	}
 	return ptk_set_err(ctx, PTK_ERR_CORRUPT, "walk did not end");

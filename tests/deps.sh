@@ -4,7 +4,7 @@
 set -eu
 
 build="gcc make pkg-config libelf-dev libkdumpfile-dev"
-test="libcmocka-dev mandoc perl tmux valgrind"
+test="libcmocka-dev mandoc perl"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

@@ -1,0 +1,51 @@
+#!/bin/sh
+# ptkit info: format, paging and where it came from, RAM, tables, metadata.
+. "$(dirname "$0")/lib.sh"
+
+ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null || exit 1
+
+test_expect 'text: everything a user asks first' '
+	cat >expect <<-\EOT &&
+	source:   small.img
+	format:   ELF core (libelf)
+	paging:   4-level, 48-bit virtual, 52-bit physical addresses
+	          levels from PTKIT_LEVELS in the image
+	root:     0x0000000000100000 from PTKIT_ROOT in the image
+	ram:      1 range, 64M
+	          0x0000000000000000-0x0000000004000000    64M
+	tables:   pgd 1 pud 4 pmd 4 pte 4 (13 pages, 52K)
+	regions:
+	          0x0000000000000000-0x0000800000000000 User Space
+	          0xffff888000000000-0xffffc88000000000 Low Kernel Mapping
+	          0xffffffff80000000-0xffffffffc0000000 High Kernel Mapping
+	metadata: 6 keys
+	          PTKIT_ROOT=0x100000
+	          PTKIT_LEVELS=4
+	          PTKIT_PHYS_BITS=52
+	          PTKIT_REGION(User Space)=0-800000000000
+	          PTKIT_REGION(Low Kernel Mapping)=ffff888000000000-ffffc88000000000
+	          PTKIT_REGION(High Kernel Mapping)=ffffffff80000000-ffffffffc0000000
+	EOT
+	ptkit info small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'json: one object' '
+	cat >expect <<-\EOT &&
+	{"source":"small.img","format":"ELF core (libelf)","levels":4,"levels_from":"PTKIT_LEVELS in the image","root":"0x100000","root_from":"PTKIT_ROOT in the image","phys_bits":52,"cpus":[],"ram":[{"start":"0x0","end":"0x4000000"}],"ram_bytes":67108864,"tables":{"pgd":1,"pud":4,"pmd":4,"pte":4},"bad_entries":0,"regions":[{"name":"User Space","start":"0x0","end":"0x800000000000"},{"name":"Low Kernel Mapping","start":"0xffff888000000000","end":"0xffffc88000000000"},{"name":"High Kernel Mapping","start":"0xffffffff80000000","end":"0xffffffffc0000000"}],"metadata":{"PTKIT_ROOT":"0x100000","PTKIT_LEVELS":"4","PTKIT_PHYS_BITS":"52","PTKIT_REGION(User Space)":"0-800000000000","PTKIT_REGION(Low Kernel Mapping)":"ffff888000000000-ffffc88000000000","PTKIT_REGION(High Kernel Mapping)":"ffffffff80000000-ffffffffc0000000"}}
+	EOT
+	ptkit info --format=json small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect '--cr3 says where the root came from' '
+	ptkit info --cr3=0x100000 small.img >actual &&
+	grep -q "^root:     0x0000000000100000 from --cr3$" actual
+'
+
+test_expect 'an ELF file that is not a core is refused, exit 3' '
+	must_fail 3 ptkit info "$PTKIT" 2>err &&
+	grep -q "an ELF file, but not an x86-64 core dump" err
+'
+
+done_testing

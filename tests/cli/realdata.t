@@ -1,0 +1,104 @@
+#!/bin/sh
+# ptkit against reality: the dumps of a real Debian 6.1 kernel in
+# ../shared/realdata, with QEMU's own view of the same moment.  A result
+# that disagrees with QEMU is a bug.
+. "$(dirname "$0")/lib.sh"
+
+BASE=$REALDATA/base
+ELF=$BASE/vmcore-d31.elf
+KDUMP=$BASE/vmcore.kdump-zlib
+[ -r "$ELF" ] && [ -r "$KDUMP" ] ||
+	skip_all "no real dumps in $REALDATA (the shared data beside the clone)"
+
+tr -d '\r' <"$BASE/qemu/info-tlb.txt" >tlb.txt
+tr -d '\r' <"$BASE/qemu/info-mem.txt" | awk '{ print $1, $3 }' >mem.txt
+# The CPU's CR3 when QEMU paused the guest (a user process).
+CR3=0x$(tr -d '\r' <"$BASE/qemu/info-registers.txt" |
+	sed -n 's/.*CR3=\([0-9a-f]*\).*/\1/p')
+
+# QEMU's "info tlb" line of each leaf entry, from walk --entries: the
+# address, the frame and the entry's own bits X G P D A C T U W.
+as_tlb() {
+	awk '
+	function bit(hex, n,   d) {
+		d = index("0123456789abcdef", substr(hex, 16 - int(n / 4), 1)) - 1
+		return int(d / 2 ^ (n % 4)) % 2
+	}
+	{
+		e = $NF; sub("entry=0x", "", e)
+		while (length(e) < 16) e = "0" e
+		printf "%s: %s %s%s%s%s%s%s%s%s%s\n", substr($1, 3, 16),
+			substr($3, 3, 16), bit(e, 63) ? "X" : "-",
+			bit(e, 8) ? "G" : "-", bit(e, 7) ? "P" : "-",
+			bit(e, 6) ? "D" : "-", bit(e, 5) ? "A" : "-",
+			bit(e, 4) ? "C" : "-", bit(e, 3) ? "T" : "-",
+			bit(e, 2) ? "U" : "-", bit(e, 1) ? "W" : "-"
+	}'
+}
+
+# QEMU's "info mem": virtually contiguous runs merged by user/write.
+as_mem() {
+	awk -F'"' '
+	function pad(h) { sub("^0x", "", h); while (length(h) < 16) h = "0" h; return h }
+	{
+		perm = ($0 ~ /"us":true/ ? "u" : "-") "r" ($0 ~ /"rw":true/ ? "w" : "-")
+		if ($4 == end && perm == last) { end = $8; next }
+		if (end != "") print pad(start) "-" pad(end) " " last
+		start = $4; end = $8; last = perm
+	}
+	END { print pad(start) "-" pad(end) " " last }'
+}
+
+test_expect 'info: root from VMCOREINFO, CR3 from the QEMU note' '
+	ptkit info "$ELF" >info &&
+	grep -q "^paging:   4-level, 48-bit virtual" info &&
+	grep -q "^root:     0x0000000017210000 from VMCOREINFO SYMBOL(init_top_pgt) and NUMBER(phys_base)$" info &&
+	grep -q "cr3 0x0000000002686000" info &&
+	test "$CR3" = 0x0000000002686000 &&
+	ptkit info "$KDUMP" >kinfo &&
+	grep -q "^root:     0x0000000017210000 from VMCOREINFO" kinfo
+'
+
+for dump in "$ELF" "$KDUMP"; do
+	name=$(basename "$dump")
+	test_expect "$name: kernel half equals QEMU info tlb, leaf by leaf" '
+		ptkit walk --entries --range=0xffff800000000000-0x10000000000000000 \
+			"$dump" | as_tlb >actual &&
+		awk "\$1 >= \"ffff800000000000\"" tlb.txt >expect &&
+		test "$(wc -l <expect)" -gt 70000 &&
+		test_cmp expect actual
+	'
+	test_expect "$name: with the CPU's CR3, all of info tlb, user half too" '
+		ptkit walk --entries --cr3=$CR3 "$dump" | as_tlb >actual &&
+		test_cmp tlb.txt actual
+	'
+	test_expect "$name: effective permissions equal QEMU info mem" '
+		ptkit walk --format=json --cr3=$CR3 "$dump" | as_mem >actual &&
+		test_cmp mem.txt actual
+	'
+done
+
+test_expect 'the ELF and the kdump-compressed dump walk identically' '
+	for f in text ptdump json; do
+		ptkit walk --format=$f "$ELF" >elf.$f &&
+		ptkit walk --format=$f "$KDUMP" >kdump.$f &&
+		test_cmp elf.$f kdump.$f || return 1
+	done
+'
+
+test_expect 'translate agrees with info tlb on every 97th leaf' '
+	awk "NR % 97 == 1" tlb.txt >sample &&
+	sed "s/:.*//; s/^/0x/" sample | ptkit translate --cr3=$CR3 "$ELF" - |
+		sed -n "s/^0x\([0-9a-f]*\) -> 0x\([0-9a-f]*\).*/\1: \2/p" >actual &&
+	cut -c1-34 sample >expect &&
+	test "$(wc -l <expect)" -gt 700 &&
+	test_cmp expect actual
+'
+
+test_expect 'the kernel W+X check agrees: no writable executable mapping' '
+	ptkit walk --format=json "$ELF" >runs &&
+	! grep "\"rw\":true,\"us\":[a-z]*,\"nx\":false" runs &&
+	grep -q "x86/mm: Checked W+X mappings: passed" "$BASE/guest/dmesg.txt"
+'
+
+done_testing

@@ -1,0 +1,80 @@
+#!/bin/sh
+# ptkit translate: addresses, paths, unmapped addresses and exit statuses.
+. "$(dirname "$0")/lib.sh"
+
+ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null || exit 1
+ptkit mkimage -o bad.img "$DATA/bad.spec" >/dev/null || exit 1
+
+test_expect 'text: the physical address and every level of the path' '
+	cat >expect <<-\EOT &&
+	0x0000000000401abc -> 0x0000000003001abc  4K pte  USR ro x
+	  pgd[  0]  table 0x0000000000100000  entry 0x0000000000101067
+	  pud[  0]  table 0x0000000000101000  entry 0x0000000000102067
+	  pmd[  2]  table 0x0000000000102000  entry 0x0000000000103067
+	  pte[  1]  table 0x0000000000103000  entry 0x0000000003001025
+	0xffff888040001234 -> 0x0000000040001234  1G pud  kernel RW NX GLB
+	  pgd[273]  table 0x0000000000100000  entry 0x0000000000107067
+	  pud[  1]  table 0x0000000000107000  entry 0x8000000040000183
+	EOT
+	ptkit translate small.img 0x401abc 0xffff888040001234 >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'an unmapped address exits 1 and names the level' '
+	cat >expect <<-\EOT &&
+	0x0000000000500000: not mapped: pte[256] is not present
+	  pgd[  0]  table 0x0000000000100000  entry 0x0000000000101067
+	  pud[  0]  table 0x0000000000101000  entry 0x0000000000102067
+	  pmd[  2]  table 0x0000000000102000  entry 0x0000000000103067
+	  pte[256]  table 0x0000000000103000  entry 0x0000000000000000
+	0x0000100000000000: not mapped: pgd[32] is not present
+	  pgd[ 32]  table 0x0000000000100000  entry 0x0000000000000000
+	0x8000000000000000: not mapped: not a canonical 48-bit address
+	EOT
+	must_fail 1 ptkit translate small.img 0x500000 0x100000000000 \
+		0x8000000000000000 >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'json: va, pa, page, level and path' '
+	cat >expect <<-\EOT &&
+	{"va":"0xffffffff81001000","pa":"0x1001000","page":2097152,"level":"pmd","mapped":true,"rw":false,"us":false,"nx":false,"pkey":0,"path":[{"level":"pgd","index":511,"table":"0x100000","entry":"0x10a067"},{"level":"pud","index":510,"table":"0x10a000","entry":"0x10b067"},{"level":"pmd","index":8,"table":"0x10b000","entry":"0x1001181"}]}
+	{"va":"0x404000","pa":null,"page":null,"level":"pte","mapped":false,"reason":"not present","path":[{"level":"pgd","index":0,"table":"0x100000","entry":"0x101067"},{"level":"pud","index":0,"table":"0x101000","entry":"0x102067"},{"level":"pmd","index":2,"table":"0x102000","entry":"0x103067"},{"level":"pte","index":4,"table":"0x103000","entry":"0x0"}]}
+	{"va":"0x7ffffffdf000","pa":"0x3101000","page":4096,"level":"pte","mapped":true,"rw":true,"us":true,"nx":true,"pkey":3,"path":[{"level":"pgd","index":255,"table":"0x100000","entry":"0x104067"},{"level":"pud","index":511,"table":"0x104000","entry":"0x105067"},{"level":"pmd","index":511,"table":"0x105000","entry":"0x106067"},{"level":"pte","index":479,"table":"0x106000","entry":"0x9800000003101007"}]}
+	EOT
+	must_fail 1 ptkit translate --format=json small.img 0xffffffff81001000 \
+		0x404000 0x7ffffffdf000 >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'addresses from standard input, comments and blanks skipped' '
+	printf "0x400000\n\n  0xffff888000001000  # the direct map\n" |
+	ptkit translate small.img - >actual &&
+	grep -c -- "->" actual >count &&
+	echo 2 >expect &&
+	test_cmp expect count
+'
+
+test_expect 'a bad address line is reported with its line number' '
+	printf "0x400000\nbanana\n" >in &&
+	must_fail 3 ptkit translate small.img - <in >actual 2>err &&
+	grep -q "<stdin>:2: .banana. is not an address" err &&
+	grep -q "0x0000000000400000 ->" actual
+'
+
+test_expect 'corrupt tables: exit 3, every address still answered' '
+	must_fail 3 ptkit translate bad.img 0x8000000000 0x10000000000 \
+		0x18000000000 0x200000 >actual 2>err &&
+	grep -q "0x0000000000200000 -> 0x0000000000800000" actual &&
+	grep -q "0x0000008000000000: pgd\\[1\\] = 0x100067 points to the pgd table at 0x100000 above it (a table loop)" err &&
+	grep -q "0x0000010000000000: pud table at 0x7fff000000" err &&
+	grep -q "0x0000018000000000: pud\\[0\\] = 0x40002083 at 0x1f0000: reserved bits 0x2000 set" err
+'
+
+test_expect 'usage: no address, a bad address' '
+	must_fail 2 ptkit translate small.img 2>err &&
+	must_fail 2 ptkit translate small.img xyz 2>err &&
+	grep -q "xyz. is not an address" err
+'
+
+done_testing

@@ -1,0 +1,153 @@
+#!/bin/sh
+# ptkit walk on images built from tests/data specs: whole outputs.
+. "$(dirname "$0")/lib.sh"
+
+ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null || exit 1
+ptkit mkimage -o bad.img "$DATA/bad.spec" >/dev/null || exit 1
+
+test_expect 'text: one line per run, every page size' '
+	cat >expect <<-\EOT &&
+	VIRTUAL                                 SIZE PHYSICAL           PG  ENTRIES  FLAGS
+	0x0000000000400000-0x0000000000403000    12K 0x0000000003000000 4K        3  USR ro x
+	0x0000000000403000-0x0000000000404000     4K 0x0000000003003000 4K        1  USR RW NX
+	0x00007ffffffde000-0x00007ffffffe0000     8K 0x0000000003100000 4K        2  USR RW NX pkey=3
+	0xffff888000000000-0xffff888000200000     2M 0x0000000000000000 4K      512  RW GLB NX
+	0xffff888000200000-0xffff888040000000  1022M 0x0000000000200000 2M      511  RW GLB NX
+	0xffff888040000000-0xffff888080000000     1G 0x0000000040000000 1G        1  RW GLB NX
+	0xffffffff81000000-0xffffffff81400000     4M 0x0000000001000000 2M        2  ro PAT GLB x
+	0xffffffff81400000-0xffffffff81402000     8K 0x0000000001400000 4K        2  ro PWT PCD GLB NX
+	EOT
+	ptkit walk small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'json: the documented keys, one run per line' '
+	cat >expect <<-\EOT &&
+	{"va":"0x400000","end":"0x403000","pa":"0x3000000","page":4096,"level":"pte","count":3,"rw":false,"us":true,"nx":false,"g":false,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	{"va":"0x403000","end":"0x404000","pa":"0x3003000","page":4096,"level":"pte","count":1,"rw":true,"us":true,"nx":true,"g":false,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	{"va":"0x7ffffffde000","end":"0x7ffffffe0000","pa":"0x3100000","page":4096,"level":"pte","count":2,"rw":true,"us":true,"nx":true,"g":false,"pwt":false,"pcd":false,"pat":false,"pkey":3}
+	{"va":"0xffff888000000000","end":"0xffff888000200000","pa":"0x0","page":4096,"level":"pte","count":512,"rw":true,"us":false,"nx":true,"g":true,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	{"va":"0xffff888000200000","end":"0xffff888040000000","pa":"0x200000","page":2097152,"level":"pmd","count":511,"rw":true,"us":false,"nx":true,"g":true,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	{"va":"0xffff888040000000","end":"0xffff888080000000","pa":"0x40000000","page":1073741824,"level":"pud","count":1,"rw":true,"us":false,"nx":true,"g":true,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	{"va":"0xffffffff81000000","end":"0xffffffff81400000","pa":"0x1000000","page":2097152,"level":"pmd","count":2,"rw":false,"us":false,"nx":false,"g":true,"pwt":false,"pcd":false,"pat":true,"pkey":0}
+	{"va":"0xffffffff81400000","end":"0xffffffff81402000","pa":"0x1400000","page":4096,"level":"pte","count":2,"rw":false,"us":false,"nx":true,"g":true,"pwt":true,"pcd":true,"pat":false,"pkey":0}
+	EOT
+	ptkit walk --format=json small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'ptdump: markers, holes with their level, the kernel columns' '
+	cat >expect <<-\EOT &&
+	---[ User Space ]---
+	0x0000000000000000-0x0000000000400000           4M                               pmd
+	0x0000000000400000-0x0000000000403000          12K USR ro                     x  pte
+	0x0000000000403000-0x0000000000404000           4K USR RW                     NX pte
+	0x0000000000404000-0x0000000000600000        2032K                               pte
+	0x0000000000600000-0x0000000040000000        1018M                               pmd
+	0x0000000040000000-0x0000008000000000         511G                               pud
+	0x0000008000000000-0x00007f8000000000         127T                               pgd
+	0x00007f8000000000-0x00007fffc0000000         511G                               pud
+	0x00007fffc0000000-0x00007fffffe00000        1022M                               pmd
+	0x00007fffffe00000-0x00007ffffffde000        1912K                               pte
+	0x00007ffffffde000-0x00007ffffffe0000           8K USR RW                     NX pte
+	0x00007ffffffe0000-0x0000800000000000         128K                               pte
+	0x0000800000000000-0xffff800000000000    16776960T                               pgd
+	---[ Kernel Space ]---
+	0xffff800000000000-0xffff888000000000        8704G                               pgd
+	---[ Low Kernel Mapping ]---
+	0xffff888000000000-0xffff888000200000           2M     RW                 GLB NX pte
+	0xffff888000200000-0xffff888040000000        1022M     RW         PSE     GLB NX pmd
+	0xffff888040000000-0xffff888080000000           1G     RW         PSE     GLB NX pud
+	0xffff888080000000-0xffff890000000000         510G                               pud
+	0xffff890000000000-0xffffff8000000000      121344G                               pgd
+	0xffffff8000000000-0xffffffff80000000         510G                               pud
+	---[ High Kernel Mapping ]---
+	0xffffffff80000000-0xffffffff81000000          16M                               pmd
+	0xffffffff81000000-0xffffffff81400000           4M     ro         PSE PAT GLB x  pmd
+	0xffffffff81400000-0xffffffff81402000           8K     ro PWT PCD         GLB NX pte
+	0xffffffff81402000-0xffffffff81600000        2040K                               pte
+	0xffffffff81600000-0xffffffffc0000000        1002M                               pmd
+	0xffffffffc0000000-0x0000000000000000           1G                               pud
+	EOT
+	ptkit walk --format=ptdump small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect '--entries: raw values and A/D, in text and json' '
+	cat >expect <<-\EOT &&
+	0x0000000000402000-0x0000000000403000     4K 0x0000000003002000 4K        1  USR ro x A  entry=0x0000000003002025
+	0x0000000000403000-0x0000000000404000     4K 0x0000000003003000 4K        1  USR RW NX A D  entry=0x8000000003003067
+	{"va":"0x402000","end":"0x403000","pa":"0x3002000","page":4096,"level":"pte","count":1,"rw":false,"us":true,"nx":false,"g":false,"pwt":false,"pcd":false,"pat":false,"pkey":0,"entry":"0x3002025","a":true,"d":false}
+	{"va":"0x403000","end":"0x404000","pa":"0x3003000","page":4096,"level":"pte","count":1,"rw":true,"us":true,"nx":true,"g":false,"pwt":false,"pcd":false,"pat":false,"pkey":0,"entry":"0x8000000003003067","a":true,"d":true}
+	EOT
+	ptkit walk --entries --range=0x402000-0x404000 small.img >actual &&
+	ptkit walk --entries --format=json --range=0x402000+0x2000 small.img >>actual &&
+	test_cmp expect actual
+'
+
+test_expect '--range clips runs to the range' '
+	cat >expect <<-\EOT &&
+	{"va":"0xffff888000100000","end":"0xffff888000200000","pa":"0x100000","page":4096,"level":"pte","count":256,"rw":true,"us":false,"nx":true,"g":true,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	{"va":"0xffff888000200000","end":"0xffff888000600000","pa":"0x200000","page":2097152,"level":"pmd","count":2,"rw":true,"us":false,"nx":true,"g":true,"pwt":false,"pcd":false,"pat":false,"pkey":0}
+	EOT
+	ptkit walk --format=json --range=0xffff888000100000-0xffff888000600000 small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect '--cr3 and --levels override what the image says' '
+	ptkit walk --cr3=0x100000 small.img >actual &&
+	ptkit walk small.img >expect &&
+	test_cmp expect actual &&
+	must_fail 3 ptkit walk --cr3=0x7fff0000000 small.img 2>err &&
+	grep -q "pgd table at 0x7fff0000000 (the root)" err &&
+	# The same tables read as 5-level: leaves are taken for tables.
+	must_fail 3 ptkit walk --levels=5 small.img >/dev/null 2>err &&
+	grep -q "pmd\[0\] = 0x3000025" err
+'
+
+test_expect 'entries that cannot be followed: named, skipped, exit 3' '
+	cat >expect <<-\EOT &&
+	VIRTUAL                                 SIZE PHYSICAL           PG  ENTRIES  FLAGS
+	0x0000000000200000-0x0000000000202000     8K 0x0000000000800000 4K        2  RW x
+	EOT
+	cat >expect.err <<-\EOT &&
+	ptkit walk: '"'"'bad.img'"'"': pgd[1] = 0x100067 at 0x100008 (va 0x8000000000): points to the pgd table at 0x100000 above it (a table loop)
+	ptkit walk: '"'"'bad.img'"'"': pgd[2] = 0x7fff000067 at 0x100010 (va 0x10000000000): pud table at 0x7fff000000: physical address 0x7fff000000 is outside the file'"'"'s memory
+	ptkit walk: '"'"'bad.img'"'"': pud[0] = 0x40002083 at 0x1f0000 (va 0x18000000000): reserved bits 0x2000 set
+	EOT
+	must_fail 3 ptkit walk bad.img >actual 2>actual.err &&
+	test_cmp expect actual &&
+	test_cmp expect.err actual.err
+'
+
+test_expect 'usage errors exit 2, with one message' '
+	must_fail 2 ptkit walk 2>err && grep -q "no SOURCE given" err &&
+	must_fail 2 ptkit walk --format=xml small.img 2>err &&
+	grep -q "not text, ptdump or json" err &&
+	must_fail 2 ptkit walk --range=0x1001-0x2000 small.img 2>err &&
+	grep -q "page-aligned" err &&
+	must_fail 2 ptkit walk --levels=3 small.img 2>err &&
+	must_fail 2 ptkit walk --entries --format=ptdump small.img 2>err &&
+	must_fail 2 ptkit nosuchcommand 2>err &&
+	grep -q "not a ptkit command" err
+'
+
+test_expect 'unreadable input exits 3 and names the file' '
+	must_fail 3 ptkit walk nonexistent.img 2>err &&
+	test "$(cat err)" = "ptkit walk: cannot open '"'"'nonexistent.img'"'"': No such file or directory" &&
+	echo hello >text.txt &&
+	must_fail 3 ptkit walk text.txt 2>err &&
+	grep -q "text.txt.: not a dump or image ptkit can read" err &&
+	head -c 100 small.img >truncated.img &&
+	must_fail 3 ptkit walk truncated.img 2>err &&
+	grep -q truncated.img err
+'
+
+test_expect 'a full disk is an error, not a success' '
+	if test -w /dev/full; then
+		must_fail 4 ptkit walk small.img >/dev/full 2>err &&
+		grep -q "cannot write the output" err
+	fi
+'
+
+done_testing

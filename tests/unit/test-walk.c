@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: MIT
+/* The walker, translate and the run merger, on tables built in memory. */
+#include "unit.h"
+
+enum ev_kind { EV_LEAF, EV_HOLE, EV_TABLE, EV_BAD };
+
+struct event {
+	enum ev_kind kind;
+	uint64_t va, end, addr;
+	unsigned level;
+	unsigned eff;
+	enum ptk_status why;
+};
+
+struct recorder {
+	struct event ev[4096];
+	size_t n;
+	bool with_bad;
+	enum ptk_status table_ret;
+	unsigned table_ret_level;
+	size_t stop_after;
+};
+
+static enum ptk_status push(struct recorder *r, struct event e)
+{
+	assert_true(r->n < sizeof(r->ev) / sizeof(r->ev[0]));
+	r->ev[r->n++] = e;
+	if (r->stop_after && r->n == r->stop_after)
+		return PTK_STOP;
+	return PTK_OK;
+}
+
+static enum ptk_status rec_leaf(const struct ptk_walk_entry *e, void *p)
+{
+	return push(p, (struct event){ EV_LEAF, e->va, e->end, e->addr,
+				       e->level, e->eff, PTK_OK });
+}
+
+static enum ptk_status rec_hole(uint64_t va, uint64_t end, unsigned level,
+				void *p)
+{
+	return push(p, (struct event){ EV_HOLE, va, end, 0, level, 0, PTK_OK });
+}
+
+static enum ptk_status rec_table(const struct ptk_walk_entry *e, void *p)
+{
+	struct recorder *r = p;
+	enum ptk_status st = push(p, (struct event){ EV_TABLE, e->va, e->end,
+						     e->addr, e->level, e->eff,
+						     PTK_OK });
+
+	if (st == PTK_OK && r->table_ret_level == e->level)
+		return r->table_ret;
+	return st;
+}
+
+static enum ptk_status rec_bad(const struct ptk_walk_entry *e,
+			       enum ptk_status why, void *p)
+{
+	return push(p, (struct event){ EV_BAD, e->va, e->end, e->addr,
+				       e->level, e->eff, why });
+}
+
+static enum ptk_status walk(struct fixture *f, uint64_t start, uint64_t end,
+			    struct recorder *r, bool tables)
+{
+	struct ptk_walk_ops ops = {
+		.leaf = rec_leaf, .hole = rec_hole,
+		.table = tables ? rec_table : NULL,
+		.bad = r->with_bad ? rec_bad : NULL,
+	};
+
+	return ptk_walk(f->src, &f->pg, start, end, &ops, r);
+}
+
+/*
+ * Leaves and holes tile [start, end): in order, no gap, no overlap.
+ * A leaf may start before @start or end after @end (whole entries).
+ */
+static void assert_tiles(const struct recorder *r, uint64_t start,
+			 uint64_t end)
+{
+	uint64_t at = start;
+	bool first = true;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct event *e = &r->ev[i];
+
+		if (e->kind != EV_LEAF && e->kind != EV_HOLE)
+			continue;
+		if (e->kind == EV_LEAF && first)
+			assert_true(e->va <= at);
+		else
+			assert_int_equal(e->va, at);
+		first = false;
+		at = e->end;
+	}
+	if (end)
+		assert_true(at >= end);
+	else
+		assert_int_equal(at, 0);
+}
+
+/*
+ *   0x0000_0000_0020_0000 +16K   4K pages, rw
+ *   0x0000_0000_4000_0000 +2M    one 2M page
+ *   0xffff_8880_0000_0000 +1G    one 1G page, nx
+ */
+static struct fixture *three_sizes(void)
+{
+	struct fixture *f = fixture_new(4);
+
+	fixture_map(f, 0x200000, 0x9000000, 0x4000, 1, PTK_F_RW | PTK_F_US);
+	fixture_map(f, 0x40000000, 0x9200000, 2 * MiB, 2, PTK_F_RW);
+	fixture_map(f, UINT64_C(0xffff888000000000), 0, GiB, 3,
+		    PTK_F_RW | PTK_F_NX | PTK_F_G);
+	return f;
+}
+
+static void every_byte_once_in_order(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	size_t leaves = 0;
+
+	(void)state;
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_OK);
+	assert_tiles(r, 0, 0);
+	for (size_t i = 0; i < r->n; i++)
+		leaves += r->ev[i].kind == EV_LEAF;
+	assert_int_equal(leaves, 4 + 1 + 1);
+	/* Leaf details. */
+	assert_int_equal(r->ev[1].kind, EV_LEAF);
+	assert_int_equal(r->ev[1].va, 0x200000);
+	assert_int_equal(r->ev[1].addr, 0x9000000);
+	assert_int_equal(r->ev[1].level, 1);
+	assert_int_equal(r->ev[1].eff, PTK_F_P | PTK_F_RW | PTK_F_US);
+	free(r);
+	fixture_free(f);
+}
+
+static void non_canonical_gap_is_one_level_0_hole(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	size_t gaps = 0;
+
+	(void)state;
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_OK);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->ev[i].kind == EV_HOLE && r->ev[i].level == 0) {
+			gaps++;
+			assert_int_equal(r->ev[i].va, UINT64_C(0x0000800000000000));
+			assert_int_equal(r->ev[i].end, UINT64_C(0xffff800000000000));
+		}
+	}
+	assert_int_equal(gaps, 1);
+	free(r);
+	fixture_free(f);
+}
+
+static void holes_merge_within_a_table(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	/* [0, 2M): PTE table? no: pmd[0] is absent, so one pmd-level hole,
+	 * then the PTE table at 2M. */
+	assert_int_equal(walk(f, 0, 4 * MiB, r, false), PTK_OK);
+	assert_int_equal(r->ev[0].kind, EV_HOLE);
+	assert_int_equal(r->ev[0].va, 0);
+	assert_int_equal(r->ev[0].end, 2 * MiB);
+	assert_int_equal(r->ev[0].level, 2);
+	/* After the 4 pages, the rest of the PTE table is one hole. */
+	assert_int_equal(r->ev[5].kind, EV_HOLE);
+	assert_int_equal(r->ev[5].va, 2 * MiB + 0x4000);
+	assert_int_equal(r->ev[5].end, 4 * MiB);
+	assert_int_equal(r->ev[5].level, 1);
+	assert_int_equal(r->n, 6);
+	free(r);
+	fixture_free(f);
+}
+
+static void range_inside_a_large_page(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	uint64_t base = UINT64_C(0xffff888000000000);
+
+	(void)state;
+	assert_int_equal(walk(f, base + 0x5000, base + 0x9000, r, false),
+			 PTK_OK);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->ev[0].kind, EV_LEAF);
+	assert_int_equal(r->ev[0].va, base);
+	assert_int_equal(r->ev[0].end, base + GiB);
+	assert_int_equal(r->ev[0].level, 3);
+	free(r);
+	fixture_free(f);
+}
+
+static void five_levels(void **state)
+{
+	struct fixture *f = fixture_new(5);
+	struct recorder *r = calloc(1, sizeof(*r));
+	uint64_t va = UINT64_C(0xff11000000000000);
+	struct ptk_xlat x;
+
+	(void)state;
+	fixture_map(f, va, 0, 2 * MiB, 2, PTK_F_RW);
+	fixture_map(f, UINT64_C(0x00fffffffffff000), 0x1000, 0x1000, 1, PTK_F_US);
+	assert_int_equal(walk(f, 0, 0, r, true), PTK_OK);
+	assert_tiles(r, 0, 0);
+	assert_int_equal(ptk_translate(f->src, &f->pg, va + 0x1234, &x), PTK_OK);
+	assert_int_equal(x.result, PTK_XLAT_MAPPED);
+	assert_int_equal(x.pa, 0x1234);
+	assert_int_equal(x.nsteps, 4);
+	assert_int_equal(x.path[0].level, 5);
+	assert_int_equal(x.path[0].index, 0x111);	/* bits 48-56 of va */
+	assert_int_equal(ptk_translate(f->src, &f->pg,
+				       UINT64_C(0x00fffffffffff008), &x),
+			 PTK_OK);
+	assert_int_equal(x.pa, 0x1008);
+	assert_int_equal(x.nsteps, 5);
+	/* Bit 56 set, bits 57-63 clear: in the 5-level canonical gap. */
+	assert_int_equal(ptk_translate(f->src, &f->pg,
+				       UINT64_C(0x0100000000000000), &x),
+			 PTK_OK);
+	assert_int_equal(x.result, PTK_XLAT_NONCANONICAL);
+	free(r);
+	fixture_free(f);
+}
+
+static void table_loop_is_reported_not_followed(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	uint64_t va, pa;
+	unsigned level;
+
+	(void)state;
+	/* pgd[1] points back to the pgd itself. */
+	assert_int_equal(ptk_builder_set(f->b, f->pg.root + 8, f->pg.root | 0x67),
+			 PTK_OK);
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(f->ctx), "table loop"));
+	assert_non_null(strstr(ptk_ctx_err(f->ctx), "pgd[1]"));
+	assert_true(ptk_ctx_err_loc(f->ctx, &va, &level, &pa));
+	assert_int_equal(va, UINT64_C(1) << 39);
+	assert_int_equal(level, 4);
+	assert_int_equal(pa, f->pg.root + 8);
+
+	/* With a bad callback the walk goes on, the entry a hole. */
+	memset(r, 0, sizeof(*r));
+	r->with_bad = true;
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_OK);
+	assert_tiles(r, 0, 0);
+	for (size_t i = 0, bad = 0; i < r->n; i++) {
+		if (r->ev[i].kind == EV_BAD) {
+			assert_int_equal(++bad, 1);
+			assert_int_equal(r->ev[i].why, PTK_ERR_CORRUPT);
+		}
+	}
+	free(r);
+	fixture_free(f);
+}
+
+static void loop_to_an_ancestor_deeper_down(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	struct ptk_xlat x;
+
+	(void)state;
+	/* The pmd table of 0x200000 gets an entry pointing to the pud table. */
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x200000, &x), PTK_OK);
+	assert_int_equal(ptk_builder_set(f->b, x.path[2].table_pa + 8 * 5,
+					 x.path[1].table_pa | 0x67), PTK_OK);
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(f->ctx), "pmd[5]"));
+	assert_non_null(strstr(ptk_ctx_err(f->ctx), "pud table"));
+	free(r);
+	fixture_free(f);
+}
+
+static void absent_table_is_nodata(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	/* pgd[2] points to a page the source does not hold. */
+	assert_int_equal(ptk_builder_set(f->b, f->pg.root + 16,
+					 UINT64_C(0x7fff000) | 0x67), PTK_OK);
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_ERR_NODATA);
+	assert_non_null(strstr(ptk_ctx_err(f->ctx), "pud table at 0x7fff000"));
+	r->n = 0;
+	r->with_bad = true;
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_OK);
+	assert_tiles(r, 0, 0);
+	free(r);
+	fixture_free(f);
+}
+
+static void reserved_bits_make_a_bad_entry(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	struct ptk_xlat x;
+
+	(void)state;
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x40000000, &x), PTK_OK);
+	assert_int_equal(x.level, 2);
+	/* A 2M leaf with bit 13 set. */
+	assert_int_equal(ptk_builder_set(f->b, x.path[2].table_pa,
+					 x.path[2].raw | 1 << 13), PTK_OK);
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(f->ctx), "reserved bits 0x2000"));
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x40000000, &x),
+			 PTK_ERR_CORRUPT);
+	free(r);
+	fixture_free(f);
+}
+
+static void not_present_garbage_is_a_hole(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	assert_int_equal(ptk_builder_set(f->b, f->pg.root + 24,
+					 UINT64_C(0xfffffffffffffffe)), PTK_OK);
+	assert_int_equal(walk(f, 0, 0, r, false), PTK_OK);
+	assert_tiles(r, 0, 0);
+	free(r);
+	fixture_free(f);
+}
+
+static void skip_and_stop(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct recorder *r = calloc(1, sizeof(*r));
+	size_t leaves = 0;
+
+	(void)state;
+	/* Skipping at the pmd level hides the PTE table's leaves. */
+	r->table_ret = PTK_SKIP;
+	r->table_ret_level = 2;
+	assert_int_equal(walk(f, 0, 0, r, true), PTK_OK);
+	for (size_t i = 0; i < r->n; i++)
+		leaves += r->ev[i].kind == EV_LEAF;
+	assert_int_equal(leaves, 2);
+
+	memset(r, 0, sizeof(*r));
+	r->stop_after = 3;
+	assert_int_equal(walk(f, 0, 0, r, true), PTK_STOP);
+	assert_int_equal(r->n, 3);
+	free(r);
+	fixture_free(f);
+}
+
+static void translate_paths(void **state)
+{
+	struct fixture *f = three_sizes();
+	struct ptk_xlat x;
+
+	(void)state;
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x201abc, &x), PTK_OK);
+	assert_int_equal(x.result, PTK_XLAT_MAPPED);
+	assert_int_equal(x.pa, 0x9001abc);
+	assert_int_equal(x.level, 1);
+	assert_int_equal(x.nsteps, 4);
+	assert_int_equal(x.path[0].table_pa, f->pg.root);
+	assert_int_equal(x.path[0].index, 0);
+	assert_int_equal(x.path[2].index, 1);
+	assert_int_equal(x.path[3].index, 1);
+	assert_int_equal(x.path[3].raw & ~UINT64_C(0xfff), 0x9001000);
+	assert_int_equal(x.eff, PTK_F_P | PTK_F_RW | PTK_F_US);
+
+	assert_int_equal(ptk_translate(f->src, &f->pg,
+				       UINT64_C(0xffff888012345678), &x), PTK_OK);
+	assert_int_equal(x.pa, 0x12345678);
+	assert_int_equal(x.level, 3);
+	assert_int_equal(x.nsteps, 2);
+	assert_true(x.eff & PTK_F_NX);
+
+	/* Not present at the pte level, then at the pgd level. */
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x204000, &x), PTK_OK);
+	assert_int_equal(x.result, PTK_XLAT_NOT_PRESENT);
+	assert_int_equal(x.level, 1);
+	assert_int_equal(ptk_translate(f->src, &f->pg, UINT64_C(1) << 40, &x),
+			 PTK_OK);
+	assert_int_equal(x.result, PTK_XLAT_NOT_PRESENT);
+	assert_int_equal(x.level, 4);
+	assert_int_equal(x.nsteps, 1);
+	assert_int_equal(ptk_translate(f->src, &f->pg,
+				       UINT64_C(0x8000000000000000), &x), PTK_OK);
+	assert_int_equal(x.result, PTK_XLAT_NONCANONICAL);
+	fixture_free(f);
+}
+
+struct runs {
+	struct ptk_run r[64];
+	size_t n;
+};
+
+static enum ptk_status rec_run(const struct ptk_run *r,
+			       const struct ptk_walk_entry *e, void *p)
+{
+	struct runs *rs = p;
+
+	(void)e;
+	assert_true(rs->n < 64);
+	rs->r[rs->n++] = *r;
+	return PTK_OK;
+}
+
+/*
+ *  0x100000: 8 pages -> 0x5000000, rw     } one run (A/D differ)
+ *  0x108000: 8 pages -> 0x5008000, rw a d }
+ *  0x110000: 4 pages -> 0x6000000, rw       new run: not contiguous in pa
+ *  0x114000: 4 pages -> 0x6004000, ro       new run: flags
+ */
+static void runs_merge_by_flags_and_contiguity(void **state)
+{
+	struct fixture *f = fixture_new(4);
+	struct runs rs = { .n = 0 };
+	const struct ptk_runs_ops ops = { .run = rec_run };
+
+	(void)state;
+	fixture_map(f, 0x100000, 0x5000000, 0x8000, 1, PTK_F_RW);
+	fixture_map(f, 0x108000, 0x5008000, 0x8000, 1,
+		    PTK_F_RW | PTK_F_A | PTK_F_D);
+	fixture_map(f, 0x110000, 0x6000000, 0x4000, 1, PTK_F_RW);
+	fixture_map(f, 0x114000, 0x6004000, 0x4000, 1, 0);
+	assert_int_equal(ptk_runs_walk(f->src, &f->pg, 0, 0, PTK_RUNS_PHYS,
+				       &ops, &rs), PTK_OK);
+	assert_int_equal(rs.n, 3);
+	assert_int_equal(rs.r[0].va, 0x100000);
+	assert_int_equal(rs.r[0].end, 0x110000);
+	assert_int_equal(rs.r[0].count, 16);
+	assert_int_equal(rs.r[1].pa, 0x6000000);
+	assert_int_equal(rs.r[1].count, 4);
+	assert_false(rs.r[2].eff & PTK_F_RW);
+
+	/* ptdump: holes too, and no physical contiguity needed. */
+	rs.n = 0;
+	assert_int_equal(ptk_runs_walk(f->src, &f->pg, 0, 0, PTK_RUNS_PTDUMP,
+				       &ops, &rs), PTK_OK);
+	assert_false(rs.r[0].present);
+	assert_int_equal(rs.r[0].end, 0x100000);
+	assert_true(rs.r[1].present);
+	assert_int_equal(rs.r[1].end, 0x114000);
+	assert_int_equal(rs.r[1].count, 20);
+	fixture_free(f);
+}
+
+static void runs_cut_holes_at_markers(void **state)
+{
+	struct fixture *f = fixture_new(4);
+	struct runs rs = { .n = 0 };
+	const uint64_t cuts[] = { 0x180000, UINT64_C(0xffff800000000000) };
+	const struct ptk_runs_ops ops = { .run = rec_run, .cuts = cuts,
+					  .ncuts = 2 };
+
+	(void)state;
+	fixture_map(f, 0x100000, 0x5000000, 0x1000, 1, PTK_F_RW);
+	assert_int_equal(ptk_runs_walk(f->src, &f->pg, 0, 0, PTK_RUNS_PTDUMP,
+				       &ops, &rs), PTK_OK);
+	/* hole, leaf, hole up to the marker, hole after it ... */
+	assert_int_equal(rs.r[2].va, 0x101000);
+	assert_int_equal(rs.r[2].end, 0x180000);
+	assert_int_equal(rs.r[3].va, 0x180000);
+	/* The canonical gap joins the top-level holes until the marker. */
+	assert_int_equal(rs.r[rs.n - 2].end, UINT64_C(0xffff800000000000));
+	assert_int_equal(rs.r[rs.n - 2].level, 4);
+	assert_int_equal(rs.r[rs.n - 1].va, UINT64_C(0xffff800000000000));
+	assert_int_equal(rs.r[rs.n - 1].end, 0);
+	fixture_free(f);
+}
+
+static void builder_refuses_overlaps_and_misalignment(void **state)
+{
+	struct fixture *f = three_sizes();
+
+	(void)state;
+	assert_int_equal(ptk_builder_map(f->b, 0x201000, 0, 0x1000, 1, 0, 0),
+			 PTK_ERR_INVALID);
+	assert_int_equal(ptk_builder_map(f->b, 0x40001000, 0, 0x1000, 1, 0, 0),
+			 PTK_ERR_INVALID);
+	assert_int_equal(ptk_builder_map(f->b, 0x80001000, 0, 2 * MiB, 2, 0, 0),
+			 PTK_ERR_INVALID);
+	assert_int_equal(ptk_builder_map(f->b, UINT64_C(0x00007ffffffff000), 0,
+					 0x2000, 1, 0, 0), PTK_ERR_INVALID);
+	fixture_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_byte_once_in_order),
+		cmocka_unit_test(non_canonical_gap_is_one_level_0_hole),
+		cmocka_unit_test(holes_merge_within_a_table),
+		cmocka_unit_test(range_inside_a_large_page),
+		cmocka_unit_test(five_levels),
+		cmocka_unit_test(table_loop_is_reported_not_followed),
+		cmocka_unit_test(loop_to_an_ancestor_deeper_down),
+		cmocka_unit_test(absent_table_is_nodata),
+		cmocka_unit_test(reserved_bits_make_a_bad_entry),
+		cmocka_unit_test(not_present_garbage_is_a_hole),
+		cmocka_unit_test(skip_and_stop),
+		cmocka_unit_test(translate_paths),
+		cmocka_unit_test(runs_merge_by_flags_and_contiguity),
+		cmocka_unit_test(runs_cut_holes_at_markers),
+		cmocka_unit_test(builder_refuses_overlaps_and_misalignment),
+	};
+
+	return RUN(tests);
+}
