@@ -28,6 +28,7 @@ struct source_opts {
 	bool has_cr3;
 	uint64_t cr3;
 	unsigned levels;	/* 0: as the source says */
+	int pti;		/* 0: as found, 'k': kernel copy, 'u': user */
 	unsigned phys_bits;	/* 0: as the source says */
 };
 extern const struct argp source_argp;
@@ -39,6 +40,7 @@ struct session {
 	struct ptk_source *src;
 	struct ptk_paging pg;
 	struct ptk_discovery why;
+	struct ptk_layout layout;
 };
 
 /**

@@ -8,7 +8,11 @@
 
 #include "cli.h"
 
-enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS };
+enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS, OPT_PTI };
+
+/* With page-table isolation the PGD is 8 KiB: the kernel's copy, then the
+ * user's (PTI_USER_PGTABLE_BIT is PAGE_SHIFT, arch/x86/mm/pti.c). */
+#define PTI_USER_BIT (UINT64_C(1) << 12)
 
 static const struct argp_option source_options[] = {
 	{ NULL, 0, NULL, 0, "Paging (overrides what the source says):", 50 },
@@ -17,6 +21,9 @@ static const struct argp_option source_options[] = {
 	{ "levels", OPT_LEVELS, "4|5", 0, "4-level or 5-level (LA57) paging", 0 },
 	{ "phys-bits", OPT_PHYS_BITS, "N", 0,
 	  "physical-address width (MAXPHYADDR), 32-52; default 52", 0 },
+	{ "pti", OPT_PTI, "kernel|user", 0,
+	  "with page-table isolation, walk the kernel's or the user's copy "
+	  "of the top table", 0 },
 	{ 0 }
 };
 
@@ -35,6 +42,12 @@ static error_t parse_source_opt(int key, char *arg, struct argp_state *state)
 		if (!parse_addr(arg, &v) || (v != 4 && v != 5))
 			argp_error(state, "--levels: '%s' is not 4 or 5", arg);
 		o->levels = (unsigned)v;
+		return 0;
+	case OPT_PTI:
+		if (strcmp(arg, "kernel") && strcmp(arg, "user"))
+			argp_error(state, "--pti: '%s' is not kernel or user",
+				   arg);
+		o->pti = arg[0];
 		return 0;
 	case OPT_PHYS_BITS:
 		if (!parse_addr(arg, &v) || v < 32 || v > PTK_MAX_PHYS_BITS)
@@ -136,6 +149,22 @@ int session_open(struct session *s, const char *cmd,
 	}
 	if (o->phys_bits)
 		s->pg.phys_bits = o->phys_bits;
+	if (o->pti) {
+		uint64_t root = o->pti == 'u' ? s->pg.root | PTI_USER_BIT
+					      : s->pg.root & ~PTI_USER_BIT;
+		size_t n = strlen(s->why.root);
+
+		if (root != s->pg.root)
+			snprintf(s->why.root + n, sizeof(s->why.root) - n,
+				 ", the %s copy (--pti)",
+				 o->pti == 'u' ? "user" : "kernel");
+		s->pg.root = root;
+	}
+	/* Regions are a help, not a need: only running out of memory here
+	 * is an error. */
+	st = ptk_layout_discover(s->src, &s->pg, &s->layout);
+	if (st != PTK_OK)
+		return fail_status(cmd, s->ctx, st);
 	return EXIT_OK;
 }
 

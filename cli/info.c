@@ -12,13 +12,6 @@ struct info_args {
 	bool json;
 };
 
-/* Table pages reachable from the root, per level, counted once each. */
-struct census {
-	uint64_t *tables[PTK_MAX_LEVELS + 1];
-	size_t n[PTK_MAX_LEVELS + 1], cap[PTK_MAX_LEVELS + 1];
-	uint64_t nbad;
-};
-
 static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
 	{ 0 }
@@ -66,75 +59,6 @@ static const struct argp info_argp = {
 	children, NULL, NULL,
 };
 
-static enum ptk_status add_table(struct census *c, unsigned level,
-				 uint64_t pa)
-{
-	if (c->n[level] == c->cap[level]) {
-		size_t cap = c->cap[level] ? 2 * c->cap[level] : 64;
-		uint64_t *p = realloc(c->tables[level], cap * sizeof(*p));
-
-		if (!p)
-			return PTK_ERR_NOMEM;
-		c->tables[level] = p;
-		c->cap[level] = cap;
-	}
-	c->tables[level][c->n[level]++] = pa;
-	return PTK_OK;
-}
-
-static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
-{
-	enum ptk_status st = add_table(priv, e->level - 1, e->addr);
-
-	/* PTE tables are counted, not read: nothing below them is a table. */
-	if (st == PTK_OK && e->level == PTK_LEVEL_PMD)
-		return PTK_SKIP;
-	return st;
-}
-
-static enum ptk_status on_bad(const struct ptk_walk_entry *e,
-			      enum ptk_status why, void *priv)
-{
-	struct census *c = priv;
-
-	(void)e;
-	(void)why;
-	c->nbad++;
-	return PTK_OK;
-}
-
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void unique(uint64_t *v, size_t *n)
-{
-	size_t out = 0;
-
-	qsort(v, *n, sizeof(*v), u64_cmp);
-	for (size_t i = 0; i < *n; i++)
-		if (!out || v[i] != v[out - 1])
-			v[out++] = v[i];
-	*n = out;
-}
-
-static enum ptk_status count_tables(struct session *s, struct census *c)
-{
-	/* Tables only: no leaf or hole callback. */
-	const struct ptk_walk_ops ops = { .table = on_table, .bad = on_bad };
-	enum ptk_status st;
-
-	st = add_table(c, s->pg.levels, s->pg.root);
-	if (st == PTK_OK)
-		st = ptk_walk(s->src, &s->pg, 0, 0, &ops, c);
-	for (unsigned l = 1; l <= s->pg.levels; l++)
-		unique(c->tables[l], &c->n[l]);
-	return st;
-}
-
 static uint64_t ram_total(const struct ptk_range *ram, size_t n)
 {
 	uint64_t t = 0;
@@ -144,7 +68,45 @@ static uint64_t ram_total(const struct ptk_range *ram, size_t n)
 	return t;
 }
 
-static void print_text(struct session *s, const struct census *c,
+/*
+ * With page-table isolation the top table is 8 KiB: the kernel's copy
+ * first, the user's after it (arch/x86/mm/pti.c).  Both copies hold the
+ * same user half, and the user's has a few kernel entries of its own
+ * (entry text, cpu_entry_area).  Say whether the page beside the root
+ * looks like that.
+ */
+static void print_pti(struct session *s)
+{
+	uint64_t other = s->pg.root ^ PTK_PAGE_SIZE;
+	uint64_t buf[PTK_ENTRIES], rbuf[PTK_ENTRIES];
+	const uint64_t *t, *r;
+	unsigned present = 0;
+	bool same_user = true;
+
+	if (ptk_source_table(s->src, other, buf, &t) != PTK_OK ||
+	    ptk_source_table(s->src, s->pg.root, rbuf, &r) != PTK_OK) {
+		ptk_ctx_clear_err(s->ctx);
+		printf("pti:      unknown: the page beside the root, 0x%016"
+		       PRIx64 ", is not in the source\n", other);
+		return;
+	}
+	for (unsigned i = 0; i < PTK_ENTRIES / 2; i++)
+		same_user &= t[i] == r[i];
+	for (unsigned i = PTK_ENTRIES / 2; i < PTK_ENTRIES; i++)
+		present += t[i] & 1;
+	if (!present || !same_user)
+		printf("pti:      off: the page beside the root is not a copy "
+		       "of it\n");
+	else if (s->pg.root & PTK_PAGE_SIZE)
+		printf("pti:      on: the root is the user copy; the kernel's, "
+		       "at 0x%016" PRIx64 ", has %u entries (--pti=kernel)\n",
+		       other, present);
+	else
+		printf("pti:      on: the user copy at 0x%016" PRIx64 " has %u "
+		       "entries (--pti=user)\n", other, present);
+}
+
+static void print_text(struct session *s, const struct ptk_census *c,
 		       enum ptk_status walk_st)
 {
 	size_t nram, ncpus, nregions, nmeta = ptk_source_meta_count(s->src);
@@ -161,6 +123,7 @@ static void print_text(struct session *s, const struct census *c,
 	       s->pg.phys_bits);
 	printf("          levels from %s\n", s->why.levels);
 	printf("root:     0x%016" PRIx64 " from %s\n", s->pg.root, s->why.root);
+	print_pti(s);
 	for (size_t i = 0; i < ncpus; i++)
 		printf("cpu %-4u  cr0 0x%016" PRIx64 " cr3 0x%016" PRIx64
 		       " cr4 0x%016" PRIx64 " (%s)\n", cpus[i].cpu, cpus[i].cr0,
@@ -173,15 +136,24 @@ static void print_text(struct session *s, const struct census *c,
 		       ram[i].start, ram[i].end, size);
 	}
 	printf("tables:  ");
-	for (unsigned l = s->pg.levels; l >= 1; l--) {
+	for (unsigned l = s->pg.levels; l >= 1; l--)
 		printf(" %s %zu", ptk_level_name(&s->pg, l), c->n[l]);
-		total += c->n[l];
-	}
+	total = ptk_census_total(c);
 	fmt_size(size, sizeof(size), total * PTK_PAGE_SIZE);
 	printf(" (%" PRIu64 " pages, %s)\n", total, size);
 	if (walk_st != PTK_OK || c->nbad)
 		printf("          %" PRIu64 " entries cannot be followed "
 		       "(see ptkit walk)\n", c->nbad + (walk_st != PTK_OK));
+	if (!s->layout.from_image) {
+		const struct ptk_layout *l = &s->layout;
+
+		printf("layout:   direct map 0x%016" PRIx64 " %s\n",
+		       l->page_offset, l->page_offset_from);
+		printf("          vmalloc    0x%016" PRIx64 " %s\n", l->vmalloc,
+		       l->vmalloc_from);
+		printf("          vmemmap    0x%016" PRIx64 " %s\n", l->vmemmap,
+		       l->vmemmap_from);
+	}
 	if (nregions)
 		printf("regions:\n");
 	for (size_t i = 0; i < nregions; i++)
@@ -196,7 +168,7 @@ static void print_text(struct session *s, const struct census *c,
 	}
 }
 
-static void print_json(struct session *s, const struct census *c)
+static void print_json(struct session *s, const struct ptk_census *c)
 {
 	size_t nram, ncpus, nregions, nmeta = ptk_source_meta_count(s->src);
 	const struct ptk_range *ram = ptk_source_ram(s->src, &nram);
@@ -250,18 +222,19 @@ static void print_json(struct session *s, const struct census *c)
 int cmd_info(int argc, char **argv)
 {
 	struct info_args a = { 0 };
-	struct census c = { 0 };
+	struct ptk_census c;
 	struct session s;
 	enum ptk_status st;
 	int ret;
 
 	argp_parse(&info_argp, argc, argv, 0, NULL, &a);
+	ptk_census_init(&c);
 	ret = session_open(&s, argv[0], &a.src);
 	if (ret != EXIT_OK) {
 		session_close(&s);
 		return ret;
 	}
-	st = count_tables(&s, &c);
+	st = ptk_census_add(&c, s.src, &s.pg);
 	if (st == PTK_ERR_NOMEM) {
 		ret = fail_source(&s, st);
 		goto out;
@@ -277,8 +250,7 @@ int cmd_info(int argc, char **argv)
 		ret = EXIT_BADINPUT;
 	}
 out:
-	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
-		free(c.tables[l]);
+	ptk_census_release(&c);
 	session_close(&s);
 	return finish_output(argv[0], ret);
 }

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 enum format { FMT_TEXT, FMT_PTDUMP, FMT_JSON };
-enum { OPT_ENTRIES = 0x200, MAX_BAD_SHOWN = 10 };
+enum { OPT_ENTRIES = 0x200, OPT_REGION, MAX_BAD_SHOWN = 10 };
 
 struct walk_args {
 	struct source_opts src;
@@ -16,6 +16,7 @@ struct walk_args {
 	bool entries;
 	bool has_range;
 	uint64_t start, end;
+	const char *region;
 };
 
 struct marker {
@@ -35,6 +36,10 @@ static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "text (default), ptdump or json", 0 },
 	{ "range", 'r', "START-END", 0,
 	  "walk only [START, END); START+SIZE also works", 0 },
+	{ "region", OPT_REGION, "NAME", 0,
+	  "walk only the named region: direct-map, vmalloc, vmemmap, "
+	  "cpu-entry-area, espfix, efi, kernel, modules, fixmap, user, or a "
+	  "name that ptkit info lists", 0 },
 	{ "entries", OPT_ENTRIES, NULL, 0,
 	  "one record per leaf entry, with its raw value and A/D bits", 0 },
 	{ 0 }
@@ -69,6 +74,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ENTRIES:
 		a->entries = true;
 		return 0;
+	case OPT_REGION:
+		a->region = arg;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->src.path)
 			argp_error(state, "one SOURCE only");
@@ -80,6 +88,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (a->entries && a->format == FMT_PTDUMP)
 			argp_error(state, "--entries does not go with "
 				   "--format=ptdump");
+		if (a->region && a->has_range)
+			argp_error(state, "--region and --range do not go "
+				   "together");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -238,6 +249,43 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
+/* Short names for the regions ptkit finds, as users type them. */
+static const struct {
+	const char *alias;
+	const char *name;
+} region_aliases[] = {
+	{ "user", "User Space" },
+	{ "direct-map", "Low Kernel Mapping" },
+	{ "vmalloc", "vmalloc() Area" },
+	{ "vmemmap", "Vmemmap" },
+	{ "cpu-entry-area", "CPU entry Area" },
+	{ "espfix", "ESPfix Area" },
+	{ "efi", "EFI Runtime Services" },
+	{ "kernel", "High Kernel Mapping" },
+	{ "modules", "Modules" },
+	{ "fixmap", "Fixmap Area" },
+};
+
+static const struct ptk_region *find_region(const struct session *s,
+					    const char *want)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
+
+	for (size_t i = 0; i < sizeof(region_aliases) / sizeof(region_aliases[0]); i++)
+		if (!strcasecmp(want, region_aliases[i].alias))
+			want = region_aliases[i].name;
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(want, rg[i].name))
+			return &rg[i];
+	fprintf(stderr, "%s: '%s': no region named '%s'; %s\n", s->cmd,
+		ptk_source_name(s->src), want,
+		n ? "these are known:" : "the source names none");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", rg[i].name);
+	return NULL;
+}
+
 static int marker_cmp(const void *a, const void *b)
 {
 	const struct marker *x = a, *y = b;
@@ -293,7 +341,16 @@ int cmd_walk(int argc, char **argv)
 	}
 	p.s = &s;
 	p.format = a.format;
-	if (!a.has_range) {
+	if (a.region) {
+		const struct ptk_region *rg = find_region(&s, a.region);
+
+		if (!rg) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		a.start = rg->start;
+		a.end = rg->end;
+	} else if (!a.has_range) {
 		a.start = 0;
 		a.end = 0;
 	}

@@ -7,7 +7,13 @@
  * [p_filesz, p_memsz) are RAM whose contents the file does not hold
  * (makedumpfile's excluded pages, an image's data pages): they read as
  * PTK_ERR_NODATA, never as zeros.  The file is mapped, so table pages are
- * used in place and files larger than memory work.
+ * used in place and files larger than memory work; files that cannot be
+ * mapped (/proc/kcore) are read with pread(), as are all files when
+ * PTKIT_NO_MMAP is set in the environment.
+ *
+ * A segment that lies inside another is an alias of the same memory (the
+ * kernel-text segment of /proc/kcore lies inside a RAM segment) and is
+ * not used.
  */
 #include <errno.h>
 #include <gelf.h>
@@ -75,7 +81,7 @@ static const void *elf_map(struct ptk_source *src, uint64_t pa, size_t len)
 	const struct elf_src *e = ptk_source_priv(src);
 	const struct segment *s = find_seg(e, pa);
 
-	if (!s || pa - s->pa + len > s->filesz)
+	if (!e->map || !s || pa - s->pa + len > s->filesz)
 		return NULL;
 	return e->map + s->offset + (pa - s->pa);
 }
@@ -102,7 +108,21 @@ static enum ptk_status elf_read(struct ptk_source *src, uint64_t pa, void *buf,
 					   "the file (excluded from the dump)",
 					   pa & ~(uint64_t)(PTK_PAGE_SIZE - 1));
 		n = s->filesz - off < len ? s->filesz - off : len;
-		memcpy(out, e->map + s->offset + off, n);
+		if (e->map) {
+			memcpy(out, e->map + s->offset + off, n);
+		} else {
+			ssize_t got = pread(e->fd, out, n, (off_t)(s->offset + off));
+
+			if (got < 0)
+				return ptk_set_err(ctx, PTK_ERR_IO, "read at "
+						   "offset %#" PRIx64 ": %s",
+						   s->offset + off,
+						   strerror(errno));
+			if ((uint64_t)got < n)
+				return ptk_set_err(ctx, PTK_ERR_NODATA,
+						   "page %#" PRIx64 " is past the "
+						   "end of the file", pa + got);
+		}
 		out += n;
 		pa += n;
 		len -= n;
@@ -140,11 +160,14 @@ static const struct ptk_source_ops elf_ops = {
 	.close = elf_close,
 };
 
+/* By address, the larger first, so aliases follow what they alias. */
 static int seg_cmp(const void *a, const void *b)
 {
 	const struct segment *x = a, *y = b;
 
-	return x->pa < y->pa ? -1 : x->pa > y->pa;
+	if (x->pa != y->pa)
+		return x->pa < y->pa ? -1 : 1;
+	return x->memsz > y->memsz ? -1 : x->memsz < y->memsz;
 }
 
 static enum ptk_status add_note(struct ptk_source *src, const char *name,
@@ -260,17 +283,25 @@ static enum ptk_status read_phdrs(struct ptk_source *src, struct elf_src *e,
 		}
 	}
 	qsort(e->segs, e->nsegs, sizeof(*e->segs), seg_cmp);
+	n = 0;
 	for (size_t i = 0; i < e->nsegs; i++) {
-		if (i && e->segs[i].pa < e->segs[i - 1].pa + e->segs[i - 1].memsz)
+		const struct segment *prev = n ? &e->segs[n - 1] : NULL;
+		const struct segment *s = &e->segs[i];
+
+		if (prev && s->pa - prev->pa < prev->memsz) {
+			if (s->pa + s->memsz <= prev->pa + prev->memsz)
+				continue;	/* an alias inside prev */
 			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
 					   "'%s': memory segments at %#" PRIx64
 					   " and %#" PRIx64 " overlap", path,
-					   e->segs[i - 1].pa, e->segs[i].pa);
-		st = ptk_source_add_ram(src, e->segs[i].pa,
-					e->segs[i].pa + e->segs[i].memsz);
+					   prev->pa, s->pa);
+		}
+		e->segs[n++] = *s;
+		st = ptk_source_add_ram(src, s->pa, s->pa + s->memsz);
 		if (st != PTK_OK)
 			return st;
 	}
+	e->nsegs = n;
 	return PTK_OK;
 }
 
@@ -315,12 +346,11 @@ static enum ptk_status elf_open(struct ptk_ctx *ctx, const char *path, int fd,
 				 gelf_getclass(elf), eh.e_type, eh.e_machine);
 		goto fail;
 	}
-	e->map = mmap(NULL, e->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (e->map == MAP_FAILED) {
-		e->map = NULL;
-		st = ptk_set_err(ctx, PTK_ERR_IO, "cannot map '%s': %s", path,
-				 strerror(errno));
-		goto fail;
+	e->fd = fd;
+	if (!getenv("PTKIT_NO_MMAP")) {
+		e->map = mmap(NULL, e->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (e->map == MAP_FAILED)
+			e->map = NULL;	/* /proc/kcore: read it instead */
 	}
 	st = read_phdrs(src, e, elf);
 	if (st != PTK_OK)
@@ -335,11 +365,11 @@ static enum ptk_status elf_open(struct ptk_ctx *ctx, const char *path, int fd,
 			goto fail;
 	}
 	elf_end(elf);
-	e->fd = fd;
 	*ret = src;
 	return PTK_OK;
 fail:
 	elf_end(elf);
+	e->fd = -1;	/* the caller closes it */
 	ptk_source_free(src);
 	return st;
 }

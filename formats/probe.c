@@ -29,9 +29,19 @@ enum ptk_status ptk_source_open(struct ptk_ctx *ctx, const char *path,
 
 	ptk_ctx_clear_err(ctx);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		int err = errno;
+
+		/* Say plainly what a live system needs. */
+		if ((err == EACCES || err == EPERM) &&
+		    !strcmp(path, "/proc/kcore"))
+			return ptk_set_err(ctx, PTK_ERR_IO, "cannot open '%s': "
+					   "%s (reading the live kernel needs "
+					   "root: CAP_SYS_RAWIO)", path,
+					   strerror(err));
 		return ptk_set_err(ctx, PTK_ERR_IO, "cannot open '%s': %s",
-				   path, strerror(errno));
+				   path, strerror(err));
+	}
 	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		close(fd);
 		return ptk_set_err(ctx, PTK_ERR_INVALID,

@@ -90,3 +90,36 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 	}
 	return ptk_set_err(ctx, PTK_ERR_CORRUPT, "walk did not end");
 }
+
+enum ptk_status ptk_read_virt(struct ptk_source *src,
+			      const struct ptk_paging *pg, uint64_t va,
+			      void *buf, size_t len)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	unsigned char *out = buf;
+
+	while (len) {
+		size_t n = PTK_PAGE_SIZE - (va & (PTK_PAGE_SIZE - 1));
+		struct ptk_xlat x;
+		enum ptk_status st;
+
+		if (n > len)
+			n = len;
+		st = ptk_translate(src, pg, va, &x);
+		if (st != PTK_OK)
+			return st;
+		if (x.result != PTK_XLAT_MAPPED)
+			return ptk_set_err(ctx, PTK_ERR_NODATA,
+					   "%#" PRIx64 " is not mapped (%s)", va,
+					   x.result == PTK_XLAT_NONCANONICAL
+						   ? "not canonical"
+						   : ptk_level_name(pg, x.level));
+		st = ptk_source_read(src, x.pa, out, n);
+		if (st != PTK_OK)
+			return ptk_set_err(ctx, st, "%#" PRIx64, va);
+		out += n;
+		va += n;
+		len -= n;
+	}
+	return PTK_OK;
+}

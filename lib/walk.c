@@ -88,22 +88,28 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 				  const uint64_t *table, uint64_t start,
 				  uint64_t last, unsigned parent_eff);
 
+/* A table that is one of its own ancestors: the walk would never end. */
+static bool is_loop(struct walker *w, const struct ptk_walk_entry *e)
+{
+	for (unsigned l = e->level; l <= w->pg->levels; l++) {
+		if (w->table_pa[l] != e->addr)
+			continue;
+		ptk_ctx_clear_err(w->ctx);
+		ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
+			    "points to the %s table at %#" PRIx64
+			    " above it (a table loop)",
+			    ptk_level_name(w->pg, l), e->addr);
+		return true;
+	}
+	return false;
+}
+
 static enum ptk_status descend(struct walker *w, struct ptk_walk_entry *e,
 			       uint64_t start, uint64_t last)
 {
 	const uint64_t *child;
 	enum ptk_status st;
 
-	for (unsigned l = e->level; l <= w->pg->levels; l++) {
-		if (w->table_pa[l] == e->addr) {
-			ptk_ctx_clear_err(w->ctx);
-			ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
-				    "points to the %s table at %#" PRIx64
-				    " above it (a table loop)",
-				    ptk_level_name(w->pg, l), e->addr);
-			return bad_entry(w, e, PTK_ERR_CORRUPT, start, last);
-		}
-	}
 	ptk_ctx_clear_err(w->ctx);
 	st = ptk_source_table(w->src, e->addr, w->buf[e->level - 1], &child);
 	if (st != PTK_OK) {
@@ -158,6 +164,9 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 			ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
 				    "reserved bits %#" PRIx64 " set",
 				    d.reserved);
+		}
+		if (d.reserved ||
+		    (d.kind == PTK_KIND_TABLE && is_loop(w, &e))) {
 			st = bad_entry(w, &e, PTK_ERR_CORRUPT, va, clip);
 			if (st != PTK_OK)
 				return st;

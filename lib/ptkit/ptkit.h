@@ -15,6 +15,8 @@
 #include "translate.h"
 #include "runs.h"
 #include "discover.h"
+#include "layout.h"
+#include "census.h"
 #include "build.h"
 #include "spec.h"
 

@@ -10,6 +10,7 @@
 #define PTKIT_TRANSLATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ctx.h"
@@ -72,6 +73,16 @@ struct ptk_xlat {
 enum ptk_status ptk_translate(struct ptk_source *src,
 			      const struct ptk_paging *pg, uint64_t va,
 			      struct ptk_xlat *ret);
+
+/**
+ * ptk_read_virt() - read @len bytes at virtual address @va
+ *
+ * Translates page by page; an unmapped page is PTK_ERR_NODATA with a
+ * message naming the address and the level where the walk stopped.
+ */
+enum ptk_status ptk_read_virt(struct ptk_source *src,
+			      const struct ptk_paging *pg, uint64_t va,
+			      void *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@ test_expect 'text: everything a user asks first' '
 	paging:   4-level, 48-bit virtual, 52-bit physical addresses
 	          levels from PTKIT_LEVELS in the image
 	root:     0x0000000000100000 from PTKIT_ROOT in the image
+	pti:      off: the page beside the root is not a copy of it
 	ram:      1 range, 64M
 	          0x0000000000000000-0x0000000004000000    64M
 	tables:   pgd 1 pud 4 pmd 4 pte 4 (13 pages, 52K)

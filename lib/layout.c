@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/* Naming a Linux kernel's regions without debug info; see layout.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptkit/layout.h"
+#include "ptkit/translate.h"
+#include "ptkit/walk.h"
+
+#define GiB (UINT64_C(1) << 30)
+#define TiB (UINT64_C(1) << 40)
+/* KASLR aligns the randomized bases to PUD_SIZE (arch/x86/mm/kaslr.c). */
+#define BASE_ALIGN GiB
+
+/* Fixed addresses, arch/x86/include/asm/pgtable_64_types.h (6.1). */
+#define CPU_ENTRY_AREA_BASE UINT64_C(0xfffffe0000000000)
+#define ESPFIX_BASE_ADDR UINT64_C(0xffffff0000000000)
+#define EFI_VA_END UINT64_C(0xffffffef00000000)
+#define EFI_VA_START UINT64_C(0xffffffff00000000)
+#define MODULES_END UINT64_C(0xffffffffff000000)
+#define KERNEL_IMAGE_SIZE_DEFAULT (512 * (UINT64_C(1) << 20))
+
+/* Default bases and sizes per paging mode (Documentation/arch/x86/
+ * x86_64/mm.rst); KASLR moves the bases inside [page_offset, CEA). */
+struct geometry {
+	uint64_t page_offset;
+	uint64_t direct_size, vmalloc_size, vmemmap_size;
+};
+static const struct geometry geo4 = {
+	UINT64_C(0xffff888000000000), 64 * TiB, 32 * TiB, 1 * TiB,
+};
+static const struct geometry geo5 = {
+	UINT64_C(0xff11000000000000), 32 * 1024 * TiB, 12800 * TiB, 512 * TiB,
+};
+
+/* mem_section flag bits below the coded mem_map (include/linux/mmzone.h) */
+#define SECTION_MARKED_PRESENT 1
+#define SECTION_HAS_MEM_MAP 2
+
+struct finder {
+	struct ptk_source *src;
+	const struct ptk_paging *pg;
+	const struct geometry *geo;
+};
+
+static bool meta_hex(struct ptk_source *src, const char *key, uint64_t *ret)
+{
+	const char *v = ptk_source_meta(src, key);
+	char *end;
+
+	if (!v || !*v)
+		return false;
+	errno = 0;
+	*ret = strtoull(v, &end, 16);
+	return !errno && !*end;
+}
+
+static bool meta_num(struct ptk_source *src, const char *key, uint64_t *ret)
+{
+	const char *v = ptk_source_meta(src, key);
+	char *end;
+
+	if (!v || !*v)
+		return false;
+	errno = 0;
+	*ret = (uint64_t)strtoll(v, &end, 10);
+	return !errno && !*end;
+}
+
+static bool read_u64(struct finder *f, uint64_t va, uint64_t *ret)
+{
+	return ptk_read_virt(f->src, f->pg, va, ret, sizeof(*ret)) == PTK_OK;
+}
+
+static bool in_window(const struct finder *f, uint64_t base)
+{
+	return base >= f->geo->page_offset && base < CPU_ENTRY_AREA_BASE &&
+	       !(base & (BASE_ALIGN - 1));
+}
+
+struct first_leaf {
+	uint64_t base;
+};
+
+static enum ptk_status first_aligned_leaf(const struct ptk_walk_entry *e,
+					  void *priv)
+{
+	struct first_leaf *fl = priv;
+	uint64_t delta = e->va - e->addr;
+
+	if (delta & (BASE_ALIGN - 1))
+		return PTK_OK;
+	fl->base = delta;
+	return PTK_STOP;
+}
+
+static void find_page_offset(struct finder *f, struct ptk_layout *l)
+{
+	const struct ptk_walk_ops ops = { .leaf = first_aligned_leaf };
+	struct first_leaf fl = { 0 };
+	struct ptk_xlat x;
+	uint64_t sym;
+
+	/* With SPARSEMEM_EXTREME, SYMBOL(mem_section) is the value of the
+	 * pointer: memory the kernel allocated, in the direct map. */
+	if (meta_hex(f->src, "SYMBOL(mem_section)", &sym) &&
+	    sym < PTK_START_KERNEL_MAP &&
+	    ptk_translate(f->src, f->pg, sym, &x) == PTK_OK &&
+	    x.result == PTK_XLAT_MAPPED && in_window(f, sym - x.pa)) {
+		l->page_offset = sym - x.pa;
+		snprintf(l->page_offset_from, PTK_ORIGIN_MAX,
+			 "va - pa of VMCOREINFO SYMBOL(mem_section)");
+		return;
+	}
+	/* The direct map comes first in the KASLR window. */
+	if (ptk_walk(f->src, f->pg, f->geo->page_offset, CPU_ENTRY_AREA_BASE,
+		     &ops, &fl) == PTK_STOP && in_window(f, fl.base)) {
+		l->page_offset = fl.base;
+		snprintf(l->page_offset_from, PTK_ORIGIN_MAX,
+			 "the first leaf of the KASLR window whose va - pa is "
+			 "1 GiB aligned");
+		return;
+	}
+	snprintf(l->page_offset_from, PTK_ORIGIN_MAX,
+		 "not found: no usable SYMBOL(mem_section), no aligned leaf");
+}
+
+static void find_vmemmap(struct finder *f, struct ptk_layout *l)
+{
+	uint64_t sym, off, size, sections, v;
+
+	if (!meta_hex(f->src, "SYMBOL(mem_section)", &sym) ||
+	    !meta_num(f->src, "OFFSET(mem_section.section_mem_map)", &off) ||
+	    !meta_num(f->src, "SIZE(mem_section)", &size) || !size ||
+	    size > PTK_PAGE_SIZE) {
+		snprintf(l->vmemmap_from, PTK_ORIGIN_MAX,
+			 "not found: VMCOREINFO lacks mem_section keys");
+		return;
+	}
+	/* A static array in the kernel image, or (SPARSEMEM_EXTREME) an
+	 * array of pointers to arrays of sections. */
+	sections = sym;
+	if (sym < PTK_START_KERNEL_MAP && !read_u64(f, sym, &sections)) {
+		snprintf(l->vmemmap_from, PTK_ORIGIN_MAX,
+			 "not found: cannot read mem_section at %#" PRIx64, sym);
+		return;
+	}
+	for (uint64_t i = 0; i < PTK_PAGE_SIZE / size; i++) {
+		if (!read_u64(f, sections + i * size + off, &v))
+			break;
+		if ((v & (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP)) !=
+		    (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP))
+			continue;
+		/* The coded mem_map is vmemmap_base plus flag bits. */
+		v &= ~(uint64_t)(PTK_PAGE_SIZE - 1);
+		if (!in_window(f, v))
+			break;
+		l->vmemmap = v;
+		snprintf(l->vmemmap_from, PTK_ORIGIN_MAX,
+			 "mem_map of memory section %" PRIu64
+			 " (SYMBOL(mem_section))", i);
+		return;
+	}
+	snprintf(l->vmemmap_from, PTK_ORIGIN_MAX,
+		 "not found: no present memory section with a usable mem_map");
+}
+
+static void find_vmalloc(struct finder *f, struct ptk_layout *l)
+{
+	uint64_t head, next_off, list_off, start_off, next, start;
+
+	if (!meta_hex(f->src, "SYMBOL(vmap_area_list)", &head) ||
+	    !meta_num(f->src, "OFFSET(list_head.next)", &next_off) ||
+	    !meta_num(f->src, "OFFSET(vmap_area.list)", &list_off) ||
+	    !meta_num(f->src, "OFFSET(vmap_area.va_start)", &start_off)) {
+		snprintf(l->vmalloc_from, PTK_ORIGIN_MAX,
+			 "not found: VMCOREINFO lacks vmap_area_list keys");
+		return;
+	}
+	if (!read_u64(f, head + next_off, &next) || next == head ||
+	    !read_u64(f, next - list_off + start_off, &start)) {
+		snprintf(l->vmalloc_from, PTK_ORIGIN_MAX,
+			 "not found: cannot read the first vmap_area");
+		return;
+	}
+	start &= ~(BASE_ALIGN - 1);
+	if (!in_window(f, start) || (l->page_offset && start <= l->page_offset)) {
+		snprintf(l->vmalloc_from, PTK_ORIGIN_MAX,
+			 "not found: the first vmap_area is at %#" PRIx64, start);
+		return;
+	}
+	l->vmalloc = start;
+	snprintf(l->vmalloc_from, PTK_ORIGIN_MAX,
+		 "the first vmap_area on vmap_area_list, rounded down to 1 GiB");
+}
+
+static uint64_t min_nonzero(uint64_t a, uint64_t b)
+{
+	return !b || (a && a < b) ? a : b;
+}
+
+enum ptk_status ptk_layout_discover(struct ptk_source *src,
+				    const struct ptk_paging *pg,
+				    struct ptk_layout *ret)
+{
+	struct finder f = { src, pg, pg->levels == 5 ? &geo5 : &geo4 };
+	struct ptk_layout l;
+	uint64_t image_size, modules;
+	enum ptk_status st = PTK_OK;
+	size_t n;
+
+	memset(&l, 0, sizeof(l));
+	ptk_source_regions(src, &n);
+	if (n) {
+		l.from_image = true;
+		*ret = l;
+		return PTK_OK;
+	}
+	if (!ptk_source_meta(src, "OSRELEASE")) {
+		snprintf(l.page_offset_from, PTK_ORIGIN_MAX,
+			 "not a Linux dump (no VMCOREINFO OSRELEASE)");
+		*ret = l;
+		return PTK_OK;
+	}
+	find_page_offset(&f, &l);
+	find_vmemmap(&f, &l);
+	find_vmalloc(&f, &l);
+	ptk_ctx_clear_err(ptk_source_ctx(src));
+
+	if (!meta_num(src, "NUMBER(KERNEL_IMAGE_SIZE)", &image_size) ||
+	    !image_size || image_size > GiB)
+		image_size = KERNEL_IMAGE_SIZE_DEFAULT;
+	modules = PTK_START_KERNEL_MAP + image_size;
+
+#define ADD(name, start, end)                                               \
+	do {                                                                \
+		if (st == PTK_OK)                                           \
+			st = ptk_source_add_region(src, name, start, end);  \
+	} while (0)
+	ADD("User Space", 0, ptk_noncanon_start(pg));
+	if (l.page_offset)
+		ADD("Low Kernel Mapping", l.page_offset,
+		    min_nonzero(l.page_offset + f.geo->direct_size,
+				min_nonzero(l.vmalloc, l.vmemmap)));
+	if (l.vmalloc)
+		ADD("vmalloc() Area", l.vmalloc,
+		    min_nonzero(l.vmalloc + f.geo->vmalloc_size,
+				l.vmemmap > l.vmalloc ? l.vmemmap : 0));
+	if (l.vmemmap)
+		ADD("Vmemmap", l.vmemmap,
+		    min_nonzero(l.vmemmap + f.geo->vmemmap_size,
+				CPU_ENTRY_AREA_BASE));
+	ADD("CPU entry Area", CPU_ENTRY_AREA_BASE,
+	    CPU_ENTRY_AREA_BASE + (UINT64_C(1) << 39));
+	ADD("ESPfix Area", ESPFIX_BASE_ADDR, ESPFIX_BASE_ADDR + (UINT64_C(1) << 39));
+	ADD("EFI Runtime Services", EFI_VA_END, EFI_VA_START);
+	ADD("High Kernel Mapping", PTK_START_KERNEL_MAP, modules);
+	ADD("Modules", modules, MODULES_END);
+	ADD("Fixmap Area", MODULES_END, 0);
+#undef ADD
+	*ret = l;
+	return st;
+}
