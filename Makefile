@@ -33,6 +33,8 @@ UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(O)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(O)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/obj/tests/%)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(O)/obj/tests/%)
 HEADERS    := $(wildcard lib/ptkit/*.h)
 MANPAGES   := $(wildcard man/*.[135])
 
@@ -69,6 +71,11 @@ $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(STATIC) $(LIBS) -lcmocka
 
+# Reference programs the tests compare ptkit with (libaddrxlat).
+$(O)/obj/tests/%: tests/tools/%.c | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lkdumpfile -laddrxlat
+
 # The demo: the "linux" preset, 4 GiB, walked as the kernel's ptdump would.
 demo: all
 	@mkdir -p $(O)/obj
@@ -87,8 +94,8 @@ check-headers: | deps
 lint-man: | test-deps
 	mandoc -Tlint -W warning $(MANPAGES)
 
-check: all $(UNIT_BIN) check-headers lint-man | test-deps
-	PTKIT=$(abspath $(BIN)) UNIT_DIR=$(abspath $(O)/obj/tests) \
+check: all $(UNIT_BIN) $(TOOL_BIN) check-headers lint-man | test-deps
+	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) \
 	    prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/cli/*.t
 
 asan-check: | test-deps

@@ -51,6 +51,17 @@ int session_open(struct session *s, const char *cmd,
 		 const struct source_opts *opts);
 void session_close(struct session *s);
 
+/** enum pti_state - what the page beside the root is (see pti_probe()) */
+enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON };
+
+/**
+ * pti_probe() - does the page beside the root hold the other PTI copy?
+ * @other:   set to that page's address
+ * @present: set to its present kernel-half entries
+ */
+enum pti_state pti_probe(struct session *s, uint64_t *other,
+			 unsigned *present);
+
 /** fail_status() - print "CMD: MESSAGE" from the context; exit status */
 int fail_status(const char *cmd, struct ptk_ctx *ctx, enum ptk_status st);
 /** fail_source() - as fail_status(), naming the session's source */
@@ -84,5 +95,6 @@ int cmd_walk(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_mkimage(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

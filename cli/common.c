@@ -269,3 +269,30 @@ void json_str(FILE *f, const char *s)
 	}
 	putc('"', f);
 }
+
+/*
+ * With page-table isolation the top table is 8 KiB: the kernel's copy
+ * first, the user's after it (arch/x86/mm/pti.c).  Both copies hold the
+ * same user half, and the user's has a few kernel entries of its own
+ * (entry text, cpu_entry_area).
+ */
+enum pti_state pti_probe(struct session *s, uint64_t *other,
+			 unsigned *present)
+{
+	uint64_t buf[PTK_ENTRIES], rbuf[PTK_ENTRIES];
+	const uint64_t *t, *r;
+	bool same_user = true;
+
+	*other = s->pg.root ^ PTI_USER_BIT;
+	*present = 0;
+	if (ptk_source_table(s->src, *other, buf, &t) != PTK_OK ||
+	    ptk_source_table(s->src, s->pg.root, rbuf, &r) != PTK_OK) {
+		ptk_ctx_clear_err(s->ctx);
+		return PTI_UNKNOWN;
+	}
+	for (unsigned i = 0; i < PTK_ENTRIES / 2; i++)
+		same_user &= t[i] == r[i];
+	for (unsigned i = PTK_ENTRIES / 2; i < PTK_ENTRIES; i++)
+		*present += t[i] & 1;
+	return *present && same_user ? PTI_ON : PTI_OFF;
+}

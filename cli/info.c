@@ -68,42 +68,31 @@ static uint64_t ram_total(const struct ptk_range *ram, size_t n)
 	return t;
 }
 
-/*
- * With page-table isolation the top table is 8 KiB: the kernel's copy
- * first, the user's after it (arch/x86/mm/pti.c).  Both copies hold the
- * same user half, and the user's has a few kernel entries of its own
- * (entry text, cpu_entry_area).  Say whether the page beside the root
- * looks like that.
- */
 static void print_pti(struct session *s)
 {
-	uint64_t other = s->pg.root ^ PTK_PAGE_SIZE;
-	uint64_t buf[PTK_ENTRIES], rbuf[PTK_ENTRIES];
-	const uint64_t *t, *r;
-	unsigned present = 0;
-	bool same_user = true;
+	uint64_t other;
+	unsigned present;
 
-	if (ptk_source_table(s->src, other, buf, &t) != PTK_OK ||
-	    ptk_source_table(s->src, s->pg.root, rbuf, &r) != PTK_OK) {
-		ptk_ctx_clear_err(s->ctx);
+	switch (pti_probe(s, &other, &present)) {
+	case PTI_UNKNOWN:
 		printf("pti:      unknown: the page beside the root, 0x%016"
 		       PRIx64 ", is not in the source\n", other);
-		return;
-	}
-	for (unsigned i = 0; i < PTK_ENTRIES / 2; i++)
-		same_user &= t[i] == r[i];
-	for (unsigned i = PTK_ENTRIES / 2; i < PTK_ENTRIES; i++)
-		present += t[i] & 1;
-	if (!present || !same_user)
+		break;
+	case PTI_OFF:
 		printf("pti:      off: the page beside the root is not a copy "
 		       "of it\n");
-	else if (s->pg.root & PTK_PAGE_SIZE)
-		printf("pti:      on: the root is the user copy; the kernel's, "
-		       "at 0x%016" PRIx64 ", has %u entries (--pti=kernel)\n",
-		       other, present);
-	else
-		printf("pti:      on: the user copy at 0x%016" PRIx64 " has %u "
-		       "entries (--pti=user)\n", other, present);
+		break;
+	case PTI_ON:
+		if (s->pg.root & PTK_PAGE_SIZE)
+			printf("pti:      on: the root is the user copy; the "
+			       "kernel's is at 0x%016" PRIx64 " (--pti=kernel)\n",
+			       other);
+		else
+			printf("pti:      on: the user copy at 0x%016" PRIx64
+			       " has %u kernel entries (--pti=user)\n", other,
+			       present);
+		break;
+	}
 }
 
 static void print_text(struct session *s, const struct ptk_census *c,

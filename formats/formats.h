@@ -31,8 +31,13 @@ extern const struct source_format format_kdump;
 #define PTK_NOTE_PTKIT "PTKIT"
 #define PTK_NOTE_PTKIT_TYPE 1
 #define PTK_META_REGION_PREFIX "PTKIT_REGION("
+#define PTK_META_CPU_PREFIX "PTKIT_CPU("
 
-/** format_meta_regions() - turn PTKIT_REGION(name)=start-end keys into regions */
+/**
+ * format_meta_regions() - turn ptkit's own metadata into source records:
+ * PTKIT_REGION(name)=start-end into regions, PTKIT_CPU(n)=cr0:cr3:cr4
+ * (hexadecimal) into CPU registers
+ */
 enum ptk_status format_meta_regions(struct ptk_source *src);
 
 #endif

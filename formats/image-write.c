@@ -164,10 +164,24 @@ static enum ptk_status build_notes(struct ptk_ctx *ctx, struct ptk_source *src,
 		    !strcmp(key, "PTKIT_PHYS_BITS") ||
 		    !strcmp(key, "PTKIT_TRUNCATED_BYTES") ||
 		    !strncmp(key, PTK_META_REGION_PREFIX,
-			     strlen(PTK_META_REGION_PREFIX)))
+			     strlen(PTK_META_REGION_PREFIX)) ||
+		    !strncmp(key, PTK_META_CPU_PREFIX,
+			     strlen(PTK_META_CPU_PREFIX)))
 			continue;
 		err |= text_add(!strncmp(key, "PTKIT_", 6) ? &ptk : &vmci, key,
 				value);
+	}
+	{
+		size_t ncpus;
+		const struct ptk_cpu_regs *cpu = ptk_source_cpus(src, &ncpus);
+
+		for (size_t i = 0; i < ncpus; i++) {
+			snprintf(k, sizeof(k), PTK_META_CPU_PREFIX "%u)",
+				 cpu[i].cpu);
+			snprintf(v, sizeof(v), "%" PRIx64 ":%" PRIx64 ":%" PRIx64,
+				 cpu[i].cr0, cpu[i].cr3, cpu[i].cr4);
+			err |= text_add(&ptk, k, v);
+		}
 	}
 	for (size_t i = 0; i < nregions; i++) {
 		snprintf(k, sizeof(k), PTK_META_REGION_PREFIX "%s)",

@@ -68,6 +68,27 @@ enum ptk_status ptk_source_open(struct ptk_ctx *ctx, const char *path,
 	return st;
 }
 
+static enum ptk_status meta_cpu(struct ptk_source *src, const char *key,
+				const char *value)
+{
+	struct ptk_cpu_regs r = { .origin = "ptkit image" };
+	unsigned long long cr0, cr3, cr4;
+	unsigned cpu;
+	int used = 0;
+
+	if (sscanf(key, PTK_META_CPU_PREFIX "%u)%n", &cpu, &used) != 1 ||
+	    key[used] ||
+	    sscanf(value, "%llx:%llx:%llx%n", &cr0, &cr3, &cr4, &used) != 3 ||
+	    value[used])
+		return ptk_set_err(ptk_source_ctx(src), PTK_ERR_CORRUPT,
+				   "bad CPU metadata %s=%s", key, value);
+	r.cpu = cpu;
+	r.cr0 = cr0;
+	r.cr3 = cr3;
+	r.cr4 = cr4;
+	return ptk_source_add_cpu(src, &r);
+}
+
 enum ptk_status format_meta_regions(struct ptk_source *src)
 {
 	const size_t plen = strlen(PTK_META_REGION_PREFIX);
@@ -80,6 +101,13 @@ enum ptk_status format_meta_regions(struct ptk_source *src)
 		enum ptk_status st;
 
 		ptk_source_meta_at(src, i, &key, &value);
+		if (!strncmp(key, PTK_META_CPU_PREFIX,
+			     strlen(PTK_META_CPU_PREFIX))) {
+			st = meta_cpu(src, key, value);
+			if (st != PTK_OK)
+				return st;
+			continue;
+		}
 		if (strncmp(key, PTK_META_REGION_PREFIX, plen))
 			continue;
 		close = strrchr(key, ')');

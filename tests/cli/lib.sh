@@ -13,6 +13,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$TOP/tests/data
 : "${REALDATA:=$TOP/../shared/realdata}"
+: "${TOOLS:=$TOP/obj/tests}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ptkit-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1

@@ -95,6 +95,73 @@ test_expect 'translate agrees with info tlb on every 97th leaf' '
 	test_cmp expect actual
 '
 
+# Addresses to translate: every 50th kernel leaf of info tlb, some of them
+# at their last byte, and a few that are not mapped.
+tr -d '\r' <"$BASE/qemu/info-tlb.txt" |
+	awk '$1 >= "ff" && NR % 50 == 1 { print "0x" substr($1, 1, 16) }' >va
+awk 'NR % 7 == 0' va | sed 's/000$/fff/' >>va
+printf '0xffff800000000000\n0xffffffffff600000\n0xfffffe0000000000\n' >>va
+
+for dump in "$ELF" "$KDUMP"; do
+	name=$(basename "$dump")
+	test_expect "$name: translate agrees with libaddrxlat" '
+		"$TOOLS/addrxlat-xlat" "$dump" <va >expect &&
+		test "$(grep -c ": -$" expect)" -ge 2 &&
+		ptkit translate "$dump" - <va >out
+		test $? -eq 1 &&
+		awk "/^0x/ { if (\$2 == \"->\") print substr(\$1, 3, 16) \": \" substr(\$3, 3, 16);
+			else print substr(\$1, 3, 16) \": -\" }" out >actual &&
+		test "$(wc -l <actual)" -gt 1700 &&
+		test_cmp expect actual
+	'
+done
+
+test_expect 'regions: the randomized bases the guest reported' '
+	for base in page_offset_base vmalloc_base vmemmap_base; do
+		sed -n "s/^sym $base .*value=\(0x[0-9a-f]*\)$/\1/p" \
+			"$BASE/guest/kernel_layout.txt" || return 1
+	done >expect &&
+	test "$(wc -l <expect)" = 3 &&
+	for dump in "$ELF" "$KDUMP"; do
+		ptkit info "$dump" |
+		sed -n "s/^\(layout:\)* *\(direct map\|vmalloc\|vmemmap\) *0x0*\([0-9a-f]*\) .*/0x\3/p" \
+			>actual &&
+		test_cmp expect actual || return 1
+	done
+'
+
+test_expect 'walk --region=direct-map starts at page_offset_base, PA 0' '
+	ptkit walk --format=json --region=direct-map "$ELF" | head -n 1 >actual &&
+	grep -q "^{\"va\":\"0xffff8a65c0000000\",.*\"pa\":\"0x0\"" actual &&
+	ptkit walk --format=ptdump "$ELF" | grep "^---" >markers &&
+	grep -q "^---\[ vmalloc() Area \]---$" markers &&
+	grep -q "^---\[ Vmemmap \]---$" markers
+'
+
+for dump in "$ELF" "$KDUMP"; do
+	name=$(basename "$dump")
+	test_expect "$name: export is a few hundred KiB and walks the same" '
+		ptkit export "$dump" -o exported.img >out &&
+		grep -q "^exported.img: [0-9]* table pages" out &&
+		test "$(wc -c <exported.img)" -lt 1048576 &&
+		for f in text ptdump json; do
+			ptkit walk --format=$f "$dump" >orig.$f &&
+			ptkit walk --format=$f exported.img >copy.$f &&
+			test_cmp orig.$f copy.$f || return 1
+		done &&
+		ptkit info exported.img | grep "^tables:" >t1 &&
+		ptkit info "$dump" | grep "^tables:" >t2 &&
+		test_cmp t2 t1
+	'
+done
+
+test_expect 'the exported ELF dump keeps the CPU: all of info tlb again' '
+	ptkit export "$ELF" -o cpu.img >/dev/null &&
+	ptkit info cpu.img | grep -q "cr3 0x0000000002686000 .*(ptkit image)" &&
+	ptkit walk --entries --cr3=$CR3 cpu.img | as_tlb >actual &&
+	test_cmp tlb.txt actual
+'
+
 test_expect 'the kernel W+X check agrees: no writable executable mapping' '
 	ptkit walk --format=json "$ELF" >runs &&
 	! grep "\"rw\":true,\"us\":[a-z]*,\"nx\":false" runs &&
