@@ -71,10 +71,10 @@ $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(STATIC) $(LIBS) -lcmocka
 
-# Reference programs the tests compare ptkit with (libaddrxlat).
-$(O)/obj/tests/%: tests/tools/%.c | test-deps
+# Test helpers: the libaddrxlat reference translator, input makers.
+$(O)/obj/tests/%: tests/tools/%.c $(STATIC) | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -lkdumpfile -laddrxlat
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat
 
 # The demo: the "linux" preset, 4 GiB, walked as the kernel's ptdump would.
 demo: all

@@ -162,6 +162,19 @@ test_expect 'the exported ELF dump keeps the CPU: all of info tlb again' '
 	test_cmp tlb.txt actual
 '
 
+test_expect '/proc/kcore layout: RAM by p_paddr, the text alias skipped' '
+	layout=$BASE/guest/kernel_layout.txt &&
+	text=$(grep "^kcore_load vaddr=0xffffffff[89ab]" "$layout" | head -n 1) &&
+	va=$(echo "$text" | sed "s/.*vaddr=\(0x[0-9a-f]*\).*/\1/") &&
+	pa=$(echo "$text" | sed "s/.*paddr=\(0x[0-9a-f]*\).*/\1/") &&
+	size=$(echo "$text" | sed "s/.*size=\(0x[0-9a-f]*\).*/\1/") &&
+	"$TOOLS/mkkcore" "$ELF" kcore 0xffff8a65c0000000 $va $pa $size &&
+	ptkit walk "$ELF" >expect &&
+	PTKIT_NO_MMAP=1 ptkit walk kcore >actual &&
+	test_cmp expect actual &&
+	ptkit info kcore | grep -q "^root:     0x0000000017210000 from VMCOREINFO"
+'
+
 test_expect 'the kernel W+X check agrees: no writable executable mapping' '
 	ptkit walk --format=json "$ELF" >runs &&
 	! grep "\"rw\":true,\"us\":[a-z]*,\"nx\":false" runs &&
