@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pagemap-priv.h"
 #include "ptkit/build.h"
 
 #define ADDR_MASK 0x000ffffffffff000ull
@@ -16,103 +17,23 @@ struct ptk_builder {
 	unsigned levels;
 	bool has_root;
 	uint64_t root;
-	/* Pages held: pfns[i] has the bytes pages[i]. */
-	uint64_t *pfns;
-	uint64_t **pages;
-	size_t npages, cap;
-	/* Open-addressing index: slot holds i + 1, 0 = empty. */
-	size_t *slots;
-	size_t nslots;
-	uint64_t *sorted;
+	struct pagemap pages;
 	/* Table pool and the next page to try in it. */
 	struct ptk_range *pool;
 	size_t npool, pool_idx;
 	uint64_t pool_next;
 };
 
-static size_t hash_pfn(uint64_t pfn, size_t nslots)
-{
-	return (size_t)((pfn * 0x9e3779b97f4a7c15ull) >> 20) & (nslots - 1);
-}
-
-static uint64_t *find_page(const struct ptk_builder *b, uint64_t pfn)
-{
-	if (!b->nslots)
-		return NULL;
-	for (size_t h = hash_pfn(pfn, b->nslots);; h = (h + 1) & (b->nslots - 1)) {
-		size_t s = b->slots[h];
-
-		if (!s)
-			return NULL;
-		if (b->pfns[s - 1] == pfn)
-			return b->pages[s - 1];
-	}
-}
-
-static int rehash(struct ptk_builder *b, size_t nslots)
-{
-	size_t *slots = calloc(nslots, sizeof(*slots));
-
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < b->npages; i++) {
-		size_t h = hash_pfn(b->pfns[i], nslots);
-
-		while (slots[h])
-			h = (h + 1) & (nslots - 1);
-		slots[h] = i + 1;
-	}
-	free(b->slots);
-	b->slots = slots;
-	b->nslots = nslots;
-	return 0;
-}
-
 /* The page at @pfn, made (zero-filled) if the builder does not hold it. */
 static enum ptk_status get_page(struct ptk_builder *b, uint64_t pfn,
 				uint64_t **ret)
 {
-	uint64_t *p = find_page(b, pfn);
+	uint64_t *p = pagemap_find(&b->pages, pfn);
 
-	if (p) {
-		*ret = p;
-		return PTK_OK;
-	}
-	if (b->npages == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 64;
-		uint64_t *pfns = realloc(b->pfns, cap * sizeof(*pfns));
-		uint64_t **pages;
-
-		if (!pfns)
-			return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "table page");
-		b->pfns = pfns;
-		pages = realloc(b->pages, cap * sizeof(*pages));
-		if (!pages)
-			return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "table page");
-		b->pages = pages;
-		b->cap = cap;
-	}
-	if (2 * (b->npages + 1) > b->nslots &&
-	    rehash(b, b->nslots ? 2 * b->nslots : 128))
-		return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "table page");
-	p = aligned_alloc(PTK_PAGE_SIZE, PTK_PAGE_SIZE);
 	if (!p)
-		return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "table page");
-	memset(p, 0, PTK_PAGE_SIZE);
-	b->pfns[b->npages] = pfn;
-	b->pages[b->npages] = p;
-	b->npages++;
-	{
-		size_t h = hash_pfn(pfn, b->nslots);
-
-		while (b->slots[h])
-			h = (h + 1) & (b->nslots - 1);
-		b->slots[h] = b->npages;
-	}
-	free(b->sorted);
-	b->sorted = NULL;
+		p = pagemap_add(&b->pages, pfn, NULL);
 	*ret = p;
-	return PTK_OK;
+	return p ? PTK_OK : ptk_set_err(b->ctx, PTK_ERR_NOMEM, "table page");
 }
 
 /* --- the builder as a source --- */
@@ -125,7 +46,7 @@ static const void *builder_map(struct ptk_source *src, uint64_t pa, size_t len)
 
 	if (off + len > PTK_PAGE_SIZE)
 		return NULL;
-	p = find_page(b, pa >> PTK_PAGE_SHIFT);
+	p = pagemap_find(&b->pages, pa >> PTK_PAGE_SHIFT);
 	return p ? (const char *)p + off : NULL;
 }
 
@@ -138,7 +59,7 @@ static enum ptk_status builder_read(struct ptk_source *src, uint64_t pa,
 	while (len) {
 		uint64_t off = pa & (PTK_PAGE_SIZE - 1);
 		size_t n = PTK_PAGE_SIZE - off < len ? PTK_PAGE_SIZE - off : len;
-		uint64_t *p = find_page(b, pa >> PTK_PAGE_SHIFT);
+		uint64_t *p = pagemap_find(&b->pages, pa >> PTK_PAGE_SHIFT);
 
 		if (!p)
 			return ptk_set_err(b->ctx, PTK_ERR_NODATA,
@@ -157,7 +78,7 @@ static enum ptk_page_state builder_page_state(struct ptk_source *src,
 {
 	struct ptk_builder *b = ptk_source_priv(src);
 
-	return find_page(b, pa >> PTK_PAGE_SHIFT) ? PTK_PAGE_PRESENT
+	return pagemap_find(&b->pages, pa >> PTK_PAGE_SHIFT) ? PTK_PAGE_PRESENT
 						  : PTK_PAGE_ABSENT;
 }
 
@@ -182,6 +103,7 @@ enum ptk_status ptk_builder_new(struct ptk_ctx *ctx, unsigned levels,
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "builder");
 	b->ctx = ctx;
 	b->levels = levels;
+	pagemap_init(&b->pages);
 	st = ptk_source_new(ctx, "builder", &builder_ops, b, &b->src);
 	if (st != PTK_OK) {
 		free(b);
@@ -196,12 +118,7 @@ void ptk_builder_free(struct ptk_builder *b)
 	if (!b)
 		return;
 	ptk_source_free(b->src);
-	for (size_t i = 0; i < b->npages; i++)
-		free(b->pages[i]);
-	free(b->pages);
-	free(b->pfns);
-	free(b->slots);
-	free(b->sorted);
+	pagemap_release(&b->pages);
 	free(b->pool);
 	free(b);
 }
@@ -244,14 +161,14 @@ static enum ptk_status alloc_table(struct ptk_builder *b, uint64_t *ret)
 			continue;
 		}
 		b->pool_next += PTK_PAGE_SIZE;
-		if (find_page(b, pa >> PTK_PAGE_SHIFT))
+		if (pagemap_find(&b->pages, pa >> PTK_PAGE_SHIFT))
 			continue;
 		*ret = pa;
 		return get_page(b, pa >> PTK_PAGE_SHIFT, &p);
 	}
 	return ptk_set_err(b->ctx, PTK_ERR_NOMEM,
 			   "no free page left for a new table in the table "
-			   "pool (%zu pages used)", b->npages);
+			   "pool (%zu pages used)", b->pages.n);
 }
 
 static enum ptk_status ensure_root(struct ptk_builder *b)
@@ -424,24 +341,14 @@ enum ptk_status ptk_builder_set(struct ptk_builder *b, uint64_t pa,
 	return PTK_OK;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 enum ptk_status ptk_builder_pages(struct ptk_builder *b, const uint64_t **pfns,
 				  size_t *count)
 {
-	if (!b->sorted && b->npages) {
-		b->sorted = malloc(b->npages * sizeof(*b->sorted));
-		if (!b->sorted)
-			return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "page list");
-		memcpy(b->sorted, b->pfns, b->npages * sizeof(*b->sorted));
-		qsort(b->sorted, b->npages, sizeof(*b->sorted), u64_cmp);
-	}
-	*pfns = b->sorted;
-	*count = b->npages;
+	const uint64_t *sorted = pagemap_sorted(&b->pages);
+
+	if (!sorted && b->pages.n)
+		return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "page list");
+	*pfns = sorted;
+	*count = b->pages.n;
 	return PTK_OK;
 }
