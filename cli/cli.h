@@ -96,5 +96,6 @@ int cmd_translate(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_mkimage(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "walk", cmd_walk, "list what a page table maps" },
 	{ "translate", cmd_translate, "translate virtual addresses, with the path" },
+	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },
 	{ "info", cmd_info, "describe a source: format, paging, RAM, tables" },
 	{ "export", cmd_export, "copy the page tables of a dump into a small image" },
 	{ "mkimage", cmd_mkimage, "build an image from a spec or a preset" },

@@ -17,6 +17,7 @@
 #include "discover.h"
 #include "layout.h"
 #include "census.h"
+#include "directmap.h"
 #include "build.h"
 #include "spec.h"
 

@@ -175,6 +175,15 @@ test_expect '/proc/kcore layout: RAM by p_paddr, the text alias skipped' '
 	ptkit info kcore | grep -q "^root:     0x0000000017210000 from VMCOREINFO"
 '
 
+for dump in "$ELF" "$KDUMP"; do
+	name=$(basename "$dump")
+	test_expect "$name: stats prints the guest's DirectMap lines" '
+		grep "^DirectMap" "$BASE/guest/meminfo.txt" | tr -d "\r" >expect &&
+		ptkit stats "$dump" | grep "^DirectMap" >actual &&
+		test_cmp expect actual
+	'
+done
+
 test_expect 'the kernel W+X check agrees: no writable executable mapping' '
 	ptkit walk --format=json "$ELF" >runs &&
 	! grep "\"rw\":true,\"us\":[a-z]*,\"nx\":false" runs &&

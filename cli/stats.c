@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/* ptkit stats: mappings and tables per region, and the DirectMap lines. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct stats_args {
+	struct source_opts src;
+	bool json;
+};
+
+/* Per region (and one more for addresses in none): leaves and tables. */
+struct tally {
+	uint64_t leaves[PTK_LEVEL_PUD + 1];
+	uint64_t tables[PTK_MAX_LEVELS + 1];
+};
+
+/* A table reference: which region, which level, which page. */
+struct tref {
+	size_t region;
+	unsigned level;
+	uint64_t pa;
+};
+
+struct stats {
+	const struct ptk_region *rg;
+	size_t nrg;
+	struct tally *t;	/* nrg + 1: the last is "other" */
+	struct tref *refs;	/* tables are shared (ESPfix): count pages once */
+	size_t nrefs, caprefs;
+	uint64_t nbad;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct stats_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			a->json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->src.path)
+			argp_error(state, "one SOURCE only");
+		a->src.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp stats_argp = {
+	options, parse_opt, "SOURCE",
+	"Count present mappings per page size and table pages per level, for "
+	"each named region, and print the DirectMap lines of /proc/meminfo "
+	"as the kernel computes them.\v"
+	"The kernel counts direct-map pages when it builds the direct map and "
+	"moves them between sizes when change_page_attr() splits a large page; "
+	"ptkit recovers the same numbers from the entries (see ptkit-stats(1)).",
+	children, NULL, NULL,
+};
+
+/* The region holding @va; regions are sorted and do not overlap. */
+static size_t region_of(const struct stats *s, uint64_t va)
+{
+	size_t lo = 0, hi = s->nrg;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (va < s->rg[mid].start)
+			hi = mid;
+		else if (s->rg[mid].end && va >= s->rg[mid].end)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return s->nrg;
+}
+
+static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
+{
+	struct stats *s = priv;
+
+	s->t[region_of(s, e->va)].leaves[e->level]++;
+	return PTK_OK;
+}
+
+static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
+{
+	struct stats *s = priv;
+
+	if (s->nrefs == s->caprefs) {
+		size_t cap = s->caprefs ? 2 * s->caprefs : 256;
+		struct tref *p = realloc(s->refs, cap * sizeof(*p));
+
+		if (!p)
+			return PTK_ERR_NOMEM;
+		s->refs = p;
+		s->caprefs = cap;
+	}
+	s->refs[s->nrefs++] = (struct tref){ region_of(s, e->va), e->level - 1,
+					     e->addr };
+	return PTK_OK;
+}
+
+static int tref_cmp(const void *a, const void *b)
+{
+	const struct tref *x = a, *y = b;
+
+	if (x->region != y->region)
+		return x->region < y->region ? -1 : 1;
+	if (x->level != y->level)
+		return x->level < y->level ? -1 : 1;
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+/* Each table page once per region and level. */
+static void count_tables(struct stats *s)
+{
+	qsort(s->refs, s->nrefs, sizeof(*s->refs), tref_cmp);
+	for (size_t i = 0; i < s->nrefs; i++)
+		if (!i || tref_cmp(&s->refs[i], &s->refs[i - 1]))
+			s->t[s->refs[i].region].tables[s->refs[i].level]++;
+}
+
+static enum ptk_status on_bad(const struct ptk_walk_entry *e,
+			      enum ptk_status why, void *priv)
+{
+	struct stats *s = priv;
+
+	(void)e;
+	(void)why;
+	s->nbad++;
+	return PTK_OK;
+}
+
+static const struct ptk_region *region_named(struct session *s,
+					     const char *name)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rg[i].name, name))
+			return &rg[i];
+	return NULL;
+}
+
+static void print_row(const char *name, const struct tally *t, unsigned levels)
+{
+	printf("%-22s %10" PRIu64 " %8" PRIu64 " %6" PRIu64, name,
+	       t->leaves[1], t->leaves[2], t->leaves[3]);
+	for (unsigned l = levels - 1; l >= 1; l--)
+		printf(" %7" PRIu64, t->tables[l]);
+	putchar('\n');
+}
+
+static void print_text(struct session *ss, struct stats *s,
+		       const struct ptk_dm_count *dm, bool have_dm)
+{
+	struct tally total = { 0 };
+
+	printf("%-22s %10s %8s %6s", "REGION", "4K", "2M", "1G");
+	for (unsigned l = ss->pg.levels - 1; l >= 1; l--)
+		printf(" %7s", ptk_level_name(&ss->pg, l));
+	printf("\n");
+	for (size_t i = 0; i <= s->nrg; i++) {
+		const struct tally *t = &s->t[i];
+		bool empty = true;
+
+		for (unsigned l = 1; l <= PTK_MAX_LEVELS; l++) {
+			if (l <= PTK_LEVEL_PUD) {
+				empty &= !t->leaves[l];
+				total.leaves[l] += t->leaves[l];
+			}
+			empty &= !t->tables[l];
+			total.tables[l] += t->tables[l];
+		}
+		if (i < s->nrg)
+			print_row(s->rg[i].name, t, ss->pg.levels);
+		else if (!empty)
+			print_row("(no region)", t, ss->pg.levels);
+	}
+	print_row("total", &total, ss->pg.levels);
+	if (s->nbad)
+		printf("%" PRIu64 " entries cannot be followed (see ptkit walk)\n",
+		       s->nbad);
+	if (have_dm) {
+		uint64_t kb[PTK_LEVEL_PUD + 1];
+
+		ptk_dm_meminfo_kb(dm, kb);
+		/* /proc/meminfo's layout: show_val_kb() */
+		printf("DirectMap4k:    %8" PRIu64 " kB\n", kb[1]);
+		printf("DirectMap2M:    %8" PRIu64 " kB\n", kb[2]);
+		printf("DirectMap1G:    %8" PRIu64 " kB\n", kb[3]);
+	} else {
+		printf("DirectMap: unknown, the source names no direct map\n");
+	}
+}
+
+static void print_tally_json(const struct tally *t, const struct session *ss)
+{
+	printf("\"4k\":%" PRIu64 ",\"2m\":%" PRIu64 ",\"1g\":%" PRIu64
+	       ",\"tables\":{", t->leaves[1], t->leaves[2], t->leaves[3]);
+	for (unsigned l = ss->pg.levels - 1; l >= 1; l--)
+		printf("%s\"%s\":%" PRIu64, l == ss->pg.levels - 1 ? "" : ",",
+		       ptk_level_name(&ss->pg, l), t->tables[l]);
+	putchar('}');
+}
+
+static void print_json(struct session *ss, struct stats *s,
+		       const struct ptk_dm_count *dm, bool have_dm)
+{
+	char end[32];
+
+	printf("{\"regions\":[");
+	for (size_t i = 0; i <= s->nrg; i++) {
+		printf("%s{\"name\":", i ? "," : "");
+		if (i < s->nrg) {
+			json_str(stdout, s->rg[i].name);
+			printf(",\"start\":\"0x%" PRIx64 "\",\"end\":\"%s\",",
+			       s->rg[i].start,
+			       s->rg[i].end ? (snprintf(end, sizeof(end), "0x%"
+							PRIx64, s->rg[i].end),
+					       end)
+					    : "0x10000000000000000");
+		} else {
+			printf("null,");
+		}
+		print_tally_json(&s->t[i], ss);
+		putchar('}');
+	}
+	printf("],\"bad_entries\":%" PRIu64, s->nbad);
+	if (have_dm) {
+		uint64_t kb[PTK_LEVEL_PUD + 1];
+
+		ptk_dm_meminfo_kb(dm, kb);
+		printf(",\"directmap\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64
+		       ",\"1g\":%" PRIu64 "}", kb[1], kb[2], kb[3]);
+	}
+	printf("}\n");
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	const struct ptk_walk_ops ops = {
+		.leaf = on_leaf, .table = on_table, .bad = on_bad,
+	};
+	struct stats_args a = { 0 };
+	struct stats s = { 0 };
+	struct ptk_dm_count dm;
+	const struct ptk_region *direct, *text;
+	struct session ss;
+	enum ptk_status st;
+	int ret;
+
+	argp_parse(&stats_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&ss, argv[0], &a.src);
+	if (ret != EXIT_OK) {
+		session_close(&ss);
+		return ret;
+	}
+	s.rg = ptk_source_regions(ss.src, &s.nrg);
+	s.t = calloc(s.nrg + 1, sizeof(*s.t));
+	if (!s.t) {
+		fprintf(stderr, "%s: out of memory\n", argv[0]);
+		ret = EXIT_ENV;
+		goto out;
+	}
+	st = ptk_walk(ss.src, &ss.pg, 0, 0, &ops, &s);
+	if (st == PTK_ERR_NOMEM)
+		ptk_set_err(ss.ctx, st, "table census");
+	count_tables(&s);
+	direct = region_named(&ss, "Low Kernel Mapping");
+	text = region_named(&ss, "High Kernel Mapping");
+	if (st == PTK_OK && direct)
+		st = ptk_dm_count(ss.src, &ss.pg, direct->start, direct->end,
+				  text ? text->start : 0, text ? text->end : 0,
+				  &dm);
+	if (st != PTK_OK) {
+		ret = fail_source(&ss, st);
+		goto out;
+	}
+	if (a.json)
+		print_json(&ss, &s, &dm, direct != NULL);
+	else
+		print_text(&ss, &s, &dm, direct != NULL);
+	if (s.nbad)
+		ret = EXIT_BADINPUT;
+out:
+	free(s.refs);
+	free(s.t);
+	session_close(&ss);
+	return finish_output(argv[0], ret);
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/* Counting the direct map as direct_pages_count[] does; see directmap.h. */
+#include <string.h>
+
+#include "ptkit/directmap.h"
+#include "ptkit/walk.h"
+
+#define HW_P 1ull
+#define HW_PS (1ull << 7)
+
+struct counter {
+	struct ptk_source *src;
+	const struct ptk_paging *pg;
+	uint64_t start, last;	/* the range counted, inclusive */
+	struct ptk_dm_count *c;
+	uint64_t buf[PTK_ENTRIES];
+	bool text;
+};
+
+/* Count the entries of the table below @e that lie in the range. */
+static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
+{
+	struct counter *k = priv;
+	const unsigned level = e->level - 1;
+	const uint64_t size = ptk_level_size(level);
+	const uint64_t *t;
+	enum ptk_status st;
+
+	if (k->text) {
+		/* A PMD entry that is a table: a split 2M page. */
+		if (e->level == PTK_LEVEL_PMD)
+			k->c->text_splits++;
+		return e->level == PTK_LEVEL_PMD ? PTK_SKIP : PTK_OK;
+	}
+	if (level > PTK_LEVEL_PUD)
+		return PTK_OK;
+	st = ptk_source_table(k->src, e->addr, k->buf, &t);
+	if (st != PTK_OK)
+		return PTK_OK;	/* the walk reports it when it descends */
+	for (unsigned i = 0; i < PTK_ENTRIES; i++) {
+		uint64_t va = e->va + i * size;
+		uint64_t raw = t[i];
+
+		if (va + (size - 1) < k->start || va > k->last || !raw)
+			continue;
+		if (level > PTK_LEVEL_PTE && !(raw & HW_PS))
+			continue;	/* a table, counted below */
+		k->c->pages[level]++;
+		k->c->present[level] += raw & HW_P;
+	}
+	/* Nothing below a PTE table to count. */
+	return e->level == PTK_LEVEL_PMD ? PTK_SKIP : PTK_OK;
+}
+
+static enum ptk_status on_bad(const struct ptk_walk_entry *e,
+			      enum ptk_status why, void *priv)
+{
+	(void)e;
+	(void)why;
+	(void)priv;
+	return PTK_OK;
+}
+
+enum ptk_status ptk_dm_count(struct ptk_source *src,
+			     const struct ptk_paging *pg, uint64_t start,
+			     uint64_t end, uint64_t text_start,
+			     uint64_t text_end, struct ptk_dm_count *ret)
+{
+	const struct ptk_walk_ops ops = { .table = on_table, .bad = on_bad };
+	struct counter k = { .src = src, .pg = pg, .c = ret };
+	enum ptk_status st = PTK_OK;
+
+	memset(ret, 0, sizeof(*ret));
+	if (start != end) {
+		k.start = start;
+		k.last = end - 1;
+		st = ptk_walk(src, pg, start, end, &ops, &k);
+	}
+	if (st == PTK_OK && text_start != text_end) {
+		k.text = true;
+		st = ptk_walk(src, pg, text_start, text_end, &ops, &k);
+	}
+	return st;
+}
+
+void ptk_dm_meminfo_kb(const struct ptk_dm_count *c,
+		       uint64_t kb[PTK_LEVEL_PUD + 1])
+{
+	uint64_t pages[PTK_LEVEL_PUD + 1];
+
+	memcpy(pages, c->pages, sizeof(pages));
+	/* split_page_count(PG_LEVEL_2M) for each split of the kernel image. */
+	for (uint64_t i = 0; i < c->text_splits && pages[PTK_LEVEL_PMD]; i++) {
+		pages[PTK_LEVEL_PMD]--;
+		pages[PTK_LEVEL_PTE] += PTK_ENTRIES;
+	}
+	kb[0] = 0;
+	for (unsigned l = PTK_LEVEL_PTE; l <= PTK_LEVEL_PUD; l++)
+		kb[l] = pages[l] * (ptk_level_size(l) >> 10);
+}
