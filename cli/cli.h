@@ -62,6 +62,24 @@ enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON };
 enum pti_state pti_probe(struct session *s, uint64_t *other,
 			 unsigned *present);
 
+/**
+ * struct table_pages - the table pages an image of a session needs: those
+ * reachable from the root, from each CPU's CR3 and, under PTI, from the
+ * other copy of the top table; sorted, unique, and only pages @view holds
+ */
+struct table_pages {
+	uint64_t *pfn;
+	size_t n, cap;
+	size_t nroots;
+	size_t absent;		/* tables the view does not hold */
+	uint64_t nbad;		/* entries that could not be followed */
+};
+void table_pages_init(struct table_pages *tp);
+void table_pages_release(struct table_pages *tp);
+enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
+				    struct ptk_source *view,
+				    const struct ptk_paging *pg);
+
 /** fail_status() - print "CMD: MESSAGE" from the context; exit status */
 int fail_status(const char *cmd, struct ptk_ctx *ctx, enum ptk_status st);
 /** fail_source() - as fail_status(), naming the session's source */
@@ -97,5 +115,7 @@ int cmd_info(int argc, char **argv);
 int cmd_mkimage(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_directmap(int argc, char **argv);
+int cmd_unmapped(int argc, char **argv);
 
 #endif

@@ -43,8 +43,11 @@ static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 
 		if (va + (size - 1) < k->start || va > k->last || !raw)
 			continue;
-		if (level > PTK_LEVEL_PTE && !(raw & HW_PS))
-			continue;	/* a table, counted below */
+		/* A present entry without PS is a table, counted below; a
+		 * large page made not present may have lost PS (CPA sets it
+		 * only on present entries) and is still a large page. */
+		if (level > PTK_LEVEL_PTE && !(raw & HW_PS) && (raw & HW_P))
+			continue;
 		k->c->pages[level]++;
 		k->c->present[level] += raw & HW_P;
 	}

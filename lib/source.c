@@ -137,6 +137,11 @@ enum ptk_status ptk_source_read(struct ptk_source *src, uint64_t pa, void *buf,
 	return src->ops->read(src, pa, buf, len);
 }
 
+const void *ptk_source_map(struct ptk_source *src, uint64_t pa, size_t len)
+{
+	return src->ops->map ? src->ops->map(src, pa, len) : NULL;
+}
+
 enum ptk_status ptk_source_table(struct ptk_source *src, uint64_t pa,
 				 void *buf, const uint64_t **ret)
 {

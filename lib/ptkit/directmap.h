@@ -9,9 +9,10 @@
  * are recovered as:
  *
  *  - the direct map's non-zero entries per size: PTEs, and PMD and PUD
- *    entries with PS set, present or not (set_direct_map_invalid_noflush
- *    clears P and RW and leaves the rest; entries the boot code never
- *    filled are zero and were never counted);
+ *    entries that are leaves, present or not (set_direct_map_invalid_noflush
+ *    clears P and RW and leaves the rest; a large page made not present
+ *    may lose PS; entries the boot code never filled are zero and were
+ *    never counted);
  *  - plus the splits of the kernel-image mapping: change_page_attr()
  *    splits its 2M pages through split_page_count() too, which moves one
  *    2M page to 512 4K pages, except while the 2M count is zero (then it
@@ -59,6 +60,68 @@ enum ptk_status ptk_dm_count(struct ptk_source *src,
  */
 void ptk_dm_meminfo_kb(const struct ptk_dm_count *c,
 		       uint64_t kb[PTK_LEVEL_PUD + 1]);
+
+/**
+ * enum ptk_cpa_call - the kernel calls ptk_cpa() simulates
+ * @PTK_CPA_INVALID:  set_direct_map_invalid_noflush(), one page per call
+ * @PTK_CPA_DEFAULT:  set_direct_map_default_noflush(), one page per call
+ * @PTK_CPA_VALID:    set_direct_map_valid_noflush(valid = true), one call
+ * @PTK_CPA_NOVALID:  set_direct_map_valid_noflush(valid = false), one call
+ * @PTK_CPA_RO, @PTK_CPA_RW, @PTK_CPA_NX, @PTK_CPA_X, @PTK_CPA_NP,
+ * @PTK_CPA_P, @PTK_CPA_4K: set_memory_ro(), _rw(), _nx(), _x(), _np(),
+ *                    _p(), _4k() on the range, one call
+ */
+enum ptk_cpa_call {
+	PTK_CPA_INVALID,
+	PTK_CPA_DEFAULT,
+	PTK_CPA_VALID,
+	PTK_CPA_NOVALID,
+	PTK_CPA_RO,
+	PTK_CPA_RW,
+	PTK_CPA_NX,
+	PTK_CPA_X,
+	PTK_CPA_NP,
+	PTK_CPA_P,
+	PTK_CPA_4K,
+	PTK_CPA_NCALLS,
+};
+
+/** ptk_cpa_call_name() - "invalid", "default", ..., "4k" */
+const char *ptk_cpa_call_name(enum ptk_cpa_call call);
+/** ptk_cpa_call_parse() - the call named @name; PTK_CPA_NCALLS if none */
+enum ptk_cpa_call ptk_cpa_call_parse(const char *name);
+
+/**
+ * struct ptk_cpa_result - what the calls cost (accumulated over calls)
+ * @splits:      [PTK_LEVEL_PMD] 2M->4K (direct_map_level2_splits),
+ *               [PTK_LEVEL_PUD] 1G->2M (direct_map_level3_splits)
+ * @table_pages: page-table pages allocated (one per split)
+ * @flushes:     ranges the TLB must be flushed for, in call order; a
+ *               flush of everything (after a split) is [0, 0)
+ * @flush_pages: pages flushed one by one
+ * @global_flushes: flush_tlb_all() calls
+ */
+struct ptk_cpa_result {
+	uint64_t splits[PTK_LEVEL_PUD + 1];
+	uint64_t table_pages;
+	struct ptk_range *flushes;
+	size_t nflushes, capflushes;
+	uint64_t flush_pages;
+	uint64_t global_flushes;
+};
+
+struct ptk_edit;
+
+/**
+ * ptk_cpa() - run @call on @count pages from @pfn of the direct map at
+ * @page_offset, in the edit @ed, as arch/x86/mm/pat/set_memory.c does;
+ * one journal entry.  set_direct_map_*() never collapse large pages.
+ */
+enum ptk_status ptk_cpa(struct ptk_edit *ed, uint64_t page_offset,
+			enum ptk_cpa_call call, uint64_t pfn, uint64_t count,
+			struct ptk_cpa_result *res);
+
+void ptk_cpa_result_release(struct ptk_cpa_result *res);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #include "layout.h"
 #include "census.h"
 #include "directmap.h"
+#include "edit.h"
 #include "build.h"
 #include "spec.h"
 

@@ -98,6 +98,12 @@ enum ptk_status ptk_source_read(struct ptk_source *src, uint64_t pa, void *buf,
 enum ptk_status ptk_source_table(struct ptk_source *src, uint64_t pa,
 				 void *buf, const uint64_t **ret);
 
+/**
+ * ptk_source_map() - @len bytes at @pa in place, or NULL when the source
+ * cannot map them (read them instead); valid until the source is freed
+ */
+const void *ptk_source_map(struct ptk_source *src, uint64_t pa, size_t len);
+
 enum ptk_page_state ptk_source_page_state(struct ptk_source *src, uint64_t pa);
 
 /* --- RAM ranges, sorted and merged as they are added --- */

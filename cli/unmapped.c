@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/* ptkit unmapped: the RAM the direct map does not map (or any holes). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct unmapped_args {
+	struct source_opts src;
+	bool json;
+	bool has_range;
+	uint64_t start, end;
+};
+
+struct hole {
+	uint64_t va, end;
+	unsigned level;
+};
+
+struct holes {
+	struct session *s;
+	bool json;
+	bool in_direct;		/* PFNs make sense */
+	uint64_t page_offset;
+	bool pending;
+	struct hole h;
+	uint64_t nholes, pages;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ "range", 'r', "START-END", 0,
+	  "show the holes of this virtual range instead", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct unmapped_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			a->json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case 'r':
+		if (!parse_range_arg(arg, &a->start, &a->end) ||
+		    ((a->start | a->end) & (PTK_PAGE_SIZE - 1)))
+			argp_error(state, "--range: '%s' is not a page-aligned "
+				   "START-END or START+SIZE", arg);
+		a->has_range = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->src.path)
+			argp_error(state, "one SOURCE only");
+		a->src.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp unmapped_argp = {
+	options, parse_opt, "SOURCE",
+	"List the RAM that the direct map does not map, the holes that "
+	"secretmem, guest_memfd and set_direct_map_invalid_noflush() leave: "
+	"PFN ranges, their direct-map address, the level where the mapping "
+	"is missing, and totals.\v"
+	"Entries that cannot be followed count as holes, and are reported.",
+	children, NULL, NULL,
+};
+
+static void print_hole(struct holes *u)
+{
+	const struct hole *h = &u->h;
+	uint64_t pages = (h->end - h->va) >> PTK_PAGE_SHIFT;
+	const char *level = h->level ? ptk_level_name(&u->s->pg, h->level)
+				     : "canonical";
+	char end[32];
+
+	u->nholes++;
+	u->pages += pages;
+	if (u->json) {
+		if (u->in_direct)
+			printf("{\"pfn\":\"0x%" PRIx64 "\",\"end_pfn\":\"0x%" PRIx64
+			       "\",", (h->va - u->page_offset) >> PTK_PAGE_SHIFT,
+			       (h->end - u->page_offset) >> PTK_PAGE_SHIFT);
+		else
+			printf("{\"pfn\":null,\"end_pfn\":null,");
+		printf("\"pages\":%" PRIu64 ",\"va\":\"0x%" PRIx64 "\","
+		       "\"level\":\"%s\"}\n", pages, h->va, level);
+		return;
+	}
+	if (u->in_direct)
+		printf("0x%010" PRIx64 "-0x%010" PRIx64 " %10" PRIu64
+		       "  0x%016" PRIx64 "  %s\n",
+		       (h->va - u->page_offset) >> PTK_PAGE_SHIFT,
+		       (h->end - u->page_offset) >> PTK_PAGE_SHIFT, pages, h->va,
+		       level);
+	else
+		printf("0x%016" PRIx64 "-%s %10" PRIu64 "  %s\n", h->va,
+		       fmt_end(end, sizeof(end), h->end), pages, level);
+}
+
+static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
+			       void *priv)
+{
+	struct holes *u = priv;
+
+	if (u->pending && u->h.end == va && u->h.level == level) {
+		u->h.end = end;
+		return PTK_OK;
+	}
+	if (u->pending)
+		print_hole(u);
+	u->pending = true;
+	u->h = (struct hole){ va, end, level };
+	return PTK_OK;
+}
+
+static enum ptk_status on_bad(const struct ptk_walk_entry *e,
+			      enum ptk_status why, void *priv)
+{
+	struct holes *u = priv;
+
+	(void)e;
+	(void)why;
+	fprintf(stderr, "%s: '%s': %s\n", u->s->cmd,
+		ptk_source_name(u->s->src), ptk_ctx_err(u->s->ctx));
+	return PTK_OK;
+}
+
+static const struct ptk_region *region_named(struct session *s,
+					     const char *name)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rg[i].name, name))
+			return &rg[i];
+	return NULL;
+}
+
+int cmd_unmapped(int argc, char **argv)
+{
+	const struct ptk_walk_ops ops = { .hole = on_hole, .bad = on_bad };
+	struct unmapped_args a = { 0 };
+	struct holes u = { 0 };
+	const struct ptk_region *direct;
+	struct session s;
+	enum ptk_status st = PTK_OK;
+	char size[32];
+	int ret;
+
+	argp_parse(&unmapped_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK)
+		goto out;
+	u.s = &s;
+	u.json = a.json;
+	direct = region_named(&s, "Low Kernel Mapping");
+	if (direct)
+		u.page_offset = direct->start;
+	if (a.has_range) {
+		u.in_direct = direct && a.start >= direct->start &&
+			      a.end - 1 < direct->end - 1;
+		if (!a.json && u.in_direct)
+			printf("%-25s %10s  %-18s  %s\n", "PFN", "PAGES",
+			       "VIRTUAL", "LEVEL");
+		else if (!a.json)
+			printf("%-37s %10s  %s\n", "VIRTUAL", "PAGES", "LEVEL");
+		st = ptk_walk(s.src, &s.pg, a.start, a.end, &ops, &u);
+	} else {
+		size_t nram;
+		const struct ptk_range *ram = ptk_source_ram(s.src, &nram);
+
+		if (!direct) {
+			fprintf(stderr, "%s: '%s': no direct map known (ptkit "
+				"info says why); give --range\n", argv[0],
+				a.src.path);
+			ret = EXIT_BADINPUT;
+			goto out;
+		}
+		u.in_direct = true;
+		if (!a.json)
+			printf("%-25s %10s  %-18s  %s\n", "PFN", "PAGES",
+			       "VIRTUAL", "LEVEL");
+		for (size_t i = 0; i < nram && st == PTK_OK; i++) {
+			uint64_t start = ram[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
+			uint64_t end = (ram[i].end + PTK_PAGE_SIZE - 1) &
+				       ~(uint64_t)(PTK_PAGE_SIZE - 1);
+
+			st = ptk_walk(s.src, &s.pg, direct->start + start,
+				      direct->start + end, &ops, &u);
+		}
+	}
+	if (st != PTK_OK) {
+		ret = fail_source(&s, st);
+		goto out;
+	}
+	if (u.pending)
+		print_hole(&u);
+	if (!a.json) {
+		fmt_size(size, sizeof(size), u.pages << PTK_PAGE_SHIFT);
+		printf("total: %" PRIu64 " pages (%s) in %" PRIu64 " hole%s\n",
+		       u.pages, u.pages ? size : "0", u.nholes,
+		       u.nholes == 1 ? "" : "s");
+	}
+out:
+	session_close(&s);
+	return finish_output(argv[0], ret);
+}
