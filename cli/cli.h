@@ -102,6 +102,10 @@ bool parse_addr(const char *s, uint64_t *ret);
 /** parse_range_arg() - START-END (END exclusive, may be 2^64) or START+SIZE */
 bool parse_range_arg(const char *s, uint64_t *start, uint64_t *end);
 
+/** read_text_file() - all of @path (- for stdin) into *text; exit status */
+int read_text_file(const char *cmd, const char *path, char **text,
+		   size_t *len);
+
 /** json_str() - print @s as a JSON string, escaped */
 void json_str(FILE *f, const char *s);
 
@@ -117,5 +121,8 @@ int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_directmap(int argc, char **argv);
 int cmd_unmapped(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
 
 #endif

@@ -385,3 +385,50 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 	tp->n = out;
 	return PTK_OK;
 }
+
+int read_text_file(const char *cmd, const char *path, char **text,
+		     size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t cap = 0;
+	char *buf = NULL;
+	size_t n = 0;
+
+	if (!f) {
+		fprintf(stderr, "%s: cannot open '%s': %s\n", cmd, path,
+			strerror(errno));
+		return EXIT_BADINPUT;
+	}
+	for (;;) {
+		size_t got;
+
+		if (n + 4096 > cap) {
+			char *p = realloc(buf, cap = 2 * (n + 4096));
+
+			if (!p) {
+				free(buf);
+				fprintf(stderr, "%s: out of memory\n", cmd);
+				return EXIT_ENV;
+			}
+			buf = p;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "%s: cannot read '%s': %s\n", cmd, path,
+			strerror(errno));
+		free(buf);
+		if (f != stdin)
+			fclose(f);
+		return EXIT_BADINPUT;
+	}
+	if (f != stdin)
+		fclose(f);
+	*text = buf;
+	*len = n;
+	return EXIT_OK;
+}
+

@@ -19,8 +19,11 @@ struct command {
 static const struct command commands[] = {
 	{ "walk", cmd_walk, "list what a page table maps" },
 	{ "translate", cmd_translate, "translate virtual addresses, with the path" },
+	{ "edit", cmd_edit, "apply edits to a copy of the tables, write an image" },
 	{ "directmap", cmd_directmap, "simulate set_direct_map_*() and set_memory_*() calls" },
 	{ "unmapped", cmd_unmapped, "RAM missing from the direct map, or the holes of a range" },
+	{ "check", cmd_check, "audit: W+X, user-reachable kernel pages, bad entries" },
+	{ "diff", cmd_diff, "what changed between two page-table states" },
 	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },
 	{ "info", cmd_info, "describe a source: format, paging, RAM, tables" },
 	{ "export", cmd_export, "copy the page tables of a dump into a small image" },

@@ -881,8 +881,19 @@ enum ptk_status ptk_edit_protect(struct ptk_edit *ed, uint64_t va,
 	bool changed = false;
 	enum ptk_status st;
 
-	st = edit_begin(ed, "protect %#" PRIx64 " %#" PRIx64 " +%#x -%#x",
-			va, size, set, clear);
+	char words[160] = "";
+	size_t n = 0;
+
+	for (const struct ptk_flag_name *f = ptk_flag_names; f->flag; f++) {
+		if ((set | clear) & f->flag)
+			n += (size_t)snprintf(words + n, sizeof(words) - n,
+					      " %c%s", set & f->flag ? '+' : '-',
+					      f->json);
+	}
+	if (pkey >= 0)
+		snprintf(words + n, sizeof(words) - n, " pkey=%d", pkey);
+	st = edit_begin(ed, "protect %#" PRIx64 " %#" PRIx64 "%s", va, size,
+			words);
 	if (st != PTK_OK)
 		return st;
 	if (pkey >= 0) {

@@ -56,6 +56,26 @@ struct ptk_preset_info {
 /** ptk_presets - every preset, ending with a NULL name */
 extern const struct ptk_preset_info ptk_presets[];
 
+struct ptk_edit;
+struct ptk_cpa_result;
+
+/**
+ * ptk_script_apply() - apply an edit script to @ed, line by line
+ * @name:        the script's name, for messages ("NAME:LINE: ...")
+ * @page_offset: the direct map's base, for the kernel calls (0: none)
+ * @cpa:         where the kernel calls' costs add up
+ *
+ * One operation per line (see ptkit-edit(1)): map, unmap, protect,
+ * split, collapse, root, set, undo, and the direct-map calls
+ * NAME:PFN[+COUNT] of ptkit-directmap(1).  Stops at the first bad line;
+ * the operations before it stay applied (the caller decides to write
+ * nothing).
+ */
+enum ptk_status ptk_script_apply(struct ptk_edit *ed, const char *text,
+				 size_t len, const char *name,
+				 uint64_t page_offset,
+				 struct ptk_cpa_result *cpa);
+
 /**
  * ptk_parse_u64() - a number as specs and the command line write them:
  * decimal or 0x hex, with an optional K, M, G, T or P suffix (powers of

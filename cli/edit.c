@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/* ptkit edit: apply edits to a copy of the tables, write an image. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_POOL = 0x500 };
+
+/* An -e operation or a -s script, in command-line order. */
+struct piece {
+	bool is_file;
+	const char *text;
+};
+
+struct edit_args {
+	struct source_opts src;
+	const char *output;
+	bool has_pool;
+	uint64_t pool_start, pool_end;
+	struct piece *pieces;
+	size_t npieces;
+};
+
+static const struct argp_option options[] = {
+	{ "output", 'o', "FILE", 0, "write the edited tables to FILE", 0 },
+	{ "edit", 'e', "OP", 0, "apply one operation (see below)", 0 },
+	{ "script", 's', "FILE", 0,
+	  "apply the operations of FILE, one per line (- for stdin)", 0 },
+	{ "pool", OPT_POOL, "START-END", 0,
+	  "take new page tables from this physical range (default: free "
+	  "RAM, highest first)", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct edit_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'o':
+		a->output = arg;
+		return 0;
+	case 'e':
+	case 's':
+		a->pieces = realloc(a->pieces,
+				    (a->npieces + 1) * sizeof(*a->pieces));
+		if (!a->pieces)
+			argp_failure(state, EXIT_ENV, ENOMEM, "options");
+		a->pieces[a->npieces++] = (struct piece){ key == 's', arg };
+		return 0;
+	case OPT_POOL:
+		if (!parse_range_arg(arg, &a->pool_start, &a->pool_end))
+			argp_error(state, "--pool: '%s' is not START-END", arg);
+		a->has_pool = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->src.path)
+			argp_error(state, "one SOURCE only");
+		a->src.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		if (!a->output)
+			argp_error(state, "no output: give -o FILE");
+		if (!a->npieces)
+			argp_error(state, "no edits: give -e OP or -s SCRIPT");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp edit_argp = {
+	options, parse_opt, "SOURCE -o FILE (-e OP | -s SCRIPT)...",
+	"Apply edits to a copy-on-write overlay of the page tables of SOURCE "
+	"and write the result as an image; SOURCE is never written.\v"
+	"Operations: map VA PA SIZE 4k|2m|1g [FLAGS]; unmap VA SIZE; "
+	"protect VA SIZE +FLAG|-FLAG|pkey=N...; split VA; collapse VA pmd|pud; "
+	"root PA; set PA = VALUE; set TABLE[INDEX] = VALUE; undo; and the "
+	"direct-map calls NAME:PFN[+COUNT] of ptkit directmap. A bad "
+	"operation is reported as FILE:LINE and nothing is written. See "
+	"ptkit-edit(1).",
+	children, NULL, NULL,
+};
+
+static const struct ptk_region *region_named(struct session *s,
+					     const char *name)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rg[i].name, name))
+			return &rg[i];
+	return NULL;
+}
+
+int cmd_edit(int argc, char **argv)
+{
+	struct edit_args a = { 0 };
+	struct ptk_cpa_result cpa = { 0 };
+	struct ptk_edit *ed = NULL;
+	const struct ptk_region *direct;
+	struct table_pages tp;
+	struct ptk_paging pg;
+	struct session s;
+	enum ptk_status st;
+	int ret;
+
+	table_pages_init(&tp);
+	argp_parse(&edit_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK)
+		goto out;
+	direct = region_named(&s, "Low Kernel Mapping");
+	st = ptk_edit_new(s.src, &s.pg, &ed);
+	if (st == PTK_OK && a.has_pool)
+		st = ptk_edit_add_pool(ed, a.pool_start, a.pool_end);
+	if (st != PTK_OK) {
+		ret = fail_source(&s, st);
+		goto out;
+	}
+	for (size_t i = 0; i < a.npieces; i++) {
+		char *text = NULL, name[32];
+		const char *label = name;
+		size_t len;
+
+		if (a.pieces[i].is_file) {
+			ret = read_text_file(argv[0], a.pieces[i].text, &text,
+					     &len);
+			if (ret != EXIT_OK)
+				goto out;
+			label = a.pieces[i].text;
+		} else {
+			text = strdup(a.pieces[i].text);
+			len = text ? strlen(text) : 0;
+			snprintf(name, sizeof(name), "-e %zu", i + 1);
+		}
+		st = text ? ptk_script_apply(ed, text, len, label,
+					     direct ? direct->start : 0, &cpa)
+			  : ptk_set_err(s.ctx, PTK_ERR_NOMEM, "edit");
+		free(text);
+		if (st != PTK_OK) {
+			/* Every mistake is in the input; nothing is written. */
+			fail_status(argv[0], s.ctx, st);
+			ret = st == PTK_ERR_NOMEM ? EXIT_ENV : EXIT_BADINPUT;
+			goto out;
+		}
+	}
+	ptk_edit_paging(ed, &pg);
+	st = table_pages_collect(&tp, &s, ptk_edit_source(ed), &pg);
+	if (st == PTK_OK)
+		st = ptk_image_write(ptk_edit_source(ed), &pg, tp.pfn, tp.n,
+				     a.output);
+	if (st != PTK_OK) {
+		fail_status(argv[0], s.ctx, st);
+		ret = EXIT_ENV;
+		goto out;
+	}
+	for (size_t i = 0; i < ptk_edit_journal_len(ed); i++)
+		printf("%4zu  %s  (%zu entries)\n", i + 1,
+		       ptk_edit_journal_at(ed, i),
+		       ptk_edit_journal_writes(ed, i));
+	printf("%s: %zu operations, %zu table pages\n", a.output,
+	       ptk_edit_journal_len(ed), tp.n);
+out:
+	table_pages_release(&tp);
+	ptk_cpa_result_release(&cpa);
+	ptk_edit_free(ed);
+	session_close(&s);
+	free(a.pieces);
+	return finish_output(argv[0], ret);
+}
