@@ -35,6 +35,10 @@ CLI_OBJ    := $(CLI_SRC:%.c=$(O)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/obj/tests/%)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(O)/obj/tests/%)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(O)/obj/tests/replay-%)
+FUZZ_SECONDS ?= 60
 HEADERS    := $(wildcard lib/ptkit/*.h)
 MANPAGES   := $(wildcard man/*.[135])
 
@@ -43,7 +47,7 @@ SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
 
 .PHONY: all deps test-deps demo check check-headers lint-man asan-check \
-        install uninstall clean
+        fuzz fuzz-run install uninstall clean
 
 all: $(STATIC) $(SHARED) $(BIN)
 
@@ -76,6 +80,33 @@ $(O)/obj/tests/%: tests/tools/%.c $(STATIC) | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat
 
+# Fuzz targets: replayed on their corpora by make check (any compiler),
+# run under libFuzzer by make fuzz (clang).
+$(O)/obj/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(STATIC) $(LIBS)
+
+$(O)/obj/fuzz/%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(STATIC) $(LIBS)
+
+fuzz: | test-deps
+	$(MAKE) O=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link" fuzz-run
+
+# Each target for FUZZ_SECONDS; crashes land in tests/fuzz/crashes/ and
+# belong in tests/fuzz/corpus/NAME/ once fixed, where make check replays them.
+fuzz-run: $(FUZZ_NAMES:%=$(O)/obj/fuzz/%)
+	@mkdir -p tests/fuzz/crashes
+	@for t in $(FUZZ_NAMES); do \
+	    mkdir -p $(O)/corpus/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	    $(O)/obj/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=tests/fuzz/crashes/$$t- \
+	        $(O)/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | \
+	        grep -E "^stat::number_of_executed_units|^==|ERROR|SUMMARY" ; \
+	done
+
 # The demo: the "linux" preset, 4 GiB, walked as the kernel's ptdump would.
 demo: all
 	@mkdir -p $(O)/obj
@@ -94,7 +125,7 @@ check-headers: | deps
 lint-man: | test-deps
 	mandoc -Tlint -W warning $(MANPAGES)
 
-check: all $(UNIT_BIN) $(TOOL_BIN) check-headers lint-man | test-deps
+check: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN) check-headers lint-man | test-deps
 	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) \
 	    prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/cli/*.t
 
@@ -127,6 +158,6 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 
 clean:
-	rm -rf obj build-asan ptkit libptkit.a libptkit.so
+	rm -rf obj build-asan build-fuzz ptkit libptkit.a libptkit.so
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -107,6 +107,16 @@ int session_open(struct session *s, const char *cmd,
 		fprintf(stderr, "%s: out of memory\n", cmd);
 		return EXIT_ENV;
 	}
+	if (getenv("PTKIT_WALK_LIMIT")) {
+		uint64_t limit;
+
+		if (!ptk_parse_u64(getenv("PTKIT_WALK_LIMIT"), &limit)) {
+			fprintf(stderr, "%s: PTKIT_WALK_LIMIT='%s' is not a "
+				"number\n", cmd, getenv("PTKIT_WALK_LIMIT"));
+			return EXIT_USAGE;
+		}
+		ptk_ctx_set_walk_limit(s->ctx, limit);
+	}
 	st = ptk_source_open(s->ctx, o->path, &s->src);
 	if (st != PTK_OK) {
 		/* Whatever went wrong, the input could not be read. */

@@ -29,7 +29,11 @@ static enum ptk_status get_page(struct ptk_builder *b, uint64_t pfn,
 				uint64_t **ret)
 {
 	uint64_t *p = pagemap_find(&b->pages, pfn);
+	uint64_t limit = ptk_ctx_page_limit(b->ctx);
 
+	if (!p && limit && b->pages.n >= limit)
+		return ptk_set_err(b->ctx, PTK_ERR_NOMEM,
+				   "more than %" PRIu64 " table pages", limit);
 	if (!p)
 		p = pagemap_add(&b->pages, pfn, NULL);
 	*ret = p;

@@ -14,11 +14,37 @@ struct ptk_ctx {
 	bool has_loc;
 	uint64_t loc_va, loc_pa;
 	unsigned loc_level;
+	uint64_t walk_limit;
+	uint64_t page_limit;
 };
 
 struct ptk_ctx *ptk_ctx_new(void)
 {
-	return calloc(1, sizeof(struct ptk_ctx));
+	struct ptk_ctx *ctx = calloc(1, sizeof(struct ptk_ctx));
+
+	if (ctx)
+		ctx->walk_limit = PTK_WALK_LIMIT_DEFAULT;
+	return ctx;
+}
+
+void ptk_ctx_set_walk_limit(struct ptk_ctx *ctx, uint64_t entries)
+{
+	ctx->walk_limit = entries;
+}
+
+uint64_t ptk_ctx_walk_limit(const struct ptk_ctx *ctx)
+{
+	return ctx->walk_limit;
+}
+
+void ptk_ctx_set_page_limit(struct ptk_ctx *ctx, uint64_t pages)
+{
+	ctx->page_limit = pages;
+}
+
+uint64_t ptk_ctx_page_limit(const struct ptk_ctx *ctx)
+{
+	return ctx->page_limit;
 }
 
 void ptk_ctx_free(struct ptk_ctx *ctx)

@@ -363,6 +363,12 @@ static enum ptk_status cow_page(struct ptk_edit *ed, uint64_t pa, bool zero,
 	enum ptk_status st;
 
 	if (!p) {
+		uint64_t limit = ptk_ctx_page_limit(ed->ctx);
+
+		if (limit && ed->pages.n >= limit)
+			return ptk_set_err(ed->ctx, PTK_ERR_NOMEM,
+					   "more than %" PRIu64 " edited pages",
+					   limit);
 		if (!zero) {
 			st = ptk_source_read(ed->base, pfn << PTK_PAGE_SHIFT,
 					     ed->page, PTK_PAGE_SIZE);

@@ -229,9 +229,12 @@ enum ptk_status ptk_source_set_meta(struct ptk_source *src, const char *key,
 enum ptk_status ptk_source_add_meta_text(struct ptk_source *src,
 					 const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end = memchr(text, '\0', len);
 
-	while (p < end && *p) {
+	/* Notes are padded with NULs: the text ends at the first. */
+	if (!end)
+		end = text + len;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *line_end = nl ? nl : end;
 		const char *eq = memchr(p, '=', line_end - p);
@@ -243,7 +246,6 @@ enum ptk_status ptk_source_add_meta_text(struct ptk_source *src,
 			if (!line)
 				return ptk_set_err(src->ctx, PTK_ERR_NOMEM,
 						   "metadata");
-			/* Strings end at the first NUL, notes are padded. */
 			line[eq - p] = '\0';
 			st = ptk_source_set_meta(src, line, line + (eq - p) + 1);
 			free(line);

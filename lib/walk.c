@@ -18,6 +18,8 @@ struct walker {
 	const struct ptk_walk_ops *ops;
 	void *priv;
 	bool descend;
+	/* Entries left before the walk is declared a fan-out (see ctx.h). */
+	uint64_t budget;
 	/* The table being scanned at each level, to catch loops. */
 	uint64_t table_pa[PTK_MAX_LEVELS + 1];
 	/* A hole not yet reported: [hole_start, hole_last] at hole_level. */
@@ -116,6 +118,22 @@ static enum ptk_status descend(struct walker *w, struct ptk_walk_entry *e,
 		ptk_set_err(w->ctx, st, "%s table at %#" PRIx64,
 			    ptk_level_name(w->pg, e->level - 1), e->addr);
 		return bad_entry(w, e, st, start, last);
+	}
+	/* Each table scanned costs its entries against the budget. */
+	if (w->budget != UINT64_MAX) {
+		if (w->budget < PTK_ENTRIES) {
+			ptk_ctx_clear_err(w->ctx);
+			ptk_ctx_set_err_loc(w->ctx, e->va, e->level, e->entry_pa);
+			return ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
+					   "walk stopped at %s[%u] (va %#" PRIx64
+					   ") after %" PRIu64 " entries: tables "
+					   "shared by too many entries "
+					   "(PTKIT_WALK_LIMIT raises the limit)",
+					   ptk_level_name(w->pg, e->level),
+					   e->index, e->va,
+					   ptk_ctx_walk_limit(w->ctx));
+		}
+		w->budget -= PTK_ENTRIES;
 	}
 	w->table_pa[e->level - 1] = e->addr;
 	st = walk_table(w, e->level - 1, child, start, last, e->eff);
@@ -235,6 +253,7 @@ enum ptk_status ptk_walk(struct ptk_source *src, const struct ptk_paging *pg,
 	w->ops = ops;
 	w->priv = priv;
 	w->descend = ops->leaf || ops->hole || ops->table;
+	w->budget = ptk_ctx_walk_limit(ctx) ? ptk_ctx_walk_limit(ctx) : UINT64_MAX;
 	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
 		w->table_pa[l] = UINT64_MAX;
 

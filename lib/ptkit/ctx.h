@@ -80,6 +80,27 @@ void ptk_ctx_set_err_loc(struct ptk_ctx *ctx, uint64_t va, unsigned level,
 bool ptk_ctx_err_loc(const struct ptk_ctx *ctx, uint64_t *va, unsigned *level,
 		     uint64_t *pa);
 
+/**
+ * ptk_ctx_set_walk_limit() - most entries one walk may visit
+ *
+ * A dump can point many entries at one table, and a table at them again:
+ * a fan-out that is legal (KASAN's zero shadow does it) but, crafted,
+ * would take years to walk.  A walk that reaches the limit ends with
+ * PTK_ERR_CORRUPT.  The default, PTK_WALK_LIMIT_DEFAULT, is 2^33 entries,
+ * more than a fully mapped 32 TiB in 4 KiB pages; 0 means no limit.
+ */
+void ptk_ctx_set_walk_limit(struct ptk_ctx *ctx, uint64_t entries);
+uint64_t ptk_ctx_walk_limit(const struct ptk_ctx *ctx);
+#define PTK_WALK_LIMIT_DEFAULT (UINT64_C(1) << 33)
+
+/**
+ * ptk_ctx_set_page_limit() - most 4 KiB pages a builder or an edit may
+ * hold in memory (0, the default: no limit); past it they fail with
+ * PTK_ERR_NOMEM.  For callers that run untrusted specs and scripts.
+ */
+void ptk_ctx_set_page_limit(struct ptk_ctx *ctx, uint64_t pages);
+uint64_t ptk_ctx_page_limit(const struct ptk_ctx *ctx);
+
 /** ptk_status_str() - short constant name of a status ("corrupt input") */
 const char *ptk_status_str(enum ptk_status status);
 
