@@ -47,7 +47,7 @@ SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
 
 .PHONY: all deps test-deps demo check check-headers lint-man asan-check \
-        fuzz fuzz-run install uninstall clean
+        valgrind-check fuzz fuzz-run install uninstall clean
 
 all: $(STATIC) $(SHARED) $(BIN)
 
@@ -133,6 +133,17 @@ asan-check: | test-deps
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all -fno-omit-frame-pointer" check
+
+# The command-line tests with every ptkit run under valgrind: any error or
+# leak makes ptkit exit 99, which no test expects.
+VALGRIND_TESTS := $(filter-out %/realdata.t %/corrupt.t %/fuzz.t \
+                  %/install.t,$(wildcard tests/cli/*.t))
+valgrind-check: all $(TOOL_BIN) | test-deps
+	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) \
+	PTKIT_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect \
+	    --suppressions=$(abspath tests/valgrind.supp)" \
+	    prove $(VALGRIND_TESTS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \

@@ -80,6 +80,13 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 				    struct ptk_source *view,
 				    const struct ptk_paging *pg);
 
+/**
+ * write_image() - ptk_image_write(), with SIGINT, SIGTERM, SIGHUP and
+ * SIGQUIT held until the file is complete or removed, and SIGXFSZ ignored
+ */
+enum ptk_status write_image(struct ptk_source *src, const struct ptk_paging *pg,
+			    const uint64_t *pfns, size_t npfns, const char *path);
+
 /** fail_status() - print "CMD: MESSAGE" from the context; exit status */
 int fail_status(const char *cmd, struct ptk_ctx *ctx, enum ptk_status st);
 /** fail_source() - as fail_status(), naming the session's source */

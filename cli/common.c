@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Shared by the subcommands: source options, errors, output helpers. */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -442,3 +443,27 @@ int read_text_file(const char *cmd, const char *path, char **text,
 	return EXIT_OK;
 }
 
+
+enum ptk_status write_image(struct ptk_source *src, const struct ptk_paging *pg,
+			    const uint64_t *pfns, size_t npfns, const char *path)
+{
+	sigset_t block, old;
+	enum ptk_status st;
+
+	/*
+	 * Past RLIMIT_FSIZE a write should fail, not kill us with the temp
+	 * file left behind; and a signal that ends us must wait until the
+	 * image is renamed into place or removed: the output is then the old
+	 * one or the whole new one, never a part.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	st = ptk_image_write(src, pg, pfns, npfns, path);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return st;
+}

@@ -262,7 +262,7 @@ int cmd_directmap(int argc, char **argv)
 	if (a.output) {
 		st = table_pages_collect(&tp, &s, ptk_edit_source(ed), &pg);
 		if (st == PTK_OK)
-			st = ptk_image_write(ptk_edit_source(ed), &pg, tp.pfn,
+			st = write_image(ptk_edit_source(ed), &pg, tp.pfn,
 					     tp.n, a.output);
 		if (st != PTK_OK) {
 			fail_status(argv[0], s.ctx, st);

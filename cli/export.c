@@ -83,7 +83,7 @@ int cmd_export(int argc, char **argv)
 		ret = fail_source(&s, st);
 		goto out;
 	}
-	st = ptk_image_write(s.src, &s.pg, tp.pfn, tp.n, a.output);
+	st = write_image(s.src, &s.pg, tp.pfn, tp.n, a.output);
 	if (st != PTK_OK) {
 		ret = fail_status(argv[0], s.ctx, st);
 		ret = ret == EXIT_USAGE ? EXIT_ENV : ret;

@@ -143,7 +143,7 @@ int cmd_mkimage(int argc, char **argv)
 		if (v)
 			pg.phys_bits = (unsigned)strtoul(v, NULL, 10);
 	}
-	st = ptk_image_write(ptk_builder_source(b), &pg, pfns, npfns, a.output);
+	st = write_image(ptk_builder_source(b), &pg, pfns, npfns, a.output);
 	if (st != PTK_OK) {
 		fail_status(argv[0], ctx, st);
 		ret = EXIT_ENV;

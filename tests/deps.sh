@@ -4,7 +4,7 @@
 set -eu
 
 build="gcc make pkg-config libelf-dev libkdumpfile-dev"
-test="libcmocka-dev mandoc perl"
+test="libcmocka-dev mandoc perl valgrind"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

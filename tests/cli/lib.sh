@@ -20,7 +20,8 @@ cd "$TMP" || exit 1
 test_count=0
 test_failed=0
 
-ptkit() { "$PTKIT" "$@"; }
+# PTKIT_WRAPPER runs ptkit under another program (make valgrind-check).
+ptkit() { ${PTKIT_WRAPPER:-} "$PTKIT" "$@"; }
 
 test_expect() {
 	test_count=$((test_count + 1))
