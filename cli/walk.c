@@ -226,10 +226,17 @@ static enum ptk_status on_run(const struct ptk_run *r,
 		print_json(p->s, r, e);
 		break;
 	case FMT_PTDUMP:
+		/* The markers up to this run; of those passed over before
+		 * the walk's start (a --range), only the last. */
 		while (p->next_marker < p->nmarkers &&
-		       p->markers[p->next_marker].va <= r->va)
-			printf("---[ %s ]---\n",
-			       p->markers[p->next_marker++].name);
+		       p->markers[p->next_marker].va <= r->va) {
+			size_t i = p->next_marker++;
+
+			if (p->next_marker < p->nmarkers &&
+			    p->markers[p->next_marker].va < r->va)
+				continue;
+			printf("---[ %s ]---\n", p->markers[i].name);
+		}
 		print_ptdump(p->s, r);
 		break;
 	}

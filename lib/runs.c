@@ -41,7 +41,7 @@ static void find_next_cut(struct merger *m)
 /* Add a piece [va, last] starting at physical @pa; merge or start a run. */
 static enum ptk_status add_one(struct merger *m, uint64_t va, uint64_t last,
 				 uint64_t pa, unsigned level, bool present,
-				 unsigned eff, unsigned pkey)
+				 unsigned eff, unsigned pkey, uint64_t count)
 {
 	struct ptk_run *r = &m->r;
 	enum ptk_status st;
@@ -57,7 +57,7 @@ static enum ptk_status add_one(struct merger *m, uint64_t va, uint64_t last,
 	    (!m->next_cut || va < m->next_cut) &&
 	    (m->mode != PTK_RUNS_PHYS || r->pa + (r->end - r->va) == pa)) {
 		r->end = last + 1;
-		r->count++;
+		r->count += count;
 		return PTK_OK;
 	}
 	st = close_run(m);
@@ -69,7 +69,7 @@ static enum ptk_status add_one(struct merger *m, uint64_t va, uint64_t last,
 	r->pa = pa;
 	r->level = level;
 	r->present = present;
-	r->count = 1;
+	r->count = count;
 	r->eff = eff;
 	r->pkey = pkey;
 	find_next_cut(m);
@@ -93,23 +93,31 @@ static uint64_t cut_above(const struct merger *m, uint64_t va)
 }
 
 /*
- * Holes come merged from the walker and may span a marker: cut them
- * there.  A leaf is never cut, as the kernel's dump never splits an entry.
+ * Holes and runs of PTEs come merged from the walker and may span a
+ * marker: cut them there, between entries.  A single large leaf is never
+ * cut, as the kernel's dump never splits an entry.
  */
 static enum ptk_status add_piece(struct merger *m, uint64_t va, uint64_t last,
 				 uint64_t pa, unsigned level, bool present,
-				 unsigned eff, unsigned pkey)
+				 unsigned eff, unsigned pkey, uint64_t count)
 {
 	enum ptk_status st;
 	uint64_t cut;
 
-	while (!present && (cut = cut_above(m, va)) && cut - 1 < last) {
-		st = add_one(m, va, cut - 1, pa, level, present, eff, pkey);
+	while ((!present || count > 1) && (cut = cut_above(m, va)) &&
+	       cut - 1 < last) {
+		uint64_t n = present ? (cut - va) >> 12 : 1;
+
+		st = add_one(m, va, cut - 1, pa, level, present, eff, pkey, n);
 		if (st != PTK_OK)
 			return st;
+		if (present) {
+			pa += cut - va;
+			count -= n;
+		}
 		va = cut;
 	}
-	return add_one(m, va, last, pa, level, present, eff, pkey);
+	return add_one(m, va, last, pa, level, present, eff, pkey, count);
 }
 
 static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
@@ -125,7 +133,14 @@ static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
 		return m->ops->run(&r, e, m->priv);
 	}
 	return add_piece(m, e->va, e->end - 1, e->addr, e->level, true,
-			 e->eff & ~RUN_IGNORED, e->pkey);
+			 e->eff & ~RUN_IGNORED, e->pkey, 1);
+}
+
+static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
+				   void *priv)
+{
+	return add_piece(priv, e->va, e->end - 1, e->addr, e->level, true,
+			 e->eff & ~RUN_IGNORED, e->pkey, n);
 }
 
 static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
@@ -139,7 +154,7 @@ static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
 	 * holes around it. */
 	if (!level)
 		level = m->top_level;
-	return add_piece(m, va, end - 1, 0, level, false, 0, 0);
+	return add_piece(m, va, end - 1, 0, level, false, 0, 0, 1);
 }
 
 static enum ptk_status on_bad(const struct ptk_walk_entry *e,
@@ -161,6 +176,8 @@ enum ptk_status ptk_runs_walk(struct ptk_source *src,
 	};
 	const struct ptk_walk_ops wops = {
 		.leaf = on_leaf,
+		/* Single entries are wanted in ENTRIES mode only. */
+		.leaf_run = mode == PTK_RUNS_ENTRIES ? NULL : on_leaf_run,
 		.hole = mode == PTK_RUNS_PTDUMP ? on_hole : NULL,
 		.bad = ops->bad ? on_bad : NULL,
 	};

@@ -141,6 +141,90 @@ static enum ptk_status descend(struct walker *w, struct ptk_walk_entry *e,
 	return st;
 }
 
+/* Fill @e for entry @idx of the table at @level, decoded as @d. */
+static void fill_entry(struct walker *w, struct ptk_walk_entry *e,
+		       unsigned level, unsigned idx, uint64_t entry_va,
+		       const struct ptk_entry *d, unsigned parent_eff)
+{
+	e->level = level;
+	e->index = idx;
+	e->va = entry_va;
+	e->end = entry_va + ptk_level_size(level);
+	e->raw = d->raw;
+	e->entry_pa = w->table_pa[level] + idx * sizeof(uint64_t);
+	e->addr = d->addr;
+	e->flags = d->flags;
+	e->eff = ptk_eff_combine(parent_eff, d->flags);
+	e->pkey = d->pkey;
+	e->reserved = d->reserved;
+}
+
+/*
+ * A PTE table for a @leaf_run consumer: runs of entries that differ only
+ * by a frame 4 KiB further each time are found with one compare each.
+ */
+static enum ptk_status walk_ptes(struct walker *w, const uint64_t *table,
+				 uint64_t start, uint64_t last,
+				 unsigned parent_eff)
+{
+	const uint64_t base = start & ~(ptk_level_size(PTK_LEVEL_PMD) - 1);
+	const unsigned end = ptk_va_index(last, PTK_LEVEL_PTE);
+	struct ptk_walk_entry e;
+	struct ptk_entry d;
+	enum ptk_status st;
+
+	for (unsigned i = ptk_va_index(start, PTK_LEVEL_PTE); i <= end;) {
+		uint64_t raw = table[i], next;
+		unsigned j = i + 1;
+
+		if (!(raw & 1)) {
+			while (j <= end && !(table[j] & 1))
+				j++;
+			st = add_hole(w, base + ((uint64_t)i << PTK_PAGE_SHIFT),
+				      base + ((uint64_t)j << PTK_PAGE_SHIFT) - 1,
+				      PTK_LEVEL_PTE);
+			if (st != PTK_OK)
+				return st;
+			i = j;
+			continue;
+		}
+		ptk_entry_decode(w->pg, PTK_LEVEL_PTE, raw, &d);
+		fill_entry(w, &e, PTK_LEVEL_PTE, i,
+			   base + ((uint64_t)i << PTK_PAGE_SHIFT), &d, parent_eff);
+		if (d.reserved) {
+			ptk_ctx_clear_err(w->ctx);
+			ptk_set_err(w->ctx, PTK_ERR_CORRUPT,
+				    "reserved bits %#" PRIx64 " set", d.reserved);
+			st = bad_entry(w, &e, PTK_ERR_CORRUPT, e.va, e.end - 1);
+			if (st != PTK_OK)
+				return st;
+			i++;
+			continue;
+		}
+		/* Same bits, the next frame: the carry must stay in the frame. */
+		for (next = raw + PTK_PAGE_SIZE;
+		     j <= end && table[j] == next &&
+		     ((next ^ raw) & ~UINT64_C(0x000ffffffffff000)) == 0 &&
+		     next & UINT64_C(0x000ffffffffff000);
+		     j++, next += PTK_PAGE_SIZE)
+			;
+		/* A later entry could cross MAXPHYADDR: let it be checked. */
+		while (j > i + 1 && d.addr + ((uint64_t)(j - i) << PTK_PAGE_SHIFT) - 1 >
+				    (w->pg->phys_bits >= 52 ? UINT64_MAX
+				     : (UINT64_C(1) << w->pg->phys_bits) - 1))
+			j--;
+		st = flush_hole(w);
+		if (st != PTK_OK)
+			return st;
+		e.end = e.va + ((uint64_t)(j - i) << PTK_PAGE_SHIFT);
+		st = w->ops->leaf_run(&e, j - i, w->priv);
+		if (st != PTK_OK)
+			return st;
+		i = j;
+	}
+	return PTK_OK;
+}
+
 static enum ptk_status walk_table(struct walker *w, unsigned level,
 				  const uint64_t *table, uint64_t start,
 				  uint64_t last, unsigned parent_eff)
@@ -152,6 +236,8 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 	struct ptk_entry d;
 	enum ptk_status st;
 
+	if (level == PTK_LEVEL_PTE && w->ops->leaf_run)
+		return walk_ptes(w, table, start, last, parent_eff);
 	for (;; idx++) {
 		uint64_t entry_va = va & ~(size - 1);
 		uint64_t entry_last = entry_va + (size - 1);
@@ -165,17 +251,7 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 			goto next;
 		}
 
-		e.level = level;
-		e.index = idx;
-		e.va = entry_va;
-		e.end = entry_last + 1;
-		e.raw = d.raw;
-		e.entry_pa = w->table_pa[level] + idx * sizeof(uint64_t);
-		e.addr = d.addr;
-		e.flags = d.flags;
-		e.eff = ptk_eff_combine(parent_eff, d.flags);
-		e.pkey = d.pkey;
-		e.reserved = d.reserved;
+		fill_entry(w, &e, level, idx, entry_va, &d, parent_eff);
 
 		if (d.reserved) {
 			ptk_ctx_clear_err(w->ctx);
@@ -195,11 +271,12 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 		if (st != PTK_OK)
 			return st;
 		if (d.kind == PTK_KIND_LEAF) {
-			if (w->ops->leaf) {
+			if (w->ops->leaf_run && level == PTK_LEVEL_PTE)
+				st = w->ops->leaf_run(&e, 1, w->priv);
+			else if (w->ops->leaf)
 				st = w->ops->leaf(&e, w->priv);
-				if (st != PTK_OK)
-					return st;
-			}
+			if (st != PTK_OK)
+				return st;
 			goto next;
 		}
 		if (w->ops->table) {
@@ -252,7 +329,7 @@ enum ptk_status ptk_walk(struct ptk_source *src, const struct ptk_paging *pg,
 	w->pg = pg;
 	w->ops = ops;
 	w->priv = priv;
-	w->descend = ops->leaf || ops->hole || ops->table;
+	w->descend = ops->leaf || ops->leaf_run || ops->hole || ops->table;
 	w->budget = ptk_ctx_walk_limit(ctx) ? ptk_ctx_walk_limit(ctx) : UINT64_MAX;
 	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
 		w->table_pa[l] = UINT64_MAX;

@@ -72,12 +72,20 @@ struct ptk_walk_entry {
  *         PTK_ERR_CORRUPT or PTK_ERR_NODATA and the context holds the
  *         message.  Return PTK_OK to treat it as a hole and go on.
  *
- * The walker descends into a table only when @leaf, @hole or @table could
- * be called below it.
+ * @leaf_run: optional, takes the place of @leaf for PTEs: @e is the first
+ *         of @n consecutive PTEs of one table that differ only in their
+ *         frame, each 4 KiB after the one before; @e->end is the end of
+ *         the last.  Consumers that need no single entries (runs, counts)
+ *         use it to skip a call per page.
+ *
+ * The walker descends into a table only when @leaf, @leaf_run, @hole or
+ * @table could be called below it.
  */
 struct ptk_walk_ops {
 	enum ptk_status (*table)(const struct ptk_walk_entry *e, void *priv);
 	enum ptk_status (*leaf)(const struct ptk_walk_entry *e, void *priv);
+	enum ptk_status (*leaf_run)(const struct ptk_walk_entry *e, uint64_t n,
+				    void *priv);
 	enum ptk_status (*hole)(uint64_t va, uint64_t end, unsigned level,
 				void *priv);
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,

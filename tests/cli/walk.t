@@ -105,6 +105,25 @@ test_expect '--cr3 and --levels override what the image says' '
 	grep -q "pmd\[0\] = 0x3000025" err
 '
 
+test_expect 'ptdump: runs of 4K pages are cut at markers; --range shows the last' '
+	cat >cut.spec <<-\EOT &&
+	ram 0-64M
+	tables 1M-2M
+	region "A" 0xffff888000000000-0xffff888000003000
+	region "B" 0xffff888000003000-0xffff888000010000
+	map 0xffff888000000000 0 0x10000 4k rw nx g
+	EOT
+	ptkit mkimage -o cut.img cut.spec >/dev/null &&
+	cat >expect <<-\EOT &&
+	---[ A ]---
+	0xffff888000000000-0xffff888000003000          12K     RW                 GLB NX pte
+	---[ B ]---
+	0xffff888000003000-0xffff888000010000          52K     RW                 GLB NX pte
+	EOT
+	ptkit walk --format=ptdump --range=0xffff888000000000+0x10000 cut.img >actual &&
+	test_cmp expect actual
+'
+
 test_expect 'entries that cannot be followed: named, skipped, exit 3' '
 	cat >expect <<-\EOT &&
 	VIRTUAL                                 SIZE PHYSICAL           PG  ENTRIES  FLAGS
