@@ -233,7 +233,7 @@ static enum ptk_status on_run(const struct ptk_run *r,
 			size_t i = p->next_marker++;
 
 			if (p->next_marker < p->nmarkers &&
-			    p->markers[p->next_marker].va < r->va)
+			    p->markers[p->next_marker].va <= r->va)
 				continue;
 			printf("---[ %s ]---\n", p->markers[i].name);
 		}
