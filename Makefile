@@ -91,7 +91,8 @@ $(O)/obj/fuzz/%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(STATIC)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(STATIC) $(LIBS)
 
 fuzz: | test-deps
-	$(MAKE) O=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link" fuzz-run
+	$(MAKE) O=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link \
+	    -fno-sanitize-recover=all" fuzz-run
 
 # Each target for FUZZ_SECONDS; crashes land in tests/fuzz/crashes/ and
 # belong in tests/fuzz/corpus/NAME/ once fixed, where make check replays them.

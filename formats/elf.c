@@ -80,10 +80,13 @@ static const void *elf_map(struct ptk_source *src, uint64_t pa, size_t len)
 {
 	const struct elf_src *e = ptk_source_priv(src);
 	const struct segment *s = find_seg(e, pa);
+	const unsigned char *p;
 
 	if (!e->map || !s || pa - s->pa + len > s->filesz)
 		return NULL;
-	return e->map + s->offset + (pa - s->pa);
+	p = e->map + s->offset + (pa - s->pa);
+	/* Tables are read as 64-bit words: an odd p_offset means a copy. */
+	return (uintptr_t)p % sizeof(uint64_t) ? NULL : p;
 }
 
 static enum ptk_status elf_read(struct ptk_source *src, uint64_t pa, void *buf,
