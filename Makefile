@@ -33,6 +33,8 @@ UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(O)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(O)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/obj/tests/%)
+BENCH_SRC  := $(wildcard tests/bench/*.c)
+BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(O)/obj/tests/%)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(O)/obj/tests/%)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz-*.c)
@@ -47,7 +49,7 @@ SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
 
 .PHONY: all deps test-deps demo check check-headers lint-man asan-check \
-        valgrind-check fuzz fuzz-run install uninstall clean
+        valgrind-check bench fuzz fuzz-run install uninstall clean
 
 all: $(STATIC) $(SHARED) $(BIN)
 
@@ -79,6 +81,14 @@ $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 $(O)/obj/tests/%: tests/tools/%.c $(STATIC) | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat
+
+# Benchmarks: ratios against a plain read and libaddrxlat, same run.
+$(O)/obj/tests/%: tests/bench/%.c $(STATIC) | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat
+
+bench: all $(BENCH_BIN) $(TOOL_BIN)
+	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) tests/bench/bench.sh
 
 # Fuzz targets: replayed on their corpora by make check (any compiler),
 # run under libFuzzer by make fuzz (clang).

@@ -110,6 +110,15 @@ static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
 	return PTK_OK;
 }
 
+static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
+				   void *priv)
+{
+	struct stats *s = priv;
+
+	s->t[region_of(s, e->va)].leaves[e->level] += n;
+	return PTK_OK;
+}
+
 static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 {
 	struct stats *s = priv;
@@ -269,7 +278,8 @@ static void print_json(struct session *ss, struct stats *s,
 int cmd_stats(int argc, char **argv)
 {
 	const struct ptk_walk_ops ops = {
-		.leaf = on_leaf, .table = on_table, .bad = on_bad,
+		.leaf = on_leaf, .leaf_run = on_leaf_run, .table = on_table,
+		.bad = on_bad,
 	};
 	struct stats_args a = { 0 };
 	struct stats s = { 0 };

@@ -37,11 +37,17 @@ static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 	st = ptk_source_table(k->src, e->addr, k->buf, &t);
 	if (st != PTK_OK)
 		return PTK_OK;	/* the walk reports it when it descends */
-	for (unsigned i = 0; i < PTK_ENTRIES; i++) {
-		uint64_t va = e->va + i * size;
+	unsigned first = 0, last = PTK_ENTRIES - 1;
+
+	/* Only the entries inside the range: most tables lie wholly in it. */
+	if (e->va < k->start)
+		first = (unsigned)((k->start - e->va) / size);
+	if (e->end - 1 > k->last)
+		last = (unsigned)((k->last - e->va) / size);
+	for (unsigned i = first; i <= last; i++) {
 		uint64_t raw = t[i];
 
-		if (va + (size - 1) < k->start || va > k->last || !raw)
+		if (!raw)
 			continue;
 		/* A present entry without PS is a table, counted below; a
 		 * large page made not present may have lost PS (CPA sets it

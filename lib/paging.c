@@ -73,10 +73,6 @@ uint64_t ptk_noncanon_end(const struct ptk_paging *pg)
 	return ~0ull << (ptk_va_bits(pg) - 1);
 }
 
-bool ptk_va_canonical(const struct ptk_paging *pg, uint64_t va)
-{
-	return va < ptk_noncanon_start(pg) || va >= ptk_noncanon_end(pg);
-}
 
 /* Bits every present entry may not set: address bits above MAXPHYADDR. */
 static uint64_t above_maxphyaddr(const struct ptk_paging *pg)
@@ -88,69 +84,62 @@ static uint64_t above_maxphyaddr(const struct ptk_paging *pg)
 	return ADDR_MASK_52 & ~((1ull << bits) - 1);
 }
 
+/*
+ * PTK_F_P ... PTK_F_A sit where the hardware keeps P ... A (bits 0-5), and
+ * PTK_F_D, PTK_F_PS, PTK_F_G where it keeps D, PS, G (6-8): those are a
+ * mask, not a translation.  Only PAT and NX move.
+ */
+_Static_assert((unsigned)PTK_F_P == HW_P && (unsigned)PTK_F_RW == HW_RW &&
+	       (unsigned)PTK_F_US == HW_US && (unsigned)PTK_F_PWT == HW_PWT &&
+	       (unsigned)PTK_F_PCD == HW_PCD && (unsigned)PTK_F_A == HW_A &&
+	       (unsigned)PTK_F_D == HW_D && (unsigned)PTK_F_PS == HW_PS &&
+	       (unsigned)PTK_F_G == HW_G, "PTK_F_* bits 0-8 are the hardware's");
+
 void ptk_entry_decode(const struct ptk_paging *pg, unsigned level,
 		      uint64_t raw, struct ptk_entry *out)
 {
-	unsigned f = 0;
-	bool leaf;
+	const unsigned table_bits = PTK_F_P | PTK_F_RW | PTK_F_US | PTK_F_PWT |
+				    PTK_F_PCD | PTK_F_A;
+	unsigned f = (unsigned)raw & table_bits;
 
 	out->raw = raw;
 	out->level = level;
 	out->pkey = 0;
-	out->reserved = 0;
 	if (!(raw & HW_P)) {
 		out->kind = PTK_KIND_NONE;
 		out->addr = 0;
 		out->flags = 0;
+		out->reserved = 0;
 		return;
 	}
-	f = PTK_F_P;
-	if (raw & HW_RW)
-		f |= PTK_F_RW;
-	if (raw & HW_US)
-		f |= PTK_F_US;
-	if (raw & HW_PWT)
-		f |= PTK_F_PWT;
-	if (raw & HW_PCD)
-		f |= PTK_F_PCD;
-	if (raw & HW_A)
-		f |= PTK_F_A;
 	if (raw & HW_NX)
 		f |= PTK_F_NX;
-
 	out->reserved = raw & above_maxphyaddr(pg);
-	leaf = level == PTK_LEVEL_PTE ||
-	       ((raw & HW_PS) && level <= PTK_LEVEL_PUD);
-	if (!leaf) {
-		/* PS is reserved in PML4 and PML5 entries. */
-		if (raw & HW_PS)
-			out->reserved |= HW_PS;
+	if (level != PTK_LEVEL_PTE &&
+	    (!(raw & HW_PS) || level > PTK_LEVEL_PUD)) {
+		/* A table; PS is reserved in PML4 and PML5 entries. */
+		out->reserved |= raw & HW_PS;
 		out->kind = PTK_KIND_TABLE;
 		out->addr = raw & ADDR_MASK_52;
 		out->flags = f;
 		return;
 	}
-
 	out->kind = PTK_KIND_LEAF;
-	if (raw & HW_D)
-		f |= PTK_F_D;
-	if (raw & HW_G)
-		f |= PTK_F_G;
+	f |= (unsigned)raw & (PTK_F_D | PTK_F_G);
 	out->pkey = (unsigned)(raw >> PKEY_SHIFT) & 0xf;
 	if (level == PTK_LEVEL_PTE) {
 		if (raw & HW_PAT_4K)
 			f |= PTK_F_PAT;
 		out->addr = raw & ADDR_MASK_52;
 	} else {
-		/* Frame bits below the page size, above PAT, are reserved. */
-		uint64_t low = (ptk_level_size(level) - 1) & ADDR_MASK_52 &
-			       ~HW_PAT_LARGE;
+		uint64_t size_mask = ptk_level_size(level) - 1;
 
 		f |= PTK_F_PS;
 		if (raw & HW_PAT_LARGE)
 			f |= PTK_F_PAT;
-		out->reserved |= raw & low;
-		out->addr = raw & ADDR_MASK_52 & ~(ptk_level_size(level) - 1);
+		/* Frame bits below the page size, above PAT, are reserved. */
+		out->reserved |= raw & size_mask & ADDR_MASK_52 & ~HW_PAT_LARGE;
+		out->addr = raw & ADDR_MASK_52 & ~size_mask;
 	}
 	out->flags = f;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Translate one address, keeping the path the MMU takes. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "ptkit/translate.h"
@@ -16,14 +17,19 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 	unsigned eff = PTK_EFF_ROOT;
 
 	ptk_ctx_clear_err(ctx);
-	memset(&x, 0, sizeof(x));
+	/* Not memset: this is the hot path of batch translation. */
 	x.va = va;
+	x.pa = 0;
+	x.level = 0;
+	x.eff = 0;
+	x.pkey = 0;
+	x.nsteps = 0;
 	if (pg->levels != 4 && pg->levels != 5)
 		return ptk_set_err(ctx, PTK_ERR_INVALID,
 				   "%u-level paging is not x86-64", pg->levels);
 	if (!ptk_va_canonical(pg, va)) {
 		x.result = PTK_XLAT_NONCANONICAL;
-		*ret = x;
+		memcpy(ret, &x, offsetof(struct ptk_xlat, path));
 		return PTK_OK;
 	}
 
@@ -47,7 +53,8 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 		x.level = level;
 		if (d.kind == PTK_KIND_NONE) {
 			x.result = PTK_XLAT_NOT_PRESENT;
-			*ret = x;
+			memcpy(ret, &x, offsetof(struct ptk_xlat, path) +
+			       x.nsteps * sizeof(x.path[0]));
 			return PTK_OK;
 		}
 		if (d.reserved) {
@@ -67,7 +74,8 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 			x.pa = d.addr + (va & (ptk_level_size(level) - 1));
 			x.eff = eff;
 			x.pkey = d.pkey;
-			*ret = x;
+			memcpy(ret, &x, offsetof(struct ptk_xlat, path) +
+			       x.nsteps * sizeof(x.path[0]));
 			return PTK_OK;
 		}
 		/* The MMU would follow a loop; ptkit calls it corrupt, as the

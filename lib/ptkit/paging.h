@@ -85,8 +85,15 @@ unsigned ptk_va_bits(const struct ptk_paging *pg);
 /**
  * ptk_va_canonical() - true if @va is canonical: bits 63..va_bits-1 all
  * equal.  The non-canonical gap is [ptk_noncanon_start, ptk_noncanon_end).
+ * @pg->levels must be 4 or 5.
  */
-bool ptk_va_canonical(const struct ptk_paging *pg, uint64_t va);
+static inline bool ptk_va_canonical(const struct ptk_paging *pg, uint64_t va)
+{
+	/* Bits 63 down to va_bits - 1 all equal: sign extension holds. */
+	unsigned shift = 64 - (PTK_PAGE_SHIFT + 9 * pg->levels);
+
+	return (uint64_t)((int64_t)(va << shift) >> shift) == va;
+}
 uint64_t ptk_noncanon_start(const struct ptk_paging *pg);
 uint64_t ptk_noncanon_end(const struct ptk_paging *pg);
 

@@ -3,6 +3,7 @@
  * The reference translator: libaddrxlat, set up by libkdumpfile from the
  * dump alone, translating kernel virtual addresses read from stdin.
  * Prints "VA: PA" (16 hex digits each) or "VA: -" when not mapped.
+ * A second argument names a file of addresses to read instead of stdin.
  * Used by the tests to check ptkit translate, and as a benchmark baseline.
  */
 #include <fcntl.h>
@@ -24,8 +25,14 @@ int main(int argc, char **argv)
 	char line[128];
 	int fd;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: addrxlat-xlat DUMP <addresses\n");
+	FILE *in = stdin;
+
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: addrxlat-xlat DUMP [ADDRESSES]\n");
+		return 2;
+	}
+	if (argc == 3 && !(in = fopen(argv[2], "r"))) {
+		perror(argv[2]);
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY);
@@ -44,7 +51,7 @@ int main(int argc, char **argv)
 			kdump_get_err(k));
 		return 3;
 	}
-	while (fgets(line, sizeof(line), stdin)) {
+	while (fgets(line, sizeof(line), in)) {
 		addrxlat_fulladdr_t a = { strtoull(line, NULL, 0),
 					  ADDRXLAT_KVADDR };
 		uint64_t va = a.addr;

@@ -1,0 +1,90 @@
+#!/bin/sh
+# ptkit's benchmarks (make bench): each case is the median of RUNS runs,
+# with the peak RSS, and a ratio against a baseline measured in the same
+# run: a plain read of the same bytes, or libaddrxlat doing the same work.
+set -eu
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+: "${PTKIT:=$TOP/ptkit}"
+: "${TOOLS:=$TOP/obj/tests}"
+: "${RUNS:=5}"
+: "${REALDATA:=$TOP/../shared/realdata}"
+DIR=${BENCH_DIR:-$TOP/obj/bench}
+mkdir -p "$DIR"
+N=1000000
+DM=0xffff888000000000
+
+median() {	# timeit output: "SECONDS RSS_KB"
+	"$TOOLS/timeit" "$RUNS" "$@"
+}
+
+row() {		# NAME SECONDS RSS BASE_SECONDS
+	awk -v n="$1" -v t="$2" -v r="$3" -v b="$4" 'BEGIN {
+		printf "%-46s %8.3f s %7.2fx %8.1f MB\n", n, t, t / b, r / 1024 }'
+}
+
+echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r)"
+echo "runs per case: $RUNS (median); ratio: time / baseline's time"
+echo
+
+# 1. The 64 GiB direct map in 4 KiB pages: 16 M PTEs in 128 MiB of tables.
+[ -f "$DIR/d4k.img" ] || "$PTKIT" mkimage --preset=direct-4k -o "$DIR/d4k.img" >/dev/null
+echo "== full walk: 64 GiB mapped with 4 KiB pages ($(($(wc -c <"$DIR/d4k.img") >> 20)) MiB image)"
+set -- $(median "$TOOLS/readfile" "$DIR/d4k.img"); base=$1
+row "read the image (baseline)" "$1" "$2" "$base"
+set -- $(median "$PTKIT" stats "$DIR/d4k.img")
+row "ptkit stats" "$1" "$2" "$base"
+set -- $(median "$PTKIT" walk --format=json "$DIR/d4k.img")
+row "ptkit walk --format=json" "$1" "$2" "$base"
+set -- $(median "$PTKIT" walk --format=ptdump "$DIR/d4k.img")
+row "ptkit walk --format=ptdump" "$1" "$2" "$base"
+echo
+
+# 2. 10^6 random mapped addresses of that image.
+echo "== batch translate: $N random addresses of the 64 GiB direct map"
+root=$("$PTKIT" info "$DIR/d4k.img" | sed -n 's/^root: *\(0x[0-9a-f]*\).*/\1/p')
+a=$("$TOOLS/xlat-addrxlat" "$DIR/d4k.img" $N $DM 0x1000000000 "$root")
+p=$("$TOOLS/xlat-ptkit" "$DIR/d4k.img" $N $DM 0x1000000000)
+echo "libaddrxlat (baseline)        $a"
+echo "libptkit ptk_translate()      $p"
+[ "${a#*checksum}" = "${p#*checksum}" ] || echo "CHECKSUMS DIFFER"
+awk -v a="${a%% *}" -v p="${p%% *}" 'BEGIN { printf "libptkit is %.2fx faster\n", a / p }'
+# The command, on a million random pages read from standard input.
+[ -f "$DIR/va.txt" ] ||
+	"$TOOLS/xlat-ptkit" "$DIR/d4k.img" $N $DM 0x1000000000 --list >"$DIR/va.txt"
+start=$(date +%s.%N)
+"$PTKIT" translate --format=json "$DIR/d4k.img" - <"$DIR/va.txt" >/dev/null
+end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" -v n=$N 'BEGIN {
+	printf "ptkit translate --format=json - %.1f ns/address (output included)\n",
+		(e - s) * 1e9 / n }'
+echo
+
+# 3. The real dumps: a walk against libaddrxlat translating every page.
+for dump in "$REALDATA/base/vmcore-d31.elf" "$REALDATA/base/vmcore.kdump-zlib"; do
+	[ -f "$dump" ] || continue
+	name=$(basename "$dump")
+	echo "== real dump $name"
+	"$PTKIT" walk --entries --format=json --range=0xffff800000000000-0x10000000000000000 "$dump" |
+		sed 's/.*"va":"\(0x[0-9a-f]*\)".*/\1/' >"$DIR/$name.va"
+	set -- $(median "$TOOLS/addrxlat-xlat" "$dump" "$DIR/$name.va"); base=$1
+	row "libaddrxlat: $(wc -l <"$DIR/$name.va") pages (baseline)" "$1" "$2" "$base"
+	set -- $(median "$PTKIT" walk "$dump")
+	row "ptkit walk" "$1" "$2" "$base"
+	set -- $(median "$PTKIT" stats "$dump")
+	row "ptkit stats" "$1" "$2" "$base"
+	echo
+done
+
+# 4. 1 TiB of RAM: the direct map in 1 GiB pages, some of them split.
+[ -f "$DIR/t1.img" ] || {
+	"$PTKIT" mkimage --preset=linux --ram=1T -o "$DIR/t1-base.img" >/dev/null
+	"$PTKIT" directmap "$DIR/t1-base.img" invalid:0x100000 invalid:0x4000000+64 \
+		invalid:0xf000000 -o "$DIR/t1.img" >/dev/null
+}
+echo "== 1 TiB of RAM, direct map in 1G pages with splits ($(($(wc -c <"$DIR/t1.img") >> 10)) KiB image)"
+set -- $(median "$TOOLS/readfile" "$DIR/t1.img"); base=$1
+row "read the image (baseline)" "$1" "$2" "$base"
+set -- $(median "$PTKIT" walk "$DIR/t1.img")
+row "ptkit walk" "$1" "$2" "$base"
+set -- $(median "$PTKIT" stats "$DIR/t1.img")
+row "ptkit stats" "$1" "$2" "$base"
