@@ -131,5 +131,6 @@ int cmd_unmapped(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_edit(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

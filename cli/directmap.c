@@ -170,8 +170,8 @@ static void print_text(const struct dm_args *a, const struct ptk_cpa_result *r,
 	printf("direct_map_level2_splits %" PRIu64 "\n", r->splits[2]);
 	printf("page-table pages %" PRIu64 "\n", r->table_pages);
 	printf("TLB flushes %zu: %" PRIu64 " pages one by one, %" PRIu64
-	       " of everything\n", r->nflushes, r->flush_pages,
-	       r->global_flushes);
+	       " of everything (%" PRIu64 " flush calls)\n", r->nflushes,
+	       r->flush_pages, r->global_flushes, r->flush_calls);
 	for (size_t i = 0; i < r->nflushes; i++) {
 		const struct ptk_range *f = &r->flushes[i];
 
@@ -208,8 +208,9 @@ static void print_json(const struct ptk_cpa_result *r, const uint64_t *before,
 				 end)
 			      : "0x10000000000000000");
 	}
-	printf("],\"flush_pages\":%" PRIu64 ",\"global_flushes\":%" PRIu64,
-	       r->flush_pages, r->global_flushes);
+	printf("],\"flush_calls\":%" PRIu64 ",\"flush_pages\":%" PRIu64
+	       ",\"global_flushes\":%" PRIu64, r->flush_calls, r->flush_pages,
+	       r->global_flushes);
 	printf(",\"before\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64 ",\"1g\":%"
 	       PRIu64 "},\"after\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64
 	       ",\"1g\":%" PRIu64 "}}\n", before[1], before[2], before[3],

@@ -54,16 +54,23 @@ enum ptk_cpa_call ptk_cpa_call_parse(const char *name)
 
 void ptk_cpa_result_release(struct ptk_cpa_result *res)
 {
+	bool count_only = res->count_only;
+
 	free(res->flushes);
 	memset(res, 0, sizeof(*res));
+	res->count_only = count_only;
 }
 
 /* Record a flush; a range that continues the last one extends it. */
 static int add_flush(struct ptk_cpa_result *res, uint64_t start, uint64_t end)
 {
-	struct ptk_range *last = res->nflushes ? &res->flushes[res->nflushes - 1]
-					       : NULL;
+	struct ptk_range *last = res->nflushes && !res->count_only
+					 ? &res->flushes[res->nflushes - 1]
+					 : NULL;
 
+	res->flush_calls++;
+	if (res->count_only)
+		return 0;
 	if (last && start && last->end == start) {
 		last->end = end;
 		return 0;

@@ -53,6 +53,7 @@ struct ptk_edit {
 	struct op_rec *ops;
 	size_t nops, capops;
 	struct op_rec *cur;
+	bool no_journal;
 	/* The pool: free ranges, taken from the top; and pages given back. */
 	bool pool_ready;
 	struct ptk_range *pool;
@@ -273,8 +274,9 @@ enum ptk_status edit_end(struct ptk_edit *ed, enum ptk_status st)
 	struct op_rec *op = ed->cur;
 
 	ed->cur = NULL;
-	if (st != PTK_OK) {
-		revert(ed, op);
+	if (st != PTK_OK || ed->no_journal) {
+		if (st != PTK_OK)
+			revert(ed, op);
 		op_release(op);
 		free(op);
 		return st;
@@ -295,6 +297,11 @@ enum ptk_status edit_end(struct ptk_edit *ed, enum ptk_status st)
 	ed->ops[ed->nops++] = *op;
 	free(op);
 	return PTK_OK;
+}
+
+void ptk_edit_set_journal(struct ptk_edit *ed, bool on)
+{
+	ed->no_journal = !on;
 }
 
 size_t ptk_edit_journal_len(const struct ptk_edit *ed)

@@ -23,6 +23,7 @@
 #ifndef PTKIT_DIRECTMAP_H
 #define PTKIT_DIRECTMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ctx.h"
@@ -97,15 +98,22 @@ enum ptk_cpa_call ptk_cpa_call_parse(const char *name);
  *               [PTK_LEVEL_PUD] 1G->2M (direct_map_level3_splits)
  * @table_pages: page-table pages allocated (one per split)
  * @flushes:     ranges the TLB must be flushed for, in call order; a
- *               flush of everything (after a split) is [0, 0)
+ *               flush of everything (after a split) is [0, 0); ranges
+ *               that continue one another are listed as one
+ * @flush_calls: flush operations, each range of each call and each
+ *               flush of everything: what costs IPIs
  * @flush_pages: pages flushed one by one
  * @global_flushes: flush_tlb_all() calls
+ * @count_only: set by the caller to count flushes without keeping their
+ *              ranges (long replays)
  */
 struct ptk_cpa_result {
 	uint64_t splits[PTK_LEVEL_PUD + 1];
 	uint64_t table_pages;
+	bool count_only;
 	struct ptk_range *flushes;
 	size_t nflushes, capflushes;
+	uint64_t flush_calls;
 	uint64_t flush_pages;
 	uint64_t global_flushes;
 };

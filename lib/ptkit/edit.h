@@ -18,6 +18,7 @@
 #ifndef PTKIT_EDIT_H
 #define PTKIT_EDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,6 +95,13 @@ enum ptk_status ptk_edit_set_root(struct ptk_edit *ed, uint64_t pa);
 /** ptk_edit_set_entry() - write the raw 64-bit @value at physical @pa */
 enum ptk_status ptk_edit_set_entry(struct ptk_edit *ed, uint64_t pa,
 				   uint64_t value);
+
+/**
+ * ptk_edit_set_journal() - keep a journal (the default) or not: without
+ * one, operations cannot be undone and take no memory once done (long
+ * replays).
+ */
+void ptk_edit_set_journal(struct ptk_edit *ed, bool on);
 
 /** ptk_edit_journal_len() - operations done and not undone */
 size_t ptk_edit_journal_len(const struct ptk_edit *ed);

@@ -19,6 +19,9 @@
 #include "census.h"
 #include "directmap.h"
 #include "edit.h"
+#include "trace.h"
+#include "alloc.h"
+#include "replay.h"
 #include "build.h"
 #include "spec.h"
 

@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+/* ptkit replay: an allocator trace against direct-map policies. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_IMAGE = 0x600, OPT_MEM, OPT_POLICY, OPT_COMPARE, OPT_SELECT,
+       OPT_STRICT, OPT_CSV, OPT_SVG };
+enum { MAX_POINTS = 4000 };
+
+struct replay_args {
+	struct source_opts src;
+	const char *trace;
+	uint64_t mem;
+	enum ptk_policy policies[PTK_POLICY_N];
+	size_t npolicies;
+	struct ptk_selector sel;
+	const char *select_text;
+	bool strict, json;
+	const char *csv, *svg;
+};
+
+/* DirectMap over time, for the SVG: a point per change, thinned. */
+struct series {
+	uint64_t event[MAX_POINTS];
+	uint64_t kb[MAX_POINTS][PTK_LEVEL_PUD + 1];
+	size_t n;
+	unsigned stride, skip;
+};
+
+static const struct argp_option options[] = {
+	{ "image", OPT_IMAGE, "SOURCE", 0,
+	  "start from the direct map of this dump or image", 0 },
+	{ "mem", OPT_MEM, "SIZE", 0,
+	  "start from an ideal direct map of SIZE of RAM in 1G pages", 0 },
+	{ "policy", OPT_POLICY, "P", 0, "none, naive or pageblock (default: "
+	  "all three)", 0 },
+	{ "compare", OPT_COMPARE, "P,P,...", 0,
+	  "run these policies side by side in one pass", 0 },
+	{ "select", OPT_SELECT, "SEL", 0,
+	  "the allocations a policy takes out: all (default), or gfp=FLAG|..., "
+	  "mt=N, order=N, sample=F, joined by commas", 0 },
+	{ "strict", OPT_STRICT, NULL, 0, "a malformed line is fatal", 0 },
+	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ "csv", OPT_CSV, "FILE", 0,
+	  "write the DirectMap time series as CSV", 0 },
+	{ "svg", OPT_SVG, "FILE", 0,
+	  "draw DirectMap4k/2M/1G over the events as SVG", 0 },
+	{ 0 }
+};
+
+static void add_policies(struct argp_state *state, struct replay_args *a,
+			 const char *list)
+{
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		enum ptk_policy pol = ptk_policy_parse(p, len);
+
+		if (pol == PTK_POLICY_N)
+			argp_error(state, "'%.*s' is not none, naive or "
+				   "pageblock", (int)len, p);
+		for (size_t i = 0; i < a->npolicies; i++)
+			if (a->policies[i] == pol)
+				argp_error(state, "policy '%.*s' given twice",
+					   (int)len, p);
+		a->policies[a->npolicies++] = pol;
+		p += len + (p[len] == ',');
+	}
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct replay_args *a = state->input;
+	char err[160];
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case OPT_IMAGE:
+		a->src.path = arg;
+		return 0;
+	case OPT_MEM:
+		if (!ptk_parse_u64(arg, &a->mem) || a->mem < (1 << 21) ||
+		    a->mem & ((1 << 21) - 1) || a->mem >> 46)
+			argp_error(state, "--mem: '%s' is not a size in 2M steps "
+				   "from 2M to 64T", arg);
+		return 0;
+	case OPT_POLICY:
+	case OPT_COMPARE:
+		if (a->npolicies)
+			argp_error(state, "give --policy or --compare once");
+		add_policies(state, a, arg);
+		return 0;
+	case OPT_SELECT:
+		if (!ptk_selector_parse(arg, &a->sel, err, sizeof(err)))
+			argp_error(state, "--select: %s", err);
+		a->select_text = arg;
+		return 0;
+	case OPT_STRICT:
+		a->strict = true;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			a->json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case OPT_CSV:
+		a->csv = arg;
+		return 0;
+	case OPT_SVG:
+		a->svg = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->trace)
+			argp_error(state, "one TRACE only");
+		a->trace = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->trace)
+			argp_error(state, "no TRACE given");
+		if (!a->src.path == !a->mem)
+			argp_error(state, "give --image SOURCE or --mem SIZE");
+		if (!a->npolicies)
+			add_policies(state, a, "none,naive,pageblock");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp replay_argp = {
+	options, parse_opt, "TRACE (--image SOURCE | --mem SIZE)",
+	"Replay a page-allocator trace (ftrace text of the kmem events, or "
+	"ptkit-trace) through an allocator model and, for each policy, a copy "
+	"of the direct map: what taking the selected allocations out of the "
+	"direct map would cost in splits, page tables and TLB flushes.\v"
+	"Policies: none; naive (each page out at allocation and back at free, "
+	"as secretmem); pageblock (whole pageblocks out, kept for unmapped "
+	"allocations, as the __GFP_UNMAPPED freetypes). See ptkit-replay(1).",
+	children, NULL, NULL,
+};
+
+/* An ideal direct map of @mem bytes: 1G pages, 2M for the rest. */
+static int ideal_source(struct session *s, const char *cmd, uint64_t mem,
+			struct ptk_builder **b)
+{
+	uint64_t gib = mem & ~((UINT64_C(1) << 30) - 1);
+	char spec[512];
+	int n;
+	enum ptk_status st;
+
+	n = snprintf(spec, sizeof(spec),
+		     "ram 0-%#" PRIx64 "\n"
+		     "region \"Low Kernel Mapping\" 0xffff888000000000-"
+		     "0xffffc88000000000\n", mem);
+	if (gib)
+		n += snprintf(spec + n, sizeof(spec) - (size_t)n,
+			      "map 0xffff888000000000 0 %#" PRIx64
+			      " 1g rw nx g a d\n", gib);
+	if (mem > gib)
+		snprintf(spec + n, sizeof(spec) - (size_t)n,
+			 "map %#" PRIx64 " %#" PRIx64 " %#" PRIx64
+			 " 2m rw nx g a d\n", UINT64_C(0xffff888000000000) + gib,
+			 gib, mem - gib);
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->ctx = ptk_ctx_new();
+	if (!s->ctx)
+		return EXIT_ENV;
+	st = ptk_spec_build(s->ctx, spec, strlen(spec), "--mem", b);
+	if (st == PTK_OK)
+		st = ptk_builder_paging(*b, &s->pg);
+	if (st != PTK_OK)
+		return fail_status(cmd, s->ctx, st);
+	return EXIT_OK;
+}
+
+static const struct ptk_region *region_named(struct ptk_source *src,
+					     const char *name)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rg[i].name, name))
+			return &rg[i];
+	return NULL;
+}
+
+static void csv_rows(FILE *f, struct ptk_replay *r, uint64_t event,
+		     uint64_t line)
+{
+	for (size_t i = 0; i < ptk_replay_npolicies(r); i++) {
+		struct ptk_replay_result res;
+
+		ptk_replay_result(r, i, &res);
+		fprintf(f, "%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
+			event, line, ptk_policy_name(res.policy), res.dm_kb[1],
+			res.dm_kb[2], res.dm_kb[3], res.cpa.splits[3],
+			res.cpa.splits[2], res.cpa.flush_calls, res.unmapped);
+	}
+}
+
+static void record(struct series *s, struct ptk_replay *r, size_t i,
+		   uint64_t event)
+{
+	struct ptk_replay_result res;
+
+	if (s->n == MAX_POINTS) {
+		/* Keep every other point and take half as many from now. */
+		for (size_t k = 0; k < MAX_POINTS / 2; k++) {
+			s->event[k] = s->event[2 * k];
+			memcpy(s->kb[k], s->kb[2 * k], sizeof(s->kb[k]));
+		}
+		s->n = MAX_POINTS / 2;
+		s->stride = s->stride ? 2 * s->stride : 2;
+	}
+	if (s->stride && s->skip++ % s->stride)
+		return;
+	ptk_replay_result(r, i, &res);
+	s->event[s->n] = event;
+	memcpy(s->kb[s->n], res.dm_kb, sizeof(s->kb[0]));
+	s->n++;
+}
+
+/* Three panels (4k, 2M, 1G), a line per policy. */
+static int write_svg(const char *path, struct series *ser, size_t npol,
+		     struct ptk_replay *r, uint64_t events)
+{
+	static const char *const colours[] = { "#555", "#c33", "#36c" };
+	static const char *const labels[] = { "", "DirectMap4k", "DirectMap2M",
+					      "DirectMap1G" };
+	const double w = 720, h = 160, left = 90, top = 30;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+		   "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
+		w + left + 20, 3 * (h + top) + 40);
+	for (unsigned lvl = 1; lvl <= 3; lvl++) {
+		double y0 = top + (lvl - 1) * (h + top);
+		uint64_t lo = UINT64_MAX, hi = 0;
+
+		for (size_t i = 0; i < npol; i++)
+			for (size_t k = 0; k < ser[i].n; k++) {
+				lo = ser[i].kb[k][lvl] < lo ? ser[i].kb[k][lvl] : lo;
+				hi = ser[i].kb[k][lvl] > hi ? ser[i].kb[k][lvl] : hi;
+			}
+		if (hi == lo)
+			hi = lo + 1;
+		fprintf(f, "<text x=\"4\" y=\"%.0f\">%s (kB)</text>\n", y0 - 8,
+			labels[lvl]);
+		fprintf(f, "<text x=\"4\" y=\"%.0f\">%" PRIu64 "</text>\n", y0 + 12,
+			hi);
+		fprintf(f, "<text x=\"4\" y=\"%.0f\">%" PRIu64 "</text>\n", y0 + h,
+			lo);
+		fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
+			   "fill=\"none\" stroke=\"#ccc\"/>\n", left, y0, w, h);
+		for (size_t i = 0; i < npol; i++) {
+			struct ptk_replay_result res;
+
+			ptk_replay_result(r, i, &res);
+			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" "
+				   "stroke-width=\"1.5\" points=\"", colours[res.policy]);
+			for (size_t k = 0; k < ser[i].n; k++)
+				fprintf(f, "%.1f,%.1f ",
+					left + w * (double)ser[i].event[k] /
+						       (double)(events ? events : 1),
+					y0 + h - h * (double)(ser[i].kb[k][lvl] - lo) /
+							 (double)(hi - lo));
+			fprintf(f, "\"/>\n");
+			if (lvl == 1)
+				fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\">%s"
+					   "</text>\n", left + 10 + 110.0 * (double)i,
+					3 * (h + top) + 30, colours[res.policy],
+					ptk_policy_name(res.policy));
+		}
+	}
+	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">events: %" PRIu64 "</text>\n",
+		left + w - 120, 3 * (h + top) + 30, events);
+	fprintf(f, "</svg>\n");
+	return fclose(f);
+}
+
+static void print_text(const struct replay_args *a, struct ptk_trace *t,
+		       struct ptk_replay *r, const struct ptk_alloc_stats *m,
+		       uint64_t page_offset)
+{
+	const struct ptk_trace_stats *ts = ptk_trace_stats(t);
+	size_t n = ptk_replay_npolicies(r);
+	struct ptk_replay_result res[PTK_POLICY_N];
+	uint64_t total = 0;
+
+	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
+		total += ts->events[e];
+	printf("trace:      %s (%s): %" PRIu64 " events, %" PRIu64
+	       " other lines skipped, %" PRIu64 " malformed\n", a->trace,
+	       ptk_trace_format(t), total, ts->skipped, ts->malformed);
+	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
+		printf("            %-26s %10" PRIu64 "\n",
+		       ptk_trace_event_name(e), ts->events[e]);
+	printf("model:      %" PRIu64 " pages allocated, %" PRIu64 " freed; "
+	       "%" PRIu64 " in use and %" PRIu64 " on per-CPU lists now\n",
+	       m->allocated, m->freed, m->in_use, m->pcp);
+	printf("            %" PRIu64 " frees of pages never seen allocated, "
+	       "%" PRIu64 " allocations of pages in use, %" PRIu64 " frees of "
+	       "pages already free (an untraced path such as bulk allocation, "
+	       "or a double free), %" PRIu64 " events outside RAM\n",
+	       m->unmatched_free, m->double_alloc, m->double_free,
+	       m->out_of_range);
+	printf("direct map: 0x%016" PRIx64 " of %s; selection: %s\n\n",
+	       page_offset, a->src.path ? a->src.path : "an ideal 1G map",
+	       a->select_text ? a->select_text : "all");
+	for (size_t i = 0; i < n; i++)
+		ptk_replay_result(r, i, &res[i]);
+	printf("%-28s", "policy");
+	for (size_t i = 0; i < n; i++)
+		printf(" %14s", ptk_policy_name(res[i].policy));
+	printf("\n");
+#define ROW(label, expr)                                                   \
+	do {                                                               \
+		printf("%-28s", label);                                    \
+		for (size_t i = 0; i < n; i++)                             \
+			printf(" %14" PRIu64, (uint64_t)(expr));           \
+		printf("\n");                                              \
+	} while (0)
+	ROW("allocations selected", res[i].policy ? res[i].selected : 0);
+	ROW("direct_map_level3_splits", res[i].cpa.splits[3]);
+	ROW("direct_map_level2_splits", res[i].cpa.splits[2]);
+	ROW("page-table pages", res[i].cpa.table_pages);
+	ROW("TLB flushes", res[i].cpa.flush_calls);
+	ROW("  pages flushed one by one", res[i].cpa.flush_pages);
+	ROW("  flushes of everything", res[i].cpa.global_flushes);
+	ROW("pageblocks taken out", res[i].pageblock_unmaps);
+	ROW("pageblocks put back", res[i].pageblock_remaps);
+	ROW("pages out of the direct map", res[i].unmapped);
+	ROW("  at most", res[i].unmapped_max);
+	ROW("calls refused", res[i].cpa_errors);
+	ROW("DirectMap4k (kB) at end", res[i].dm_kb[1]);
+	ROW("DirectMap2M (kB) at end", res[i].dm_kb[2]);
+	ROW("DirectMap1G (kB) at end", res[i].dm_kb[3]);
+	ROW("DirectMap4k (kB) at worst", res[i].worst_kb[1]);
+	ROW("  at event", res[i].worst_event);
+#undef ROW
+	printf("\nfree blocks in the buddy lists at the end (order 0-%d):\n",
+	       PTK_MAX_ORDER);
+	for (unsigned mt = 0; mt <= PTK_MIGRATE_TYPES; mt++) {
+		uint64_t sum = 0;
+
+		for (unsigned o = 0; o <= PTK_MAX_ORDER; o++)
+			sum += m->free_blocks[o][mt];
+		if (!sum)
+			continue;
+		printf("  %-12s", ptk_migratetype_name(mt));
+		for (unsigned o = 0; o <= PTK_MAX_ORDER; o++)
+			printf(" %6" PRIu64, m->free_blocks[o][mt]);
+		printf("\n");
+	}
+}
+
+static void print_json(struct ptk_trace *t, struct ptk_replay *r,
+		       const struct ptk_alloc_stats *m)
+{
+	const struct ptk_trace_stats *ts = ptk_trace_stats(t);
+
+	printf("{\"events\":{");
+	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
+		printf("%s\"%s\":%" PRIu64, e ? "," : "", ptk_trace_event_name(e),
+		       ts->events[e]);
+	printf("},\"skipped\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"policies\":{",
+	       ts->skipped, ts->malformed);
+	for (size_t i = 0; i < ptk_replay_npolicies(r); i++) {
+		struct ptk_replay_result res;
+
+		ptk_replay_result(r, i, &res);
+		printf("%s\"%s\":{\"splits\":{\"level3\":%" PRIu64 ",\"level2\":%"
+		       PRIu64 "},\"table_pages\":%" PRIu64 ",\"flushes\":%" PRIu64 ","
+		       "\"flush_pages\":%" PRIu64 ",\"global_flushes\":%" PRIu64
+		       ",\"directmap\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64
+		       ",\"1g\":%" PRIu64 "},\"worst\":{\"4k\":%" PRIu64
+		       ",\"2m\":%" PRIu64 ",\"1g\":%" PRIu64 ",\"event\":%" PRIu64
+		       "},\"selected\":%" PRIu64 ",\"unmapped\":%" PRIu64
+		       ",\"unmapped_max\":%" PRIu64 ",\"pageblock_unmaps\":%" PRIu64
+		       ",\"pageblock_remaps\":%" PRIu64 "}", i ? "," : "",
+		       ptk_policy_name(res.policy), res.cpa.splits[3],
+		       res.cpa.splits[2], res.cpa.table_pages, res.cpa.flush_calls,
+		       res.cpa.flush_pages, res.cpa.global_flushes, res.dm_kb[1],
+		       res.dm_kb[2], res.dm_kb[3], res.worst_kb[1],
+		       res.worst_kb[2], res.worst_kb[3], res.worst_event,
+		       res.policy ? res.selected : 0, res.unmapped,
+		       res.unmapped_max, res.pageblock_unmaps,
+		       res.pageblock_remaps);
+	}
+	printf("},\"model\":{\"allocated\":%" PRIu64 ",\"freed\":%" PRIu64
+	       ",\"unmatched_free\":%" PRIu64 ",\"double_alloc\":%" PRIu64
+	       ",\"double_free\":%" PRIu64 ",\"out_of_range\":%" PRIu64 "}}\n",
+	       m->allocated, m->freed, m->unmatched_free, m->double_alloc,
+	       m->double_free, m->out_of_range);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_args a = { .sel = { .all = true, .migratetype = -1,
+					  .order = -1, .sample = 1.0 } };
+	struct ptk_builder *b = NULL;
+	struct ptk_replay *r = NULL;
+	struct ptk_trace *t = NULL;
+	struct ptk_alloc_stats m;
+	struct ptk_source *src;
+	const struct ptk_region *direct, *text;
+	struct series *ser = NULL;
+	struct ptk_trace_rec rec;
+	struct session s;
+	enum ptk_status st;
+	uint64_t events = 0;
+	FILE *csv = NULL;
+	int ret;
+
+	argp_parse(&replay_argp, argc, argv, 0, NULL, &a);
+	ret = a.mem ? ideal_source(&s, argv[0], a.mem, &b)
+		    : session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK)
+		goto out;
+	src = b ? ptk_builder_source(b) : s.src;
+	direct = region_named(src, "Low Kernel Mapping");
+	text = region_named(src, "High Kernel Mapping");
+	if (!direct) {
+		fprintf(stderr, "%s: '%s': no direct map known\n", argv[0],
+			a.src.path);
+		ret = EXIT_BADINPUT;
+		goto out;
+	}
+	st = ptk_trace_open(s.ctx, a.trace, a.strict, &t);
+	if (st == PTK_OK)
+		st = ptk_replay_new(src, &s.pg, direct->start, direct->end,
+				    text ? text->start : 0, text ? text->end : 0,
+				    a.policies, a.npolicies, &a.sel, &r);
+	if (st != PTK_OK) {
+		ret = fail_status(argv[0], s.ctx, st);
+		goto out;
+	}
+	if (a.csv && !(csv = fopen(a.csv, "w"))) {
+		fprintf(stderr, "%s: cannot create '%s': %s\n", argv[0], a.csv,
+			strerror(errno));
+		ret = EXIT_ENV;
+		goto out;
+	}
+	if (csv) {
+		fprintf(csv, "event,line,policy,directmap_4k_kb,directmap_2m_kb,"
+			     "directmap_1g_kb,level3_splits,level2_splits,"
+			     "flushes,unmapped_pages\n");
+		csv_rows(csv, r, 0, 0);
+	}
+	if (a.svg && !(ser = calloc(a.npolicies, sizeof(*ser)))) {
+		ret = EXIT_ENV;
+		goto out;
+	}
+	for (size_t i = 0; ser && i < a.npolicies; i++)
+		record(&ser[i], r, i, 0);
+	while ((st = ptk_trace_next(t, &rec)) == PTK_OK) {
+		bool changed;
+
+		st = ptk_replay_event(r, &rec, &changed);
+		if (st != PTK_OK)
+			break;
+		events++;
+		if (changed && csv)
+			csv_rows(csv, r, events, rec.line);
+		for (size_t i = 0; changed && ser && i < a.npolicies; i++)
+			record(&ser[i], r, i, events);
+	}
+	if (st != PTK_STOP) {
+		fprintf(stderr, "%s: '%s': %s\n", argv[0], a.trace,
+			ptk_ctx_err(s.ctx));
+		ret = exit_for(st);
+		goto out;
+	}
+	{
+		const struct ptk_trace_stats *ts = ptk_trace_stats(t);
+
+		for (uint64_t i = 0; i < ts->malformed && i < PTK_TRACE_MAX_REPORTED; i++)
+			fprintf(stderr, "%s: '%s': line %" PRIu64 ": not a kmem "
+				"event: %s\n", argv[0], a.trace, ts->bad_lines[i],
+				ts->bad_text[i]);
+		if (ts->malformed > PTK_TRACE_MAX_REPORTED)
+			fprintf(stderr, "%s: '%s': ... and %" PRIu64 " more "
+				"malformed lines\n", argv[0], a.trace,
+				ts->malformed - PTK_TRACE_MAX_REPORTED);
+	}
+	if (csv) {
+		csv_rows(csv, r, events, 0);
+		if (fclose(csv)) {
+			csv = NULL;
+			fprintf(stderr, "%s: cannot write '%s'\n", argv[0], a.csv);
+			ret = EXIT_ENV;
+			goto out;
+		}
+		csv = NULL;
+	}
+	if (ser) {
+		for (size_t i = 0; i < a.npolicies; i++) {
+			ser[i].stride = 0;
+			record(&ser[i], r, i, events);
+		}
+		if (write_svg(a.svg, ser, a.npolicies, r, events)) {
+			fprintf(stderr, "%s: cannot write '%s'\n", argv[0], a.svg);
+			ret = EXIT_ENV;
+			goto out;
+		}
+	}
+	ptk_alloc_stats(ptk_replay_model(r), &m);
+	if (a.json)
+		print_json(t, r, &m);
+	else
+		print_text(&a, t, r, &m, direct->start);
+out:
+	if (csv)
+		fclose(csv);
+	free(ser);
+	ptk_replay_free(r);
+	ptk_trace_close(t);
+	ptk_builder_free(b);
+	if (b)
+		ptk_ctx_free(s.ctx);
+	else
+		session_close(&s);
+	return finish_output(argv[0], ret);
+}

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Page-allocator traces: ftrace text and ptkit's line format, read from a
+ * mapped file (or standard input, read whole) one event at a time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ptkit/trace.h"
+
+static const char *const event_names[PTK_EV_NTYPES] = {
+	[PTK_EV_ALLOC] = "mm_page_alloc",
+	[PTK_EV_FREE] = "mm_page_free",
+	[PTK_EV_FREE_BATCHED] = "mm_page_free_batched",
+	[PTK_EV_ZONE_LOCKED] = "mm_page_alloc_zone_locked",
+	[PTK_EV_PCPU_DRAIN] = "mm_page_pcpu_drain",
+};
+
+/* The words of ptkit-trace(5) for the same events. */
+static const char *const native_names[PTK_EV_NTYPES] = {
+	[PTK_EV_ALLOC] = "alloc", [PTK_EV_FREE] = "free",
+	[PTK_EV_FREE_BATCHED] = "batched", [PTK_EV_ZONE_LOCKED] = "locked",
+	[PTK_EV_PCPU_DRAIN] = "drain",
+};
+
+/* include/trace/events/mmflags.h names, and the proposed __GFP_UNMAPPED. */
+const char *const ptk_gfp_names[] = {
+	"GFP_TRANSHUGE", "GFP_TRANSHUGE_LIGHT", "GFP_HIGHUSER_MOVABLE",
+	"GFP_HIGHUSER", "GFP_USER", "GFP_KERNEL_ACCOUNT", "GFP_KERNEL",
+	"GFP_NOFS", "GFP_ATOMIC", "GFP_NOIO", "GFP_NOWAIT", "GFP_DMA",
+	"GFP_DMA32", "__GFP_HIGH", "__GFP_ATOMIC", "__GFP_IO", "__GFP_FS",
+	"__GFP_NOWARN", "__GFP_RETRY_MAYFAIL", "__GFP_NOFAIL", "__GFP_NORETRY",
+	"__GFP_COMP", "__GFP_ZERO", "__GFP_NOMEMALLOC", "__GFP_MEMALLOC",
+	"__GFP_HARDWALL", "__GFP_THISNODE", "__GFP_RECLAIMABLE",
+	"__GFP_MOVABLE", "__GFP_ACCOUNT", "__GFP_WRITE", "__GFP_RECLAIM",
+	"__GFP_DIRECT_RECLAIM", "__GFP_KSWAPD_RECLAIM", "__GFP_ZEROTAGS",
+	"__GFP_SKIP_ZERO", "__GFP_SKIP_KASAN", "__GFP_SKIP_KASAN_POISON",
+	"__GFP_SKIP_KASAN_UNPOISON", "__GFP_NOLOCKDEP", "__GFP_DMA",
+	"__GFP_HIGHMEM", "__GFP_DMA32", "__GFP_UNMAPPED", NULL,
+};
+
+struct ptk_trace {
+	struct ptk_ctx *ctx;
+	const char *text;	/* the whole trace */
+	size_t len, pos;
+	bool mapped;
+	bool native;
+	bool strict;
+	uint64_t line;
+	struct ptk_trace_stats stats;
+	/* gfp strings repeat: the last one parsed and its bits */
+	const char *gfp_last;
+	size_t gfp_last_len;
+	uint64_t gfp_last_bits;
+};
+
+const char *ptk_trace_event_name(enum ptk_trace_event ev)
+{
+	return ev < PTK_EV_NTYPES ? event_names[ev] : "?";
+}
+
+uint64_t ptk_gfp_parse(const char *name, size_t len)
+{
+	for (unsigned i = 0; ptk_gfp_names[i]; i++)
+		if (strlen(ptk_gfp_names[i]) == len &&
+		    !memcmp(ptk_gfp_names[i], name, len))
+			return UINT64_C(1) << i;
+	return 0;
+}
+
+static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
+{
+	uint64_t bits = 0;
+
+	if (t->gfp_last && t->gfp_last_len == len &&
+	    !memcmp(t->gfp_last, s, len))
+		return t->gfp_last_bits;
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		uint64_t b;
+
+		while (j < len && s[j] != '|')
+			j++;
+		b = ptk_gfp_parse(s + i, j - i);
+		if (!b && j > i && strncmp(s + i, "0x", 2))
+			t->stats.unknown_gfp++;
+		bits |= b;
+		i = j + 1;
+	}
+	t->gfp_last = s;
+	t->gfp_last_len = len;
+	t->gfp_last_bits = bits;
+	return bits;
+}
+
+/* A number at @s: 0x hex or decimal; the end in *end.  False if none. */
+static bool number(const char *s, const char *lim, uint64_t *ret,
+		   const char **end)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (lim - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		for (; p < lim; p++) {
+			unsigned d = (unsigned char)*p - '0';
+
+			if (d > 9) {
+				d = ((unsigned char)*p | 0x20) - 'a';
+				if (d > 5)
+					break;
+				d += 10;
+			}
+			if (v >> 60)
+				return false;
+			v = v << 4 | d;
+		}
+		if (p == s + 2)
+			return false;
+	} else {
+		for (; p < lim && *p >= '0' && *p <= '9'; p++) {
+			if (v > (UINT64_MAX - 9) / 10)
+				return false;
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+		if (p == s)
+			return false;
+	}
+	*ret = v;
+	*end = p;
+	return true;
+}
+
+static void note_bad(struct ptk_trace *t, const char *line, size_t len)
+{
+	unsigned i = t->stats.malformed < PTK_TRACE_MAX_REPORTED
+			     ? (unsigned)t->stats.malformed
+			     : PTK_TRACE_MAX_REPORTED;
+
+	if (i < PTK_TRACE_MAX_REPORTED) {
+		size_t n = len < sizeof(t->stats.bad_text[0]) - 1
+				   ? len
+				   : sizeof(t->stats.bad_text[0]) - 1;
+
+		t->stats.bad_lines[i] = t->line;
+		memcpy(t->stats.bad_text[i], line, n);
+		t->stats.bad_text[i][n] = '\0';
+		for (size_t k = 0; k < n; k++)
+			if ((unsigned char)t->stats.bad_text[i][k] < 0x20)
+				t->stats.bad_text[i][k] = '?';
+	}
+	t->stats.malformed++;
+}
+
+/* key=value fields of an ftrace kmem line. */
+static bool parse_fields(struct ptk_trace *t, const char *p, const char *end,
+			 struct ptk_trace_rec *rec)
+{
+	bool have_pfn = false;
+
+	rec->order = 0;
+	rec->migratetype = -1;
+	rec->gfp = 0;
+	while (p < end) {
+		const char *key, *eq, *v;
+		uint64_t n;
+
+		while (p < end && *p == ' ')
+			p++;
+		key = p;
+		while (p < end && *p != ' ' && *p != '=')
+			p++;
+		if (p >= end || *p != '=') {
+			while (p < end && *p != ' ')
+				p++;
+			continue;
+		}
+		eq = p++;
+		v = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (eq - key == 3 && !memcmp(key, "pfn", 3)) {
+			if (!number(v, p, &n, &v) || v != p)
+				return false;
+			rec->pfn = n;
+			have_pfn = true;
+		} else if (eq - key == 5 && !memcmp(key, "order", 5)) {
+			if (!number(v, p, &n, &v) || v != p || n > 20)
+				return false;
+			rec->order = (unsigned)n;
+		} else if (eq - key == 11 && !memcmp(key, "migratetype", 11)) {
+			if (!number(v, p, &n, &v) || v != p || n > 7)
+				return false;
+			rec->migratetype = (int)n;
+		} else if (eq - key == 9 && !memcmp(key, "gfp_flags", 9)) {
+			rec->gfp = gfp_bits(t, v, (size_t)(p - v));
+		}
+	}
+	return have_pfn;
+}
+
+/* One ftrace line: 1 an event, 0 skipped, -1 malformed. */
+static int ftrace_line(struct ptk_trace *t, const char *s, const char *end,
+		       struct ptk_trace_rec *rec)
+{
+	static const char marker[] = ": mm_page_";
+	const char *p, *name;
+
+	if (s == end || *s == '#')
+		return 0;
+	p = memmem(s, (size_t)(end - s), marker, sizeof(marker) - 1);
+	if (!p) {
+		t->stats.skipped++;
+		return 0;
+	}
+	name = p + 2;
+	p = memchr(name, ':', (size_t)(end - name));
+	if (!p)
+		return -1;
+	for (unsigned ev = 0; ev < PTK_EV_NTYPES; ev++) {
+		size_t l = strlen(event_names[ev]);
+
+		if ((size_t)(p - name) == l && !memcmp(name, event_names[ev], l)) {
+			rec->ev = (enum ptk_trace_event)ev;
+			return parse_fields(t, p + 1, end, rec) ? 1 : -1;
+		}
+	}
+	t->stats.skipped++;	/* another mm_page_ event */
+	return 0;
+}
+
+/* One ptkit-trace line: EVENT PFN ORDER [MIGRATETYPE [GFP|...]] */
+static int native_line(struct ptk_trace *t, const char *s, const char *end,
+		       struct ptk_trace_rec *rec)
+{
+	const char *p = s, *w;
+	uint64_t n;
+	unsigned ev;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p == '#')
+		return 0;
+	w = p;
+	while (p < end && *p != ' ')
+		p++;
+	/* The words start with different letters: one test, then check. */
+	switch (*w) {
+	case 'a': ev = PTK_EV_ALLOC; break;
+	case 'f': ev = PTK_EV_FREE; break;
+	case 'b': ev = PTK_EV_FREE_BATCHED; break;
+	case 'l': ev = PTK_EV_ZONE_LOCKED; break;
+	case 'd': ev = PTK_EV_PCPU_DRAIN; break;
+	default: return -1;
+	}
+	if ((size_t)(p - w) != strlen(native_names[ev]) ||
+	    memcmp(w, native_names[ev], (size_t)(p - w)))
+		return -1;
+	rec->ev = (enum ptk_trace_event)ev;
+	rec->migratetype = -1;
+	rec->gfp = 0;
+	while (p < end && *p == ' ')
+		p++;
+	if (!number(p, end, &rec->pfn, &p))
+		return -1;
+	while (p < end && *p == ' ')
+		p++;
+	if (!number(p, end, &n, &p) || n > 20)
+		return -1;
+	rec->order = (unsigned)n;
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && *p != '#') {
+		if (!number(p, end, &n, &p) || n > 7)
+			return -1;
+		rec->migratetype = (int)n;
+		while (p < end && *p == ' ')
+			p++;
+		if (p < end && *p != '#') {
+			w = p;
+			while (p < end && *p != ' ')
+				p++;
+			rec->gfp = gfp_bits(t, w, (size_t)(p - w));
+		}
+	}
+	while (p < end && *p == ' ')
+		p++;
+	return p == end || *p == '#' ? 1 : -1;
+}
+
+enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec)
+{
+	while (t->pos < t->len) {
+		const char *s = t->text + t->pos;
+		const char *nl = memchr(s, '\n', t->len - t->pos);
+		const char *end = nl ? nl : t->text + t->len;
+		int r;
+
+		t->pos = (size_t)(end - t->text) + 1;
+		t->line++;
+		if (end > s && end[-1] == '\r')
+			end--;
+		r = t->native ? native_line(t, s, end, rec)
+			      : ftrace_line(t, s, end, rec);
+		if (r > 0) {
+			rec->line = t->line;
+			t->stats.events[rec->ev]++;
+			return PTK_OK;
+		}
+		if (r < 0) {
+			note_bad(t, s, (size_t)(end - s));
+			if (t->strict)
+				return ptk_set_err(t->ctx, PTK_ERR_CORRUPT,
+						   "line %" PRIu64 ": not a %s "
+						   "event: %s", t->line,
+						   t->native ? "ptkit-trace"
+							     : "kmem",
+						   t->stats.bad_text[
+						    t->stats.malformed - 1 <
+						    PTK_TRACE_MAX_REPORTED
+						    ? t->stats.malformed - 1 : 0]);
+		}
+	}
+	return PTK_STOP;
+}
+
+static enum ptk_status read_all(struct ptk_trace *t, int fd, const char *path)
+{
+	size_t cap = 1 << 20;
+	char *buf = malloc(cap);
+
+	t->len = 0;
+	for (;;) {
+		ssize_t n;
+
+		if (!buf)
+			return ptk_set_err(t->ctx, PTK_ERR_NOMEM, "'%s'", path);
+		n = read(fd, buf + t->len, cap - t->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return ptk_set_err(t->ctx, PTK_ERR_IO, "cannot read '%s': "
+					   "%s", path, strerror(errno));
+		}
+		if (!n)
+			break;
+		t->len += (size_t)n;
+		if (t->len == cap) {
+			char *p = realloc(buf, cap *= 2);
+
+			if (!p)
+				free(buf);
+			buf = p;
+		}
+	}
+	t->text = buf;
+	return PTK_OK;
+}
+
+enum ptk_status ptk_trace_open(struct ptk_ctx *ctx, const char *path,
+			       bool strict, struct ptk_trace **ret)
+{
+	struct ptk_trace *t = calloc(1, sizeof(*t));
+	bool is_stdin = !strcmp(path, "-");
+	enum ptk_status st = PTK_OK;
+	struct stat sb;
+	int fd;
+
+	ptk_ctx_clear_err(ctx);
+	if (!t)
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "trace");
+	t->ctx = ctx;
+	t->strict = strict;
+	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		st = ptk_set_err(ctx, PTK_ERR_IO, "cannot open '%s': %s", path,
+				 strerror(errno));
+		free(t);
+		return st;
+	}
+	if (!is_stdin && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > 0) {
+		void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+			       fd, 0);
+
+		if (m != MAP_FAILED) {
+			t->text = m;
+			t->len = (size_t)sb.st_size;
+			t->mapped = true;
+			madvise(m, t->len, MADV_SEQUENTIAL);
+		}
+	}
+	if (!t->mapped)
+		st = read_all(t, fd, path);
+	if (!is_stdin)
+		close(fd);
+	if (st != PTK_OK) {
+		free(t);
+		return st;
+	}
+	/* ptkit-trace(5) says so on its first line. */
+	t->native = t->len >= 13 && !memcmp(t->text, "# ptkit-trace", 13);
+	*ret = t;
+	return PTK_OK;
+}
+
+const struct ptk_trace_stats *ptk_trace_stats(const struct ptk_trace *t)
+{
+	return &t->stats;
+}
+
+const char *ptk_trace_format(const struct ptk_trace *t)
+{
+	return t->native ? "ptkit-trace" : "ftrace text";
+}
+
+void ptk_trace_close(struct ptk_trace *t)
+{
+	if (!t)
+		return;
+	if (t->mapped)
+		munmap((void *)t->text, t->len);
+	else
+		free((void *)t->text);
+	free(t);
+}

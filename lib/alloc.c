@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The buddy allocator as a trace tells it; see alloc.h.  Page states are
+ * two bits each; each order has a bitmap of the free blocks that start at
+ * a frame of that order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptkit/alloc.h"
+
+enum state {
+	UNKNOWN = 0,	/* not seen yet */
+	IN_USE = 1,	/* with a caller */
+	PCP = 2,	/* free, on a per-CPU list */
+	BUDDY = 3,	/* free, in the buddy lists */
+};
+
+struct ptk_alloc {
+	struct ptk_ctx *ctx;
+	uint64_t pages;
+	uint64_t *state;		/* 2 bits per page */
+	uint64_t *free[PTK_MAX_ORDER + 1];	/* a bit per block start */
+	unsigned char *pb_mt;		/* a migratetype per pageblock */
+	struct ptk_alloc_stats st;
+};
+
+static const char *const mt_names[PTK_MIGRATE_TYPES + 1] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+	"unknown",
+};
+
+const char *ptk_migratetype_name(unsigned mt)
+{
+	return mt <= PTK_MIGRATE_TYPES ? mt_names[mt] : "?";
+}
+
+static enum state get_state(const struct ptk_alloc *a, uint64_t pfn)
+{
+	return (enum state)(a->state[pfn / 32] >> (pfn % 32 * 2) & 3);
+}
+
+static void set_state(struct ptk_alloc *a, uint64_t pfn, enum state s)
+{
+	uint64_t *w = &a->state[pfn / 32];
+	unsigned sh = pfn % 32 * 2;
+
+	*w = (*w & ~(UINT64_C(3) << sh)) | (uint64_t)s << sh;
+}
+
+static bool is_free(const struct ptk_alloc *a, unsigned order, uint64_t pfn)
+{
+	uint64_t i = pfn >> order;
+
+	return a->free[order][i / 64] >> (i % 64) & 1;
+}
+
+static void set_free(struct ptk_alloc *a, unsigned order, uint64_t pfn,
+		     bool on)
+{
+	uint64_t i = pfn >> order;
+
+	if (on)
+		a->free[order][i / 64] |= UINT64_C(1) << (i % 64);
+	else
+		a->free[order][i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+enum ptk_status ptk_alloc_new_ram(struct ptk_ctx *ctx, uint64_t pages,
+				  struct ptk_alloc **ret)
+{
+	struct ptk_alloc *a = calloc(1, sizeof(*a));
+
+	/* Whole top-order blocks, so every buddy lies inside. */
+	pages = (pages + (UINT64_C(1) << PTK_MAX_ORDER) - 1) &
+		~((UINT64_C(1) << PTK_MAX_ORDER) - 1);
+	if (!a || !pages || pages >> 40)
+		goto nomem;
+	a->ctx = ctx;
+	a->pages = pages;
+	a->state = calloc(pages / 32 + 1, sizeof(uint64_t));
+	a->pb_mt = malloc((pages >> PTK_PAGEBLOCK_ORDER) + 1);
+	if (!a->state || !a->pb_mt)
+		goto nomem;
+	memset(a->pb_mt, PTK_MIGRATE_UNKNOWN, (pages >> PTK_PAGEBLOCK_ORDER) + 1);
+	for (unsigned o = 0; o <= PTK_MAX_ORDER; o++) {
+		a->free[o] = calloc((pages >> o) / 64 + 1, sizeof(uint64_t));
+		if (!a->free[o])
+			goto nomem;
+	}
+	*ret = a;
+	return PTK_OK;
+nomem:
+	ptk_alloc_free(a);
+	return ptk_set_err(ctx, PTK_ERR_NOMEM, "allocator model of %llu pages",
+			   (unsigned long long)pages);
+}
+
+enum ptk_status ptk_alloc_new(struct ptk_ctx *ctx, struct ptk_source *src,
+			      struct ptk_alloc **ret)
+{
+	size_t n;
+	const struct ptk_range *ram = ptk_source_ram(src, &n);
+	uint64_t end = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (ram[i].end > end)
+			end = ram[i].end;
+	if (!end)
+		return ptk_set_err(ctx, PTK_ERR_NODATA, "the source has no RAM");
+	return ptk_alloc_new_ram(ctx, end >> 12, ret);
+}
+
+void ptk_alloc_free(struct ptk_alloc *a)
+{
+	if (!a)
+		return;
+	for (unsigned o = 0; o <= PTK_MAX_ORDER; o++)
+		free(a->free[o]);
+	free(a->state);
+	free(a->pb_mt);
+	free(a);
+}
+
+uint64_t ptk_alloc_pages(const struct ptk_alloc *a)
+{
+	return a->pages;
+}
+
+/*
+ * Take [pfn, pfn + 2^order) out of the buddy lists: the free block that
+ * holds it is split down, as expand() does; free blocks inside it that
+ * the model had (a trace seen in part) go too.
+ */
+static void take_from_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
+{
+	for (unsigned o = order; o <= PTK_MAX_ORDER; o++) {
+		uint64_t head = pfn & ~((UINT64_C(1) << o) - 1);
+
+		if (!is_free(a, o, head))
+			continue;
+		set_free(a, o, head, false);
+		while (o > order) {
+			o--;
+			/* The half that does not hold pfn stays free. */
+			set_free(a, o, (pfn & (UINT64_C(1) << o)) ?
+				 head : head + (UINT64_C(1) << o), true);
+			if (pfn & (UINT64_C(1) << o))
+				head += UINT64_C(1) << o;
+		}
+		return;
+	}
+	for (unsigned o = 0; o < order; o++)
+		for (uint64_t p = pfn; p < pfn + (UINT64_C(1) << order);
+		     p += UINT64_C(1) << o)
+			set_free(a, o, p, false);
+}
+
+/* __free_one_page(): merge with free buddies while there are. */
+static void give_to_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
+{
+	while (order < PTK_MAX_ORDER) {
+		uint64_t buddy = pfn ^ (UINT64_C(1) << order);
+
+		if (!is_free(a, order, buddy))
+			break;
+		set_free(a, order, buddy, false);
+		pfn &= buddy;
+		order++;
+	}
+	set_free(a, order, pfn, true);
+}
+
+enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
+				 const struct ptk_trace_rec *rec,
+				 enum ptk_page_fate *fate)
+{
+	const uint64_t n = UINT64_C(1) << rec->order;
+	const uint64_t pfn = rec->pfn & ~(n - 1);
+
+	*fate = PTK_FATE_NONE;
+	if (rec->order > PTK_MAX_ORDER || rec->pfn >= a->pages ||
+	    a->pages - pfn < n) {
+		a->st.out_of_range++;
+		return PTK_OK;
+	}
+	if (rec->migratetype >= 0 && rec->ev != PTK_EV_ALLOC)
+		for (uint64_t p = pfn; p < pfn + n;
+		     p += UINT64_C(1) << PTK_PAGEBLOCK_ORDER)
+			a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] =
+				(unsigned char)rec->migratetype;
+
+	switch (rec->ev) {
+	case PTK_EV_ALLOC:
+	case PTK_EV_ZONE_LOCKED: {
+		enum state to = rec->ev == PTK_EV_ALLOC ? IN_USE : PCP;
+		bool from_buddy = false;
+
+		for (uint64_t p = pfn; p < pfn + n; p++) {
+			enum state s = get_state(a, p);
+
+			if (s == IN_USE)
+				a->st.double_alloc++;
+			else if (s == PCP)
+				a->st.pcp--;
+			/* Free blocks hold only BUDDY pages: an UNKNOWN page
+			 * is in none. */
+			from_buddy |= s == BUDDY;
+			set_state(a, p, to);
+		}
+		if (from_buddy)
+			take_from_buddy(a, pfn, rec->order);
+		if (to == IN_USE) {
+			a->st.allocated += n;
+			a->st.in_use += n;
+			*fate = PTK_FATE_ALLOCATED;
+		} else {
+			a->st.pcp += n;
+		}
+		return PTK_OK;
+	}
+	case PTK_EV_FREE_BATCHED:
+		/*
+		 * free_unref_page_list() reports each page twice: mm_page_free
+		 * from free_pages_prepare(), then this.  A page already on a
+		 * pcp list has been counted; one still in use (a kernel that
+		 * reports only this) is freed here.
+		 */
+		if (get_state(a, pfn) == PCP)
+			return PTK_OK;
+		/* fall through */
+	case PTK_EV_FREE: {
+		/* free_unref_page(): orders up to 3 go to the pcp lists. */
+		enum state to = rec->order <= 3 ? PCP : BUDDY;
+
+		for (uint64_t p = pfn; p < pfn + n; p++) {
+			enum state s = get_state(a, p);
+
+			if (s == IN_USE)
+				a->st.in_use--;
+			else if (s == UNKNOWN)
+				a->st.unmatched_free++;
+			else
+				a->st.double_free++;
+			if (s == PCP)
+				a->st.pcp--;
+			set_state(a, p, to);
+		}
+		if (to == BUDDY)
+			give_to_buddy(a, pfn, rec->order);
+		else
+			a->st.pcp += n;
+		a->st.freed += n;
+		*fate = PTK_FATE_FREED;
+		return PTK_OK;
+	}
+	case PTK_EV_PCPU_DRAIN:
+		for (uint64_t p = pfn; p < pfn + n; p++) {
+			if (get_state(a, p) == PCP)
+				a->st.pcp--;
+			set_state(a, p, BUDDY);
+		}
+		give_to_buddy(a, pfn, rec->order);
+		return PTK_OK;
+	default:
+		return ptk_set_err(a->ctx, PTK_ERR_INVALID, "unknown event");
+	}
+}
+
+void ptk_alloc_stats(struct ptk_alloc *a, struct ptk_alloc_stats *ret)
+{
+	memset(a->st.free_blocks, 0, sizeof(a->st.free_blocks));
+	for (unsigned o = 0; o <= PTK_MAX_ORDER; o++) {
+		uint64_t words = (a->pages >> o) / 64 + 1;
+
+		for (uint64_t w = 0; w < words; w++) {
+			for (uint64_t bits = a->free[o][w]; bits; bits &= bits - 1) {
+				uint64_t pfn = (w * 64 + (uint64_t)__builtin_ctzll(bits)) << o;
+
+				a->st.free_blocks[o][a->pb_mt[pfn >> PTK_PAGEBLOCK_ORDER]]++;
+			}
+		}
+	}
+	*ret = a->st;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * DOC: a page-allocator model, one isolated instance per object
+ *
+ * struct ptk_alloc models the buddy allocator over RAM ranges as a trace
+ * of kmem events tells it (follow mode): which pages are allocated, which
+ * wait on per-CPU lists, which are free in the buddy lists, merged into
+ * blocks up to order 10 (MAX_ORDER - 1) as __free_one_page() merges them
+ * and split as expand() splits them.  Pageblocks are 512 pages and take
+ * the migratetype the events report for them.
+ *
+ * It checks what a trace claims: a page allocated twice, freed twice, or
+ * freed without having been seen allocated (a trace that starts late has
+ * those) are counted, not fatal.  State is bits: two per page and one per
+ * page per order for the buddy lists; no structure per page.
+ */
+#ifndef PTKIT_ALLOC_H
+#define PTKIT_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctx.h"
+#include "source.h"
+#include "trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	PTK_MAX_ORDER = 10,		/* highest order, MAX_ORDER - 1 in 6.1 */
+	PTK_PAGEBLOCK_ORDER = 9,	/* pageblock_order on x86-64 */
+	PTK_MIGRATE_TYPES = 6,		/* Unmovable ... Isolate */
+	PTK_MIGRATE_UNKNOWN = PTK_MIGRATE_TYPES,
+};
+
+/** ptk_migratetype_name() - as /proc/pagetypeinfo: "Unmovable", ... */
+const char *ptk_migratetype_name(unsigned mt);
+
+/** enum ptk_page_fate - what an event did to its pages */
+enum ptk_page_fate {
+	PTK_FATE_NONE,		/* nothing that concerns the direct map */
+	PTK_FATE_ALLOCATED,	/* handed to a caller */
+	PTK_FATE_FREED,		/* given back by a caller */
+};
+
+/**
+ * struct ptk_alloc_stats
+ * @allocated, @freed: pages handed out and given back by callers
+ * @double_alloc, @double_free, @unmatched_free: pages the trace claims
+ *             inconsistently (see DOC)
+ * @out_of_range: events for pages outside RAM
+ * @pcp:       pages on per-CPU lists now
+ * @in_use:    pages allocated now (of those seen)
+ * @free_blocks: buddy free blocks now, per order and migratetype
+ *             (PTK_MIGRATE_UNKNOWN for pageblocks no event typed)
+ */
+struct ptk_alloc_stats {
+	uint64_t allocated, freed;
+	uint64_t double_alloc, double_free, unmatched_free, out_of_range;
+	uint64_t pcp, in_use;
+	uint64_t free_blocks[PTK_MAX_ORDER + 1][PTK_MIGRATE_TYPES + 1];
+};
+
+struct ptk_alloc;
+
+/** ptk_alloc_new() - a model over the RAM ranges of @src */
+enum ptk_status ptk_alloc_new(struct ptk_ctx *ctx, struct ptk_source *src,
+			      struct ptk_alloc **ret);
+/** ptk_alloc_new_ram() - a model over [0, @pages) */
+enum ptk_status ptk_alloc_new_ram(struct ptk_ctx *ctx, uint64_t pages,
+				  struct ptk_alloc **ret);
+void ptk_alloc_free(struct ptk_alloc *a);
+
+/**
+ * ptk_alloc_follow() - apply one event as the trace recorded it
+ * @fate: set to what happened to the event's pages
+ */
+enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
+				 const struct ptk_trace_rec *rec,
+				 enum ptk_page_fate *fate);
+
+/** ptk_alloc_stats() - counters; free_blocks computed now */
+void ptk_alloc_stats(struct ptk_alloc *a, struct ptk_alloc_stats *ret);
+
+/** ptk_alloc_pages() - frames the model covers: [0, this) */
+uint64_t ptk_alloc_pages(const struct ptk_alloc *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

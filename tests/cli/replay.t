@@ -1,0 +1,116 @@
+#!/bin/sh
+# ptkit replay: traces in both formats, every policy on tiny traces with
+# hand-computed splits and flushes, selectors, errors, and the real trace.
+. "$(dirname "$0")/lib.sh"
+
+# Pages 0x100 and 0x101 (one 2M page of the first GiB), then two pages at
+# 0x40000 (the second GiB), then 0x100 is freed.  On a 2 GiB direct map
+# of 1G pages:
+#  naive:     each GiB page splits once to 2M (level3) and the 2M page
+#             holding the pages once to 4K (level2): 2 + 2 splits, 4 table
+#             pages; flushes: 4 of everything after the splits and one per
+#             page taken out (4): 8.  Out at the end: 0x101, 0x40000-1.
+#  pageblock: the two pageblocks go out whole: each 1G page splits once,
+#             the 2M page (= the pageblock) is kept, made not present:
+#             2 splits, 2 table pages, 2 + 2 flushes, 1024 pages out.
+cat >tiny.trace <<'EOT'
+# ptkit-trace 1
+alloc 0x100 0 0 GFP_KERNEL
+alloc 0x101 0 0 GFP_KERNEL
+alloc 0x40000 1 0 GFP_KERNEL|__GFP_ZERO
+free 0x100 0
+EOT
+
+test_expect 'json: every policy, hand-computed' '
+	cat >expect <<-\EOT &&
+	{"events":{"mm_page_alloc":3,"mm_page_free":1,"mm_page_free_batched":0,"mm_page_alloc_zone_locked":0,"mm_page_pcpu_drain":0},"skipped":0,"errors":0,"policies":{"none":{"splits":{"level3":0,"level2":0},"table_pages":0,"flushes":0,"flush_pages":0,"global_flushes":0,"directmap":{"4k":0,"2m":0,"1g":2097152},"worst":{"4k":0,"2m":0,"1g":2097152,"event":0},"selected":0,"unmapped":0,"unmapped_max":0,"pageblock_unmaps":0,"pageblock_remaps":0},"naive":{"splits":{"level3":2,"level2":2},"table_pages":4,"flushes":8,"flush_pages":4,"global_flushes":4,"directmap":{"4k":4096,"2m":2093056,"1g":0},"worst":{"4k":4096,"2m":2093056,"1g":0,"event":3},"selected":3,"unmapped":3,"unmapped_max":4,"pageblock_unmaps":0,"pageblock_remaps":0},"pageblock":{"splits":{"level3":2,"level2":0},"table_pages":2,"flushes":4,"flush_pages":1024,"global_flushes":2,"directmap":{"4k":0,"2m":2097152,"1g":0},"worst":{"4k":0,"2m":0,"1g":2097152,"event":0},"selected":3,"unmapped":1024,"unmapped_max":1024,"pageblock_unmaps":2,"pageblock_remaps":0}},"model":{"allocated":4,"freed":1,"unmatched_free":0,"double_alloc":0,"double_free":0,"out_of_range":0}}
+	EOT
+	ptkit replay --mem 2G --format=json tiny.trace >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'the same trace as ftrace text gives the same result' '
+	cat >tiny.ftrace <<-\EOT &&
+	# tracer: nop
+	           a-1     [000] .....     1.000001: mm_page_alloc: page=000000003231b751 pfn=0x100 order=0 migratetype=0 gfp_flags=GFP_KERNEL
+	           a-1     [000] .....     1.000002: sched_switch: prev_comm=a prev_pid=1
+	           a-1     [000] .....     1.000003: mm_page_alloc: page=000000008eb0309b pfn=0x101 order=0 migratetype=0 gfp_flags=GFP_KERNEL
+	           a-1     [000] .....     1.000004: mm_page_alloc: page=00000000949ee8f8 pfn=262144 order=1 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_ZERO
+	           a-1     [000] .....     1.000005: mm_page_free: page=0000000042dfb879 pfn=0x100 order=0
+	EOT
+	ptkit replay --mem 2G --format=json tiny.ftrace >actual &&
+	sed "s/\"skipped\":0/\"skipped\":1/" expect >expect2 &&
+	test_cmp expect2 actual
+'
+
+test_expect 'the selector: gfp flags, order, migratetype, compare' '
+	ptkit replay --mem 2G --compare=naive --select="gfp=__GFP_ZERO" \
+		--format=json tiny.trace >actual &&
+	grep -q "\"naive\":{\"splits\":{\"level3\":1,\"level2\":1},\"table_pages\":2,\"flushes\":4,\"flush_pages\":2," actual &&
+	ptkit replay --mem 2G --policy=naive --select=order=1 --format=json \
+		tiny.trace | grep -q "\"selected\":1," &&
+	ptkit replay --mem 2G --policy=naive --select=mt=1 --format=json \
+		tiny.trace | grep -q "\"selected\":0," &&
+	must_fail 2 ptkit replay --mem 2G --select=gfp=__GFP_BOGUS tiny.trace 2>err &&
+	grep -q "unknown gfp flag" err &&
+	must_fail 2 ptkit replay --mem 2G --policy=lazy tiny.trace 2>err &&
+	must_fail 2 ptkit replay tiny.trace 2>err &&
+	grep -q "give --image SOURCE or --mem SIZE" err
+'
+
+test_expect 'the model: double frees and frees never allocated are counted' '
+	printf "# ptkit-trace 1\nfree 0x10 0\nalloc 0x20 0\nalloc 0x20 0\nfree 0x20 0\nfree 0x20 0\n" >odd.trace &&
+	ptkit replay --mem 1G --policy=none --format=json odd.trace >actual &&
+	grep -q "\"model\":{\"allocated\":2,\"freed\":3,\"unmatched_free\":1,\"double_alloc\":1,\"double_free\":1,\"out_of_range\":0}}" actual
+'
+
+test_expect 'malformed lines: counted, reported with line numbers; --strict' '
+	printf "# ptkit-trace 1\nalloc 0x10 0\nalloc zz 0\nfrob 1 2\nfree 0x10 0\n" >bad.trace &&
+	ptkit replay --mem 1G --policy=none bad.trace >out 2>err &&
+	grep -q "^trace: .* 2 events, 0 other lines skipped, 2 malformed$" out &&
+	cat >expect <<-\EOT &&
+	ptkit replay: '"'"'bad.trace'"'"': line 3: not a kmem event: alloc zz 0
+	ptkit replay: '"'"'bad.trace'"'"': line 4: not a kmem event: frob 1 2
+	EOT
+	test_cmp expect err &&
+	must_fail 3 ptkit replay --strict --mem 1G --policy=none bad.trace 2>err &&
+	grep -q "line 3: not a ptkit-trace event: alloc zz 0" err
+'
+
+test_expect 'csv and svg: the DirectMap time series' '
+	ptkit replay --mem 2G --compare=naive tiny.trace --csv=series.csv \
+		--svg=series.svg >/dev/null &&
+	cat >expect <<-\EOT &&
+	event,line,policy,directmap_4k_kb,directmap_2m_kb,directmap_1g_kb,level3_splits,level2_splits,flushes,unmapped_pages
+	0,0,naive,0,0,2097152,0,0,0,0
+	1,2,naive,2048,1046528,1048576,1,1,3,1
+	3,4,naive,4096,2093056,0,2,2,8,4
+	4,0,naive,4096,2093056,0,2,2,8,3
+	EOT
+	test_cmp expect series.csv &&
+	grep -q "^<svg " series.svg && grep -q "<polyline" series.svg &&
+	grep -q "</svg>" series.svg
+'
+
+TRACE=$REALDATA/base/guest/trace.txt
+if [ -r "$TRACE" ] && [ -r "$REALDATA/base/vmcore-d31.elf" ]; then
+	test_expect 'the real trace: no parse errors, totals as counted by awk' '
+		ptkit replay --image "$REALDATA/base/vmcore-d31.elf" --format=json \
+			"$TRACE" >actual 2>err &&
+		test ! -s err &&
+		for ev in mm_page_alloc mm_page_free mm_page_free_batched \
+			mm_page_alloc_zone_locked mm_page_pcpu_drain; do
+			n=$(grep -c " $ev: " "$TRACE") &&
+			grep -q "\"$ev\":$n[,}]" actual || return 1
+		done &&
+		grep -q "\"skipped\":0,\"errors\":0," actual &&
+		alloc=$(awk "/ mm_page_alloc: / { for (i = 1; i <= NF; i++) if (\$i ~ /^order=/) { sub(\"order=\", \"\", \$i); s += 2 ^ \$i } } END { print s }" "$TRACE") &&
+		free=$(awk "/ mm_page_free: / { for (i = 1; i <= NF; i++) if (\$i ~ /^order=/) { sub(\"order=\", \"\", \$i); s += 2 ^ \$i } } END { print s }" "$TRACE") &&
+		grep -q "\"model\":{\"allocated\":$alloc,\"freed\":$free," actual &&
+		grep -q "\"none\":{\"splits\":{\"level3\":0,\"level2\":0},\"table_pages\":0,\"flushes\":0,\"flush_pages\":0,\"global_flushes\":0,\"directmap\":{\"4k\":28544,\"2m\":495616,\"1g\":0}" actual
+	'
+else
+	test_skip 'the real trace' "no $TRACE (the shared data beside the clone)"
+fi
+
+done_testing
