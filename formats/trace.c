@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Page-allocator traces: ftrace text and ptkit's line format, read from a
- * mapped file (or standard input, read whole) one event at a time.
+ * Page-allocator traces: ftrace text and ptkit's line format, read in
+ * large chunks (memory stays small whatever the trace's size) and parsed
+ * one event at a time.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,17 +46,21 @@ const char *const ptk_gfp_names[] = {
 	"__GFP_HIGHMEM", "__GFP_DMA32", "__GFP_UNMAPPED", NULL,
 };
 
+enum { CHUNK = 1 << 20, MAX_TRACE_LINE = 1 << 16 };
+
 struct ptk_trace {
 	struct ptk_ctx *ctx;
-	const char *text;	/* the whole trace */
-	size_t len, pos;
-	bool mapped;
+	int fd;
+	const char *name;
+	char *text;		/* the part of the trace read and not parsed */
+	size_t len, pos, cap;
+	bool eof;
 	bool native;
 	bool strict;
 	uint64_t line;
 	struct ptk_trace_stats stats;
-	/* gfp strings repeat: the last one parsed and its bits */
-	const char *gfp_last;
+	/* gfp strings repeat: a copy of the last one parsed, and its bits */
+	char gfp_last[256];
 	size_t gfp_last_len;
 	uint64_t gfp_last_bits;
 };
@@ -79,8 +83,7 @@ static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
 {
 	uint64_t bits = 0;
 
-	if (t->gfp_last && t->gfp_last_len == len &&
-	    !memcmp(t->gfp_last, s, len))
+	if (t->gfp_last_len == len && len && !memcmp(t->gfp_last, s, len))
 		return t->gfp_last_bits;
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
@@ -94,9 +97,11 @@ static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
 		bits |= b;
 		i = j + 1;
 	}
-	t->gfp_last = s;
-	t->gfp_last_len = len;
-	t->gfp_last_bits = bits;
+	if (len <= sizeof(t->gfp_last)) {
+		memcpy(t->gfp_last, s, len);
+		t->gfp_last_len = len;
+		t->gfp_last_bits = bits;
+	}
 	return bits;
 }
 
@@ -295,13 +300,49 @@ static int native_line(struct ptk_trace *t, const char *s, const char *end,
 	return p == end || *p == '#' ? 1 : -1;
 }
 
+/* Keep the unparsed tail, read the next chunk after it. */
+static enum ptk_status refill(struct ptk_trace *t)
+{
+	ssize_t n;
+
+	memmove(t->text, t->text + t->pos, t->len - t->pos);
+	t->len -= t->pos;
+	t->pos = 0;
+	do
+		n = read(t->fd, t->text + t->len, t->cap - t->len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ptk_set_err(t->ctx, PTK_ERR_IO, "cannot read '%s': %s",
+				   t->name, strerror(errno));
+	if (n == 0)
+		t->eof = true;
+	t->len += (size_t)n;
+	return PTK_OK;
+}
+
 enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec)
 {
-	while (t->pos < t->len) {
+	for (;;) {
 		const char *s = t->text + t->pos;
 		const char *nl = memchr(s, '\n', t->len - t->pos);
-		const char *end = nl ? nl : t->text + t->len;
+		const char *end;
+		enum ptk_status st;
 		int r;
+
+		if (!nl && !t->eof) {
+			if (t->pos == 0 && t->len == t->cap)
+				return ptk_set_err(t->ctx, PTK_ERR_CORRUPT,
+						   "line %" PRIu64 " is longer "
+						   "than %d bytes", t->line + 1,
+						   MAX_TRACE_LINE);
+			st = refill(t);
+			if (st != PTK_OK)
+				return st;
+			continue;
+		}
+		if (!nl && t->pos == t->len)
+			return PTK_STOP;
+		end = nl ? nl : t->text + t->len;
 
 		t->pos = (size_t)(end - t->text) + 1;
 		t->line++;
@@ -331,80 +372,39 @@ enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec)
 	return PTK_STOP;
 }
 
-static enum ptk_status read_all(struct ptk_trace *t, int fd, const char *path)
-{
-	size_t cap = 1 << 20;
-	char *buf = malloc(cap);
-
-	t->len = 0;
-	for (;;) {
-		ssize_t n;
-
-		if (!buf)
-			return ptk_set_err(t->ctx, PTK_ERR_NOMEM, "'%s'", path);
-		n = read(fd, buf + t->len, cap - t->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return ptk_set_err(t->ctx, PTK_ERR_IO, "cannot read '%s': "
-					   "%s", path, strerror(errno));
-		}
-		if (!n)
-			break;
-		t->len += (size_t)n;
-		if (t->len == cap) {
-			char *p = realloc(buf, cap *= 2);
-
-			if (!p)
-				free(buf);
-			buf = p;
-		}
-	}
-	t->text = buf;
-	return PTK_OK;
-}
-
 enum ptk_status ptk_trace_open(struct ptk_ctx *ctx, const char *path,
 			       bool strict, struct ptk_trace **ret)
 {
 	struct ptk_trace *t = calloc(1, sizeof(*t));
 	bool is_stdin = !strcmp(path, "-");
-	enum ptk_status st = PTK_OK;
-	struct stat sb;
-	int fd;
+	enum ptk_status st;
 
 	ptk_ctx_clear_err(ctx);
-	if (!t)
+	if (!t || !(t->text = malloc(CHUNK + MAX_TRACE_LINE))) {
+		free(t);
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "trace");
+	}
 	t->ctx = ctx;
 	t->strict = strict;
-	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	t->name = path;
+	t->cap = CHUNK + MAX_TRACE_LINE;
+	t->fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0) {
 		st = ptk_set_err(ctx, PTK_ERR_IO, "cannot open '%s': %s", path,
 				 strerror(errno));
+		free(t->text);
 		free(t);
 		return st;
 	}
-	if (!is_stdin && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size > 0) {
-		void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
-			       fd, 0);
-
-		if (m != MAP_FAILED) {
-			t->text = m;
-			t->len = (size_t)sb.st_size;
-			t->mapped = true;
-			madvise(m, t->len, MADV_SEQUENTIAL);
-		}
-	}
-	if (!t->mapped)
-		st = read_all(t, fd, path);
 	if (!is_stdin)
-		close(fd);
-	if (st != PTK_OK) {
-		free(t);
-		return st;
+		posix_fadvise(t->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	/* Enough of the start to tell the format. */
+	while (!t->eof && t->len < 13) {
+		st = refill(t);
+		if (st != PTK_OK) {
+			ptk_trace_close(t);
+			return st;
+		}
 	}
 	/* ptkit-trace(5) says so on its first line. */
 	t->native = t->len >= 13 && !memcmp(t->text, "# ptkit-trace", 13);
@@ -426,9 +426,8 @@ void ptk_trace_close(struct ptk_trace *t)
 {
 	if (!t)
 		return;
-	if (t->mapped)
-		munmap((void *)t->text, t->len);
-	else
-		free((void *)t->text);
+	if (t->fd > 0)
+		close(t->fd);
+	free(t->text);
 	free(t);
 }

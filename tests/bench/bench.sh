@@ -88,3 +88,19 @@ set -- $(median "$PTKIT" walk "$DIR/t1.img")
 row "ptkit walk" "$1" "$2" "$base"
 set -- $(median "$PTKIT" stats "$DIR/t1.img")
 row "ptkit stats" "$1" "$2" "$base"
+
+echo
+
+# 5. Replay: events per second, follow mode, no policy and all three.
+[ -f "$DIR/t1e7.trace" ] || "$TOOLS/gentrace" 10000000 4194304 >"$DIR/t1e7.trace"
+[ -f "$DIR/t1e7.ftrace" ] || "$TOOLS/gentrace" 10000000 4194304 ftrace >"$DIR/t1e7.ftrace"
+echo "== replay: 10^7 generated events over 16 GiB ($(($(wc -c <"$DIR/t1e7.trace") >> 20)) MiB ptkit-trace, $(($(wc -c <"$DIR/t1e7.ftrace") >> 20)) MiB ftrace)"
+set -- $(median "$TOOLS/readfile" "$DIR/t1e7.trace"); base=$1
+row "read the ptkit-trace file (baseline)" "$1" "$2" "$base"
+for fmt in trace ftrace; do
+	set -- $(median "$PTKIT" replay --policy=none --mem 16G "$DIR/t1e7.$fmt")
+	row "replay --policy=none, $fmt" "$1" "$2" "$base"
+	awk -v t="$1" 'BEGIN { printf "%46s %8.2f M events/s\n", "", 10 / t }'
+done
+set -- $(median "$PTKIT" replay --compare=none,naive,pageblock --select=sample=0.01 --mem 16G "$DIR/t1e7.trace")
+row "replay, 3 policies, 1% of allocations taken out" "$1" "$2" "$base"
