@@ -75,6 +75,36 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 			      struct ptk_xlat *ret);
 
 /**
+ * struct ptk_xlat_brief - one result of ptk_translate_batch()
+ * @pa:     physical address (mapped only)
+ * @result: enum ptk_xlat_result, or PTK_XLAT_BAD for an address whose
+ *          walk met a table that cannot be read or reserved bits
+ *          (ptk_translate() on it says why)
+ * @level:  level of the leaf or of the entry that is not present
+ * @eff:    effective flags
+ */
+struct ptk_xlat_brief {
+	uint64_t pa;
+	uint8_t result;
+	uint8_t level;
+	uint16_t eff;
+};
+#define PTK_XLAT_BAD 3
+
+/**
+ * ptk_translate_batch() - translate @n addresses, results in their order
+ *
+ * The addresses are visited sorted, and the tables of the last one are
+ * kept: addresses that share tables cost one entry read each, which makes
+ * a batch of random addresses several times faster than one call each.
+ * Uses memory for a sorted copy (16 bytes per address).
+ */
+enum ptk_status ptk_translate_batch(struct ptk_source *src,
+				    const struct ptk_paging *pg,
+				    const uint64_t *va, size_t n,
+				    struct ptk_xlat_brief *out);
+
+/**
  * ptk_read_virt() - read @len bytes at virtual address @va
  *
  * Translates page by page; an unmapped page is PTK_ERR_NODATA with a

@@ -480,6 +480,56 @@ static void runs_cut_holes_at_markers(void **state)
 	fixture_free(f);
 }
 
+static void batch_equals_one_by_one(void **state)
+{
+	struct fixture *f = three_sizes();
+	uint64_t va[600];
+	struct ptk_xlat_brief out[600];
+	uint64_t seed = 7;
+
+	(void)state;
+	/* A reserved-bit leaf, so that the batch has a bad address too. */
+	fixture_map(f, 0x80000000, 0x9400000, 2 * MiB, 2, PTK_F_RW);
+	{
+		struct ptk_xlat x;
+
+		assert_int_equal(ptk_translate(f->src, &f->pg, 0x80000000, &x),
+				 PTK_OK);
+		assert_int_equal(ptk_builder_set(f->b, x.path[2].table_pa +
+						 x.path[2].index * 8,
+						 x.path[2].raw | 1 << 14), PTK_OK);
+	}
+	for (size_t i = 0; i < 600; i++) {
+		static const uint64_t bases[] = {
+			0x200000, 0x40000000, 0xffff888000000000, 0x80000000,
+			0x8000000000000000, 0x0,
+		};
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		va[i] = bases[i % 6] + ((seed >> 33) % (4 * MiB));
+	}
+	assert_int_equal(ptk_translate_batch(f->src, &f->pg, va, 600, out),
+			 PTK_OK);
+	for (size_t i = 0; i < 600; i++) {
+		struct ptk_xlat x;
+		enum ptk_status st = ptk_translate(f->src, &f->pg, va[i], &x);
+
+		if (st != PTK_OK) {
+			assert_int_equal(out[i].result, PTK_XLAT_BAD);
+			continue;
+		}
+		assert_int_equal(out[i].result, x.result);
+		if (x.result == PTK_XLAT_MAPPED) {
+			assert_int_equal(out[i].pa, x.pa);
+			assert_int_equal(out[i].level, x.level);
+			assert_int_equal(out[i].eff, x.eff);
+		} else if (x.result == PTK_XLAT_NOT_PRESENT) {
+			assert_int_equal(out[i].level, x.level);
+		}
+	}
+	fixture_free(f);
+}
+
 static void builder_refuses_overlaps_and_misalignment(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -514,6 +564,7 @@ int main(void)
 		cmocka_unit_test(runs_merge_by_flags_and_contiguity),
 		cmocka_unit_test(runs_cut_holes_at_markers),
 		cmocka_unit_test(builder_refuses_overlaps_and_misalignment),
+		cmocka_unit_test(batch_equals_one_by_one),
 	};
 
 	return RUN(tests);
