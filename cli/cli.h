@@ -132,5 +132,6 @@ int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_edit(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_freelists(int argc, char **argv);
 
 #endif

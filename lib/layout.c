@@ -209,13 +209,24 @@ enum ptk_status ptk_layout_discover(struct ptk_source *src,
 	struct finder f = { src, pg, pg->levels == 5 ? &geo5 : &geo4 };
 	struct ptk_layout l;
 	uint64_t image_size, modules;
+	const struct ptk_region *rg;
 	enum ptk_status st = PTK_OK;
 	size_t n;
 
 	memset(&l, 0, sizeof(l));
-	ptk_source_regions(src, &n);
+	rg = ptk_source_regions(src, &n);
 	if (n) {
+		/* The regions were found when the image was made: the bases
+		 * are their starts, under the names ADD() gives them below. */
 		l.from_image = true;
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(rg[i].name, "Low Kernel Mapping"))
+				l.page_offset = rg[i].start;
+			else if (!strcmp(rg[i].name, "vmalloc() Area"))
+				l.vmalloc = rg[i].start;
+			else if (!strcmp(rg[i].name, "Vmemmap"))
+				l.vmemmap = rg[i].start;
+		}
 		*ret = l;
 		return PTK_OK;
 	}

@@ -22,6 +22,7 @@
 #include "trace.h"
 #include "alloc.h"
 #include "replay.h"
+#include "mm.h"
 #include "build.h"
 #include "spec.h"
 

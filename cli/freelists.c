@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/* ptkit freelists: the buddy free lists of a dump, as /proc shows them. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct freelists_args {
+	struct source_opts src;
+	bool json;
+};
+
+static const struct argp_option options[] = {
+	{ "format", 'f', "FMT", 0,
+	  "text (default) or json (JSON Lines, one per zone, order and list)",
+	  0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct freelists_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->src;
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "json"))
+			a->json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->src.path)
+			argp_error(state, "one SOURCE only");
+		a->src.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->src.path)
+			argp_error(state, "no SOURCE given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp freelists_argp = {
+	options, parse_opt, "SOURCE",
+	"Walk the buddy allocator's free lists of a Linux dump, per node, "
+	"zone, order and migratetype, using VMCOREINFO alone, and check the "
+	"totals against each zone's NR_FREE_PAGES counter.  The text is laid "
+	"out as /proc/pagetypeinfo and /proc/buddyinfo print it.\v"
+	"Exit status 1 when a list cannot be walked to its end or a zone's "
+	"lists disagree with its counter.",
+	children, NULL, NULL,
+};
+
+static uint64_t zone_pages(const struct ptk_freelists *f,
+			   const struct ptk_zone_free *z)
+{
+	uint64_t pages = 0;
+
+	for (unsigned o = 0; o < f->norders; o++)
+		for (unsigned t = 0; t < f->ntypes; t++)
+			pages += z->blocks[o][t] << o;
+	return pages;
+}
+
+static void print_json(const struct ptk_freelists *f)
+{
+	for (size_t i = 0; i < f->nzones; i++) {
+		const struct ptk_zone_free *z = &f->zones[i];
+
+		for (unsigned o = 0; o < f->norders; o++)
+			for (unsigned t = 0; t < f->ntypes; t++) {
+				printf("{\"node\":%u,\"zone\":", z->node);
+				json_str(stdout, z->name);
+				printf(",\"order\":%u,\"migratetype\":", o);
+				json_str(stdout, f->type_names[t]);
+				printf(",\"blocks\":%" PRIu64 "}\n",
+				       z->blocks[o][t]);
+			}
+	}
+}
+
+static void print_text(const struct ptk_freelists *f)
+{
+	printf("Free pages count per migrate type at order      ");
+	for (unsigned o = 0; o < f->norders; o++)
+		printf(" %6u", o);
+	printf("\n");
+	for (size_t i = 0; i < f->nzones; i++) {
+		const struct ptk_zone_free *z = &f->zones[i];
+
+		for (unsigned t = 0; t < f->ntypes; t++) {
+			printf("Node %4u, zone %8s, type %12s", z->node,
+			       z->name, f->type_names[t]);
+			for (unsigned o = 0; o < f->norders; o++)
+				printf(" %6" PRIu64, z->blocks[o][t]);
+			printf("\n");
+		}
+	}
+	printf("\n");
+	for (size_t i = 0; i < f->nzones; i++) {
+		const struct ptk_zone_free *z = &f->zones[i];
+
+		printf("Node %u, zone %8s", z->node, z->name);
+		for (unsigned o = 0; o < f->norders; o++) {
+			uint64_t n = 0;
+
+			for (unsigned t = 0; t < f->ntypes; t++)
+				n += z->blocks[o][t];
+			printf(" %6" PRIu64, n);
+		}
+		printf("\n");
+	}
+	printf("\n");
+}
+
+/* The totals, and whether each zone's lists add up to its counter. */
+static bool check_totals(const char *cmd, const char *path,
+			 const struct ptk_freelists *f, bool json)
+{
+	FILE *out = json ? stderr : stdout;
+	bool ok = true;
+
+	for (size_t i = 0; i < f->nzones; i++) {
+		const struct ptk_zone_free *z = &f->zones[i];
+		uint64_t pages = zone_pages(f, z);
+
+		if (z->list_errors) {
+			fprintf(stderr, "%s: '%s': node %u zone %s: %u list%s "
+				"not walked to the end; first: %s\n", cmd, path,
+				z->node, z->name, z->list_errors,
+				z->list_errors == 1 ? "" : "s", z->first_error);
+			ok = false;
+		}
+		if (z->nr_free < 0) {
+			if (!json)
+				fprintf(out, "Node %u, zone %8s: %" PRIu64
+					" free pages on the lists; no "
+					"NR_FREE_PAGES in VMCOREINFO\n",
+					z->node, z->name, pages);
+			continue;
+		}
+		if ((uint64_t)z->nr_free != pages) {
+			fprintf(stderr, "%s: '%s': node %u zone %s: %" PRIu64
+				" free pages on the lists, NR_FREE_PAGES says %"
+				PRId64 "\n", cmd, path, z->node, z->name, pages,
+				z->nr_free);
+			ok = false;
+		} else if (!json) {
+			fprintf(out, "Node %u, zone %8s: %" PRIu64 " free pages "
+				"on the lists = NR_FREE_PAGES\n", z->node,
+				z->name, pages);
+		}
+	}
+	return ok;
+}
+
+int cmd_freelists(int argc, char **argv)
+{
+	struct freelists_args a = { 0 };
+	struct ptk_freelists f = { 0 };
+	struct session s;
+	enum ptk_status st;
+	int ret;
+
+	argp_parse(&freelists_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK)
+		goto out;
+	st = ptk_freelists_read(s.src, &s.pg, &s.layout, &f);
+	if (st != PTK_OK) {
+		ret = fail_source(&s, st);
+		goto out;
+	}
+	if (a.json)
+		print_json(&f);
+	else
+		print_text(&f);
+	if (!check_totals(argv[0], a.src.path, &f, a.json))
+		ret = EXIT_FINDING;
+out:
+	ptk_freelists_release(&f);
+	session_close(&s);
+	return finish_output(argv[0], ret);
+}
