@@ -63,35 +63,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct check_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	return one_source_opt(key, arg, state, &a->src, &a->json);
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp check_argp = {
 	options, parse_opt, "SOURCE",
@@ -103,7 +76,7 @@ static const struct argp check_argp = {
 	"Exit status: 0 when nothing is found, 1 when something is, 2 usage, "
 	"3 when the source cannot be read. ESPfix shares its tables by design "
 	"(arch/x86/kernel/espfix_64.c) and is not reported for it.",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static void emit(struct checker *c)

@@ -32,6 +32,16 @@ struct source_opts {
 	unsigned phys_bits;	/* 0: as the source says */
 };
 extern const struct argp source_argp;
+/* The argp children of a command that reads sources: source_argp. */
+extern const struct argp_child source_children[];
+
+/**
+ * one_source_opt() - the arguments of a command on one SOURCE: the SOURCE
+ * itself and, when @json is given, --format=text|json (as 'f').  Call it
+ * from a parse_opt's default case; source_children must be its children.
+ */
+error_t one_source_opt(int key, char *arg, struct argp_state *state,
+		       struct source_opts *src, bool *json);
 
 /** struct session - an open source and the paging to walk it with */
 struct session {

@@ -467,3 +467,38 @@ enum ptk_status write_image(struct ptk_source *src, const struct ptk_paging *pg,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return st;
 }
+
+const struct argp_child source_children[] = {
+	{ &source_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+error_t one_source_opt(int key, char *arg, struct argp_state *state,
+		       struct source_opts *src, bool *json)
+{
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = src;
+		return 0;
+	case 'f':
+		if (!json)
+			return ARGP_ERR_UNKNOWN;
+		if (!strcmp(arg, "json"))
+			*json = true;
+		else if (strcmp(arg, "text"))
+			argp_error(state, "--format: '%s' is not text or json",
+				   arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (src->path)
+			argp_error(state, "one SOURCE only");
+		src->path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!src->path)
+			argp_error(state, "no SOURCE given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}

@@ -21,42 +21,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct info_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	return one_source_opt(key, arg, state, &a->src, &a->json);
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp info_argp = {
 	options, parse_opt, "SOURCE",
 	"Describe a source: its format, the paging mode and root table and "
 	"where they were found, CPU registers, RAM ranges, the table pages "
 	"per level, named regions and metadata.",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static uint64_t ram_total(const struct ptk_range *ram, size_t n)

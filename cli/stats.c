@@ -43,35 +43,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct stats_args *a = state->input;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	return one_source_opt(key, arg, state, &a->src, &a->json);
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp stats_argp = {
 	options, parse_opt, "SOURCE",
@@ -81,7 +54,7 @@ static const struct argp stats_argp = {
 	"The kernel counts direct-map pages when it builds the direct map and "
 	"moves them between sizes when change_page_attr() splits a large page; "
 	"ptkit recovers the same numbers from the entries (see ptkit-stats(1)).",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 /* The region holding @va; regions are sorted and do not overlap. */

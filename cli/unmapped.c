@@ -41,16 +41,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct unmapped_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
 	case 'r':
 		if (!parse_range_arg(arg, &a->start, &a->end) ||
 		    ((a->start | a->end) & (PTK_PAGE_SIZE - 1)))
@@ -58,24 +48,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "START-END or START+SIZE", arg);
 		a->has_range = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, &a->json);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp unmapped_argp = {
 	options, parse_opt, "SOURCE",
@@ -84,7 +60,7 @@ static const struct argp unmapped_argp = {
 	"PFN ranges, their direct-map address, the level where the mapping "
 	"is missing, and totals.\v"
 	"Entries that cannot be followed count as holes, and are reported.",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static void print_hole(struct holes *u)
