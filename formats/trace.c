@@ -168,7 +168,7 @@ static void note_bad(struct ptk_trace *t, const char *line, size_t len)
 static bool parse_fields(struct ptk_trace *t, const char *p, const char *end,
 			 struct ptk_trace_rec *rec)
 {
-	bool have_pfn = false;
+	bool have_pfn = false, have_order = false;
 
 	rec->order = 0;
 	rec->migratetype = -1;
@@ -200,6 +200,7 @@ static bool parse_fields(struct ptk_trace *t, const char *p, const char *end,
 			if (!number(v, p, &n, &v) || v != p || n > 20)
 				return false;
 			rec->order = (unsigned)n;
+			have_order = true;
 		} else if (eq - key == 11 && !memcmp(key, "migratetype", 11)) {
 			if (!number(v, p, &n, &v) || v != p || n > 7)
 				return false;
@@ -208,7 +209,8 @@ static bool parse_fields(struct ptk_trace *t, const char *p, const char *end,
 			rec->gfp = gfp_bits(t, v, (size_t)(p - v));
 		}
 	}
-	return have_pfn;
+	/* Every kmem page event prints both: a line without them was cut. */
+	return have_pfn && have_order;
 }
 
 /* One ftrace line: 1 an event, 0 skipped, -1 malformed. */
@@ -344,7 +346,8 @@ enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec)
 			return PTK_STOP;
 		end = nl ? nl : t->text + t->len;
 
-		t->pos = (size_t)(end - t->text) + 1;
+		/* A last line cut short has no newline to step over. */
+		t->pos = (size_t)(end - t->text) + (nl ? 1 : 0);
 		t->line++;
 		if (end > s && end[-1] == '\r')
 			end--;

@@ -77,6 +77,25 @@ test_expect 'malformed lines: counted, reported with line numbers; --strict' '
 	grep -q "line 3: not a ptkit-trace event: alloc zz 0" err
 '
 
+test_expect 'a trace cut mid-line, and garbage: no crash, each line counted' '
+	printf "# ptkit-trace 1\nalloc 0x10 0\nalloc 0x11 0" >cut.trace &&
+	ptkit replay --mem 1G --policy=none cut.trace >out &&
+	grep -q "^trace: .* 2 events, 0 other lines skipped, 0 malformed$" out &&
+	printf "# ptkit-trace 1" >empty.trace &&
+	ptkit replay --mem 1G --policy=none empty.trace >out &&
+	grep -q "^trace: .* 0 events, 0 other lines skipped, 0 malformed$" out &&
+	head -n 3 tiny.ftrace >cut.ftrace &&
+	printf "           a-1     [000] .....     1.000004: mm_page_alloc: page=00000000949ee8f8 pfn=0x2" >>cut.ftrace &&
+	ptkit replay --mem 1G --policy=none cut.ftrace >out 2>err &&
+	grep -q "^trace: .* 1 events, 1 other lines skipped, 1 malformed$" out &&
+	grep -q "^ptkit replay: .cut.ftrace.: line 4: not a kmem event: " err &&
+	{ cat tiny.ftrace && awk "BEGIN { srand(7); for (i = 0; i < 4096; i++) printf \"%c\", 1 + int(rand() * 254) }" | tr -d "\n" && printf "\n"; } >garbage.ftrace &&
+	ptkit replay --mem 1G --policy=none garbage.ftrace >out 2>err &&
+	grep -q "^trace: .* 4 events, " out &&
+	must_fail 3 ptkit replay --strict --mem 1G --policy=none cut.ftrace 2>err &&
+	grep -q "line 4: not a kmem event" err
+'
+
 test_expect 'csv and svg: the DirectMap time series' '
 	ptkit replay --mem 2G --compare=naive tiny.trace --csv=series.csv \
 		--svg=series.svg >/dev/null &&

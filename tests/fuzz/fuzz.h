@@ -65,6 +65,7 @@ static inline void fuzz_read_tables(struct ptk_source *src,
 	struct ptk_census c;
 	struct ptk_dm_count dm;
 	struct ptk_layout layout;
+	struct ptk_freelists fl;
 	struct ptk_xlat x;
 	uint64_t n = 0, buf[2];
 
@@ -79,7 +80,9 @@ static inline void fuzz_read_tables(struct ptk_source *src,
 	ptk_census_release(&c);
 	ptk_dm_count(src, pg, 0xffff888000000000, 0xffffc88000000000,
 		     0xffffffff80000000, 0xffffffffc0000000, &dm);
-	ptk_layout_discover(src, pg, &layout);
+	if (ptk_layout_discover(src, pg, &layout) == PTK_OK &&
+	    ptk_freelists_read(src, pg, &layout, &fl) == PTK_OK)
+		ptk_freelists_release(&fl);
 }
 
 #endif
