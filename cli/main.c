@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "unmapped", cmd_unmapped, "RAM missing from the direct map, or the holes of a range" },
 	{ "check", cmd_check, "audit: W+X, user-reachable kernel pages, bad entries" },
 	{ "replay", cmd_replay, "replay an allocator trace against direct-map policies" },
+	{ "pages", cmd_pages, "what each page of RAM is: free, slab, page table, anon, file, ..." },
 	{ "freelists", cmd_freelists, "the buddy free lists of a dump, as /proc/pagetypeinfo" },
 	{ "diff", cmd_diff, "what changed between two page-table states" },
 	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },

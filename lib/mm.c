@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm-priv.h"
 #include "ptkit/mm.h"
 #include "ptkit/translate.h"
 
@@ -21,8 +22,8 @@ struct keys {
 	uint64_t vm_stat, nr_free_pages, spanned;
 };
 
-static bool key(struct ptk_source *src, const char *name, int base,
-		uint64_t *ret, const char **missing)
+bool mm_key(struct ptk_source *src, const char *name, int base, uint64_t *ret,
+	    const char **missing)
 {
 	const char *v = ptk_source_meta(src, name);
 	char *end;
@@ -46,30 +47,30 @@ static enum ptk_status read_keys(struct ptk_source *src, struct keys *k)
 {
 	const char *missing = NULL;
 
-	key(src, "SYMBOL(node_data)", 16, &k->node_data, &missing);
-	key(src, "LENGTH(node_data)", 10, &k->node_data_len, &missing);
-	key(src, "SIZE(zone)", 10, &k->zone_size, &missing);
-	key(src, "OFFSET(pglist_data.node_zones)", 10, &k->node_zones, &missing);
-	key(src, "OFFSET(pglist_data.nr_zones)", 10, &k->nr_zones, &missing);
-	key(src, "OFFSET(zone.free_area)", 10, &k->free_area, &missing);
-	key(src, "SIZE(free_area)", 10, &k->free_area_size, &missing);
-	key(src, "LENGTH(zone.free_area)", 10, &k->norders, &missing);
-	key(src, "OFFSET(free_area.free_list)", 10, &k->free_list, &missing);
-	key(src, "LENGTH(free_area.free_list)", 10, &k->ntypes, &missing);
-	key(src, "OFFSET(list_head.next)", 10, &k->list_next, &missing);
-	key(src, "OFFSET(page.lru)", 10, &k->page_lru, &missing);
-	key(src, "SIZE(page)", 10, &k->page_size, &missing);
+	mm_key(src, "SYMBOL(node_data)", 16, &k->node_data, &missing);
+	mm_key(src, "LENGTH(node_data)", 10, &k->node_data_len, &missing);
+	mm_key(src, "SIZE(zone)", 10, &k->zone_size, &missing);
+	mm_key(src, "OFFSET(pglist_data.node_zones)", 10, &k->node_zones, &missing);
+	mm_key(src, "OFFSET(pglist_data.nr_zones)", 10, &k->nr_zones, &missing);
+	mm_key(src, "OFFSET(zone.free_area)", 10, &k->free_area, &missing);
+	mm_key(src, "SIZE(free_area)", 10, &k->free_area_size, &missing);
+	mm_key(src, "LENGTH(zone.free_area)", 10, &k->norders, &missing);
+	mm_key(src, "OFFSET(free_area.free_list)", 10, &k->free_list, &missing);
+	mm_key(src, "LENGTH(free_area.free_list)", 10, &k->ntypes, &missing);
+	mm_key(src, "OFFSET(list_head.next)", 10, &k->list_next, &missing);
+	mm_key(src, "OFFSET(page.lru)", 10, &k->page_lru, &missing);
+	mm_key(src, "SIZE(page)", 10, &k->page_size, &missing);
 	if (missing)
 		return ptk_set_err(ptk_source_ctx(src), PTK_ERR_NODATA,
 				   "VMCOREINFO has no %s, needed to walk the "
 				   "free lists", missing);
 	missing = NULL;
-	k->has_vm_stat = key(src, "OFFSET(zone.vm_stat)", 10, &k->vm_stat,
+	k->has_vm_stat = mm_key(src, "OFFSET(zone.vm_stat)", 10, &k->vm_stat,
 			     &missing) &&
-			 key(src, "NUMBER(NR_FREE_PAGES)", 10, &k->nr_free_pages,
+			 mm_key(src, "NUMBER(NR_FREE_PAGES)", 10, &k->nr_free_pages,
 			     &missing);
 	missing = NULL;
-	k->has_spanned = key(src, "OFFSET(zone.spanned_pages)", 10,
+	k->has_spanned = mm_key(src, "OFFSET(zone.spanned_pages)", 10,
 			     &k->spanned, &missing);
 	if (!k->norders || k->norders > PTK_MM_MAX_ORDERS || !k->ntypes ||
 	    k->ntypes > PTK_MM_MAX_TYPES || !k->zone_size || !k->page_size ||
@@ -183,7 +184,7 @@ static enum ptk_status walk_list(const struct list_walk *w,
 	}
 }
 
-static uint64_t max_pfn(struct ptk_source *src)
+uint64_t mm_max_pfn(struct ptk_source *src)
 {
 	size_t n;
 	const struct ptk_range *ram = ptk_source_ram(src, &n);
@@ -207,7 +208,7 @@ enum ptk_status ptk_freelists_walk(struct ptk_source *src,
 	struct ptk_ctx *ctx = ptk_source_ctx(src);
 	struct list_walk w = {
 		.src = src, .pg = pg, .vmemmap = layout->vmemmap,
-		.max_pfn = max_pfn(src), .fn = fn, .priv = priv,
+		.max_pfn = mm_max_pfn(src), .fn = fn, .priv = priv,
 	};
 	struct ptk_freelists f;
 	enum ptk_status st;

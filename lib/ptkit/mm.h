@@ -24,6 +24,7 @@
 #ifndef PTKIT_MM_H
 #define PTKIT_MM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -107,6 +108,84 @@ enum ptk_status ptk_freelists_walk(struct ptk_source *src,
 				   const struct ptk_layout *layout,
 				   ptk_free_block_fn fn, void *priv,
 				   struct ptk_freelists *ret);
+
+/**
+ * enum ptk_page_kind - what a page of RAM is, from its struct page
+ *
+ * Checked in this order: no readable struct page; a table page the walker
+ * found (passed in); a free buddy block (PAGE_BUDDY_MAPCOUNT_VALUE, order
+ * in page.private; all its pages); offline; hwpoison; slab; reserved;
+ * refcount zero (a per-CPU free list, or a page being freed); anonymous
+ * (page.mapping with PAGE_MAPPING_ANON); file (any other mapping: page
+ * cache, shmem, secretmem, guest_memfd); and kernel (in use, no mapping:
+ * kmalloc, vmalloc, stacks, memblock).  A compound tail page has the kind
+ * of its head.
+ */
+enum ptk_page_kind {
+	PTK_PAGE_NOMAP,
+	PTK_PAGE_PGTABLE,
+	PTK_PAGE_FREE,
+	PTK_PAGE_OFFLINE,
+	PTK_PAGE_HWPOISON,
+	PTK_PAGE_SLAB,
+	PTK_PAGE_RESERVED,
+	PTK_PAGE_UNREF,
+	PTK_PAGE_ANON,
+	PTK_PAGE_FILE,
+	PTK_PAGE_KERNEL,
+	PTK_PAGE_NKINDS
+};
+
+/** ptk_page_kind_name() - "free", "slab", "pagetable", ... */
+const char *ptk_page_kind_name(enum ptk_page_kind kind);
+
+/**
+ * struct ptk_page_info - one page
+ * @compound: 0, or 'h' for a compound head, 't' for a tail
+ * @order:    the buddy order of the free block a free page is in
+ * @mapped:   page._mapcount says user page tables map it
+ * @freed_table: a page table the walker reached whose struct page says
+ *            it is free: a table used after it was freed, or a corrupt
+ *            dump
+ */
+struct ptk_page_info {
+	enum ptk_page_kind kind;
+	char compound;
+	unsigned order;
+	bool mapped;
+	bool freed_table;
+};
+
+typedef enum ptk_status (*ptk_page_fn)(uint64_t pfn,
+				       const struct ptk_page_info *page,
+				       void *priv);
+
+/**
+ * struct ptk_pages_keys - which optional VMCOREINFO keys were missing, so
+ * which kinds could not be told apart (they fall to kernel or file)
+ */
+struct ptk_pages_keys {
+	bool slab, reserved, hwpoison, offline, head;
+};
+
+/**
+ * ptk_pages_walk() - the kind of every RAM page in [@start_pfn, @end_pfn)
+ * @tables:  sorted PFNs of the page tables the walker found, or NULL
+ * @missing: set to the optional keys VMCOREINFO lacks
+ *
+ * Needs the vmemmap base in @layout and SIZE(page), OFFSET(page.flags),
+ * OFFSET(page._refcount), OFFSET(page._mapcount), OFFSET(page.mapping),
+ * OFFSET(page.private), OFFSET(page.compound_head) and
+ * NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE); PTK_ERR_NODATA names what is missing.
+ * Pages are handed to @fn in PFN order; only its status stops the walk.
+ */
+enum ptk_status ptk_pages_walk(struct ptk_source *src,
+			       const struct ptk_paging *pg,
+			       const struct ptk_layout *layout,
+			       const uint64_t *tables, size_t ntables,
+			       uint64_t start_pfn, uint64_t end_pfn,
+			       ptk_page_fn fn, void *priv,
+			       struct ptk_pages_keys *missing);
 
 #ifdef __cplusplus
 }

@@ -246,4 +246,23 @@ test_expect 'freelists --format=json: the keys of the contract, the same counts'
 	test_cmp expect actual
 '
 
+# Page kinds against the dump's own free lists and the walker's tables,
+# and against the guest's counters of a moment before (within 2%).
+kind_pages() { sed -n "s/.*\"$1\":{\"pages\":\([0-9]*\),.*/\1/p" "$2"; }
+test_expect 'pages: free = the free lists, tables = the walker, file and anon = vmstat' '
+	ptkit pages --summary --format=json "$KDUMP" >kd 2>/dev/null &&
+	ptkit pages --summary --format=json "$ELF" >elf 2>/dev/null &&
+	test "$(kind_pages free kd)" = $((3808 + 103661)) &&
+	test "$(kind_pages free elf)" = $((3808 + 103661)) &&
+	ptkit info "$KDUMP" | grep -q "^tables: .* (106 pages, " &&
+	test "$(kind_pages pagetable kd)" = 106 &&
+	test "$(kind_pages pagetable elf)" = 114 &&
+	test "$(kind_pages no-struct-page kd)" = 64 &&
+	file=$(kind_pages file elf) && anon=$(kind_pages anon elf) &&
+	vfile=$(sed -n "s/^nr_file_pages //p" "$BASE/guest/vmstat.txt") &&
+	vanon=$(sed -n "s/^nr_anon_pages //p" "$BASE/guest/vmstat.txt") &&
+	awk -v a="$file" -v b="$vfile" "BEGIN { d = a - b; if (d < 0) d = -d; exit !(d * 50 <= b) }" &&
+	awk -v a="$anon" -v b="$vanon" "BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 8) }"
+'
+
 done_testing

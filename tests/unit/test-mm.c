@@ -281,6 +281,68 @@ static void bad_nr_zones_is_refused(void **state)
 	kernel_free(k);
 }
 
+static const char *const page_keys[][2] = {
+	{ "OFFSET(page.flags)", "0" },
+	{ "OFFSET(page.compound_head)", "8" },
+	{ "OFFSET(page.mapping)", "24" },
+	{ "OFFSET(page.private)", "40" },
+	{ "OFFSET(page._mapcount)", "48" },
+	{ "OFFSET(page._refcount)", "52" },
+	{ "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", "-129" },
+	{ "NUMBER(PG_slab)", "9" },
+	{ "NUMBER(PG_head_mask)", "65536" },
+};
+
+struct kinds {
+	char kind[0x120];
+	uint64_t calls;
+};
+
+static enum ptk_status note_kind(uint64_t pfn, const struct ptk_page_info *pi,
+				 void *priv)
+{
+	struct kinds *k = priv;
+
+	k->calls++;
+	if (pfn >= 0xf0 && pfn < 0x110)
+		k->kind[pfn] = (char)('a' + pi->kind);
+	return PTK_OK;
+}
+
+/* A free block of order 3 at 0x100 covers 0x100-0x107 even though only its
+ * head is marked; a table page inside a free block is flagged. */
+static void page_kinds(void **state)
+{
+	struct kernel *k = kernel_new();
+	struct ptk_pages_keys missing;
+	struct kinds got = { 0 };
+	const uint64_t tables[] = { 0x10a };
+	uint64_t sp = MEMMAP + 0x100 * 64;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(page_keys) / sizeof(page_keys[0]); i++)
+		assert_int_equal(ptk_source_set_meta(k->f->src, page_keys[i][0],
+						     page_keys[i][1]), PTK_OK);
+	set(k, sp + 48, 0xffffff7f);		/* buddy, refcount 0 */
+	set(k, sp + 40, 3);			/* order 3 */
+	set(k, sp + 8 * 64 + 48, 0x1ffffffff);	/* 0x108: kernel */
+	set(k, sp + 9 * 64, 1 << 9);		/* 0x109: slab */
+	set(k, sp + 9 * 64 + 48, 0x1ffffffff);
+	assert_int_equal(ptk_pages_walk(k->f->src, &k->f->pg, &k->layout,
+					tables, 1, 0xf0, 0x110, note_kind,
+					&got, &missing), PTK_OK);
+	assert_int_equal(got.calls, 0x20);
+	assert_true(missing.reserved && missing.hwpoison && missing.offline);
+	assert_false(missing.slab || missing.head);
+	for (unsigned pfn = 0x100; pfn < 0x108; pfn++)
+		assert_int_equal(got.kind[pfn], 'a' + PTK_PAGE_FREE);
+	assert_int_equal(got.kind[0x108], 'a' + PTK_PAGE_KERNEL);
+	assert_int_equal(got.kind[0x109], 'a' + PTK_PAGE_SLAB);
+	assert_int_equal(got.kind[0x10a], 'a' + PTK_PAGE_PGTABLE);
+	assert_int_equal(got.kind[0x10b], 'a' + PTK_PAGE_UNREF);
+	kernel_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +355,7 @@ int main(void)
 		cmocka_unit_test(missing_key_is_named),
 		cmocka_unit_test(absurd_sizes_are_refused),
 		cmocka_unit_test(bad_nr_zones_is_refused),
+		cmocka_unit_test(page_kinds),
 	};
 
 	return RUN(tests);

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/* The kind of every page of RAM, from its struct page; see mm.h. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm-priv.h"
+#include "ptkit/mm.h"
+#include "ptkit/translate.h"
+
+static const char *const kind_names[PTK_PAGE_NKINDS] = {
+	[PTK_PAGE_NOMAP] = "no-struct-page",
+	[PTK_PAGE_PGTABLE] = "pagetable",
+	[PTK_PAGE_FREE] = "free",
+	[PTK_PAGE_OFFLINE] = "offline",
+	[PTK_PAGE_HWPOISON] = "hwpoison",
+	[PTK_PAGE_SLAB] = "slab",
+	[PTK_PAGE_RESERVED] = "reserved",
+	[PTK_PAGE_UNREF] = "unreferenced",
+	[PTK_PAGE_ANON] = "anon",
+	[PTK_PAGE_FILE] = "file",
+	[PTK_PAGE_KERNEL] = "kernel",
+};
+
+const char *ptk_page_kind_name(enum ptk_page_kind kind)
+{
+	return (unsigned)kind < PTK_PAGE_NKINDS ? kind_names[kind] : "?";
+}
+
+/* page.mapping's low bit for anonymous memory (include/linux/page-flags.h):
+ * part of the kernel's ABI since 2.6, and what makedumpfile relies on. */
+#define PAGE_MAPPING_ANON 1
+
+struct page_keys {
+	uint64_t size, flags, refcount, mapcount, mapping, private, head;
+	uint64_t buddy, offline, head_mask;
+	uint64_t pg_slab, pg_reserved, pg_hwpoison;
+};
+
+struct pages_walk {
+	struct ptk_source *src;
+	const struct ptk_paging *pg;
+	struct page_keys k;
+	struct ptk_pages_keys missing;
+	uint64_t vmemmap, max_pfn;
+	const uint64_t *tables;
+	size_t ntables, next_table;
+	uint64_t free_until;		/* pages of a free block go on to here */
+	unsigned free_order;
+	uint64_t head_pfn;		/* the last compound head classified */
+	struct ptk_page_info head_info;
+	uint8_t chunk[PTK_PAGE_SIZE];	/* struct pages of one vmemmap page */
+	uint8_t one[512];		/* a struct page across two of them */
+	uint64_t chunk_va;
+	bool chunk_ok;
+};
+
+static enum ptk_status read_keys(struct pages_walk *w)
+{
+	struct page_keys *k = &w->k;
+	const char *missing = NULL;
+	struct ptk_source *src = w->src;
+
+	mm_key(src, "SIZE(page)", 10, &k->size, &missing);
+	mm_key(src, "OFFSET(page.flags)", 10, &k->flags, &missing);
+	mm_key(src, "OFFSET(page._refcount)", 10, &k->refcount, &missing);
+	mm_key(src, "OFFSET(page._mapcount)", 10, &k->mapcount, &missing);
+	mm_key(src, "OFFSET(page.mapping)", 10, &k->mapping, &missing);
+	mm_key(src, "OFFSET(page.private)", 10, &k->private, &missing);
+	mm_key(src, "OFFSET(page.compound_head)", 10, &k->head, &missing);
+	mm_key(src, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", 10, &k->buddy,
+	       &missing);
+	if (missing)
+		return ptk_set_err(ptk_source_ctx(src), PTK_ERR_NODATA,
+				   "VMCOREINFO has no %s, needed to tell what "
+				   "pages are", missing);
+	if (!k->size || k->size > 512 || k->flags + 8 > k->size ||
+	    k->refcount + 4 > k->size || k->mapcount + 4 > k->size ||
+	    k->mapping + 8 > k->size || k->private + 8 > k->size ||
+	    k->head + 8 > k->size)
+		return ptk_set_err(ptk_source_ctx(src), PTK_ERR_CORRUPT,
+				   "VMCOREINFO gives a struct page layout "
+				   "that does not fit SIZE(page)");
+	w->missing.offline = !mm_key(src, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)",
+				     10, &k->offline, &missing);
+	w->missing.head = !mm_key(src, "NUMBER(PG_head_mask)", 10,
+				  &k->head_mask, &missing);
+	w->missing.slab = !mm_key(src, "NUMBER(PG_slab)", 10, &k->pg_slab,
+				  &missing) || k->pg_slab > 63;
+	w->missing.reserved = !mm_key(src, "NUMBER(PG_reserved)", 10,
+				      &k->pg_reserved, &missing) ||
+			      k->pg_reserved > 63;
+	w->missing.hwpoison = !mm_key(src, "NUMBER(PG_hwpoison)", 10,
+				      &k->pg_hwpoison, &missing) ||
+			      k->pg_hwpoison > 63;
+	return PTK_OK;
+}
+
+/* The struct page of @pfn, through a one-page cache of the vmemmap. */
+static const uint8_t *struct_page(struct pages_walk *w, uint64_t pfn)
+{
+	uint64_t va = w->vmemmap + pfn * w->k.size;
+	uint64_t page = va & ~(uint64_t)(PTK_PAGE_SIZE - 1);
+	size_t off = (size_t)(va - page);
+
+	if (off + w->k.size > PTK_PAGE_SIZE) {
+		/* straddles two vmemmap pages (SIZE(page) not a power of 2) */
+		return ptk_read_virt(w->src, w->pg, va, w->one, w->k.size) ==
+		       PTK_OK ? w->one : NULL;
+	}
+	if (page != w->chunk_va || !w->chunk_va) {
+		w->chunk_va = page;
+		w->chunk_ok = ptk_read_virt(w->src, w->pg, page, w->chunk,
+					    PTK_PAGE_SIZE) == PTK_OK;
+	}
+	return w->chunk_ok ? w->chunk + off : NULL;
+}
+
+static uint64_t u64_at(const uint8_t *p, uint64_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static int32_t s32_at(const uint8_t *p, uint64_t off)
+{
+	int32_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static bool is_table(struct pages_walk *w, uint64_t pfn)
+{
+	while (w->next_table < w->ntables && w->tables[w->next_table] < pfn)
+		w->next_table++;
+	return w->next_table < w->ntables && w->tables[w->next_table] == pfn;
+}
+
+/* The kind of a page that is not a compound tail. */
+static void classify(struct pages_walk *w, const uint8_t *sp,
+		     struct ptk_page_info *pi)
+{
+	const struct page_keys *k = &w->k;
+	uint64_t flags = u64_at(sp, k->flags);
+	int32_t mapcount = s32_at(sp, k->mapcount);
+	uint64_t mapping = u64_at(sp, k->mapping);
+
+	pi->mapped = mapcount >= 0;
+	if (!w->missing.head && (flags & k->head_mask))
+		pi->compound = 'h';
+	if (mapcount == (int32_t)k->buddy) {
+		uint64_t order = u64_at(sp, k->private);
+
+		pi->kind = PTK_PAGE_FREE;
+		pi->mapped = false;
+		pi->order = order <= 20 ? (unsigned)order : 0;
+	} else if (!w->missing.offline && mapcount == (int32_t)k->offline) {
+		pi->kind = PTK_PAGE_OFFLINE;
+		pi->mapped = false;
+	} else if (!w->missing.hwpoison && (flags >> k->pg_hwpoison & 1)) {
+		pi->kind = PTK_PAGE_HWPOISON;
+	} else if (!w->missing.slab && (flags >> k->pg_slab & 1)) {
+		/* struct slab overlays _mapcount: it means nothing here */
+		pi->kind = PTK_PAGE_SLAB;
+		pi->mapped = false;
+	} else if (!w->missing.reserved && (flags >> k->pg_reserved & 1)) {
+		pi->kind = PTK_PAGE_RESERVED;
+	} else if (s32_at(sp, k->refcount) == 0) {
+		pi->kind = PTK_PAGE_UNREF;
+		pi->mapped = false;
+	} else if (mapping & PAGE_MAPPING_ANON) {
+		pi->kind = PTK_PAGE_ANON;
+	} else if (mapping) {
+		pi->kind = PTK_PAGE_FILE;
+	} else {
+		pi->kind = PTK_PAGE_KERNEL;
+	}
+}
+
+static void page_info(struct pages_walk *w, uint64_t pfn,
+		      struct ptk_page_info *pi)
+{
+	const uint8_t *sp;
+	uint64_t head;
+
+	memset(pi, 0, sizeof(*pi));
+	if (is_table(w, pfn)) {
+		struct ptk_page_info alloc = { 0 };
+
+		sp = struct_page(w, pfn);
+		if (sp)
+			classify(w, sp, &alloc);
+		pi->kind = PTK_PAGE_PGTABLE;
+		pi->freed_table = pfn < w->free_until ||
+				  alloc.kind == PTK_PAGE_FREE;
+		return;
+	}
+	if (pfn < w->free_until) {
+		pi->kind = PTK_PAGE_FREE;
+		pi->order = w->free_order;
+		return;
+	}
+	sp = struct_page(w, pfn);
+	if (!sp) {
+		pi->kind = PTK_PAGE_NOMAP;
+		return;
+	}
+	head = u64_at(sp, w->k.head);
+	if (head & 1) {
+		uint64_t hp = head - 1 - w->vmemmap;
+		uint64_t hpfn = hp / w->k.size;
+
+		/* A tail takes its head's kind; a head that is no struct page
+		 * of RAM, or not before the tail, is ignored. */
+		if (head - 1 >= w->vmemmap && hp % w->k.size == 0 &&
+		    hpfn < pfn && pfn - hpfn < (UINT64_C(1) << 20)) {
+			if (hpfn != w->head_pfn) {
+				const uint8_t *hsp = struct_page(w, hpfn);
+
+				w->head_pfn = hpfn;
+				memset(&w->head_info, 0, sizeof(w->head_info));
+				w->head_info.kind = PTK_PAGE_NOMAP;
+				if (hsp)
+					classify(w, hsp, &w->head_info);
+				sp = struct_page(w, pfn);	/* cache moved */
+				if (!sp) {
+					pi->kind = PTK_PAGE_NOMAP;
+					return;
+				}
+			}
+			*pi = w->head_info;
+			pi->compound = 't';
+			return;
+		}
+	}
+	classify(w, sp, pi);
+	if (pi->kind == PTK_PAGE_FREE) {
+		w->free_until = pfn + (UINT64_C(1) << pi->order);
+		w->free_order = pi->order;
+	}
+}
+
+enum ptk_status ptk_pages_walk(struct ptk_source *src,
+			       const struct ptk_paging *pg,
+			       const struct ptk_layout *layout,
+			       const uint64_t *tables, size_t ntables,
+			       uint64_t start_pfn, uint64_t end_pfn,
+			       ptk_page_fn fn, void *priv,
+			       struct ptk_pages_keys *missing)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	struct pages_walk *w;
+	const struct ptk_range *ram;
+	enum ptk_status st = PTK_OK;
+	size_t nram;
+
+	ptk_ctx_clear_err(ctx);
+	if (!layout->vmemmap)
+		return ptk_set_err(ctx, PTK_ERR_NODATA, "the vmemmap base is "
+				   "not known (ptkit info says why)");
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "page walk");
+	w->src = src;
+	w->pg = pg;
+	w->vmemmap = layout->vmemmap;
+	w->max_pfn = mm_max_pfn(src);
+	w->tables = tables;
+	w->ntables = tables ? ntables : 0;
+	w->head_pfn = UINT64_MAX;
+	st = read_keys(w);
+	if (st != PTK_OK)
+		goto out;
+	if (missing)
+		*missing = w->missing;
+	if (end_pfn > w->max_pfn)
+		end_pfn = w->max_pfn;
+	ram = ptk_source_ram(src, &nram);
+	for (size_t i = 0; i < nram && st == PTK_OK; i++) {
+		uint64_t s = ram[i].start >> PTK_PAGE_SHIFT;
+		uint64_t e = (ram[i].end + PTK_PAGE_SIZE - 1) >> PTK_PAGE_SHIFT;
+
+		if (s < start_pfn)
+			s = start_pfn;
+		if (e > end_pfn)
+			e = end_pfn;
+		for (uint64_t pfn = s; pfn < e && st == PTK_OK; pfn++) {
+			struct ptk_page_info pi;
+
+			page_info(w, pfn, &pi);
+			st = fn(pfn, &pi, priv);
+		}
+	}
+	if (st == PTK_OK)	/* unreadable struct pages are kinds */
+		ptk_ctx_clear_err(ctx);
+out:
+	free(w);
+	return st;
+}
