@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "attrib.h"
 
 struct stats_args {
 	struct source_opts src;
-	bool json;
+	bool json, splits;
 };
 
 /* Per region (and one more for addresses in none): leaves and tables. */
@@ -36,6 +36,9 @@ struct stats {
 
 static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ "splits", 's', NULL, 0,
+	  "instead, list each 1G and 2M piece of the direct map mapped by "
+	  "smaller pages, with what its pages are", 0 },
 	{ 0 }
 };
 
@@ -43,6 +46,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct stats_args *a = state->input;
 
+	if (key == 's') {
+		a->splits = true;
+		return 0;
+	}
 	return one_source_opt(key, arg, state, &a->src, &a->json);
 }
 
@@ -267,6 +274,17 @@ int cmd_stats(int argc, char **argv)
 	if (ret != EXIT_OK) {
 		session_close(&ss);
 		return ret;
+	}
+	if (a.splits) {
+		direct = region_named(&ss, "Low Kernel Mapping");
+		if (direct) {
+			ret = stats_splits(&ss, direct, a.json);
+		} else {
+			fprintf(stderr, "%s: '%s': no direct map known (ptkit "
+				"info says why)\n", argv[0], a.src.path);
+			ret = EXIT_BADINPUT;
+		}
+		goto out;
 	}
 	s.rg = ptk_source_regions(ss.src, &s.nrg);
 	s.t = calloc(s.nrg + 1, sizeof(*s.t));

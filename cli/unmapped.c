@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "attrib.h"
 
 struct unmapped_args {
 	struct source_opts src;
@@ -27,6 +27,7 @@ struct holes {
 	bool pending;
 	struct hole h;
 	uint64_t nholes, pages;
+	struct attrib attrib;	/* what the holes' pages are, if known */
 };
 
 static const struct argp_option options[] = {
@@ -67,32 +68,56 @@ static void print_hole(struct holes *u)
 {
 	const struct hole *h = &u->h;
 	uint64_t pages = (h->end - h->va) >> PTK_PAGE_SHIFT;
+	uint64_t pfn = (h->va - u->page_offset) >> PTK_PAGE_SHIFT;
+	uint64_t end_pfn = (h->end - u->page_offset) >> PTK_PAGE_SHIFT;
 	const char *level = h->level ? ptk_level_name(&u->s->pg, h->level)
 				     : "canonical";
-	char end[32];
+	bool kinds = u->in_direct && u->attrib.ok;
+	uint64_t count[PTK_PAGE_NKINDS];
+	char end[32], what[256] = "";
 
 	u->nholes++;
 	u->pages += pages;
+	if (kinds)
+		attrib_count(&u->attrib, pfn, end_pfn, count);
 	if (u->json) {
 		if (u->in_direct)
 			printf("{\"pfn\":\"0x%" PRIx64 "\",\"end_pfn\":\"0x%" PRIx64
-			       "\",", (h->va - u->page_offset) >> PTK_PAGE_SHIFT,
-			       (h->end - u->page_offset) >> PTK_PAGE_SHIFT);
+			       "\",", pfn, end_pfn);
 		else
 			printf("{\"pfn\":null,\"end_pfn\":null,");
 		printf("\"pages\":%" PRIu64 ",\"va\":\"0x%" PRIx64 "\","
-		       "\"level\":\"%s\"}\n", pages, h->va, level);
+		       "\"level\":\"%s\"", pages, h->va, level);
+		if (kinds) {
+			printf(",\"kinds\":");
+			attrib_json(stdout, count);
+		}
+		printf("}\n");
 		return;
 	}
-	if (u->in_direct)
+	if (kinds)
+		attrib_text(what, sizeof(what), count);
+	if (u->in_direct && kinds)
 		printf("0x%010" PRIx64 "-0x%010" PRIx64 " %10" PRIu64
-		       "  0x%016" PRIx64 "  %s\n",
-		       (h->va - u->page_offset) >> PTK_PAGE_SHIFT,
-		       (h->end - u->page_offset) >> PTK_PAGE_SHIFT, pages, h->va,
+		       "  0x%016" PRIx64 "  %-5s  %s\n", pfn, end_pfn, pages,
+		       h->va, level, what);
+	else if (u->in_direct)
+		printf("0x%010" PRIx64 "-0x%010" PRIx64 " %10" PRIu64
+		       "  0x%016" PRIx64 "  %s\n", pfn, end_pfn, pages, h->va,
 		       level);
 	else
 		printf("0x%016" PRIx64 "-%s %10" PRIu64 "  %s\n", h->va,
 		       fmt_end(end, sizeof(end), h->end), pages, level);
+}
+
+static void print_header(const struct holes *u)
+{
+	if (u->attrib.ok)
+		printf("%-25s %10s  %-18s  %-5s  %s\n", "PFN", "PAGES",
+		       "VIRTUAL", "LEVEL", "WHAT THE PAGES ARE");
+	else
+		printf("%-25s %10s  %-18s  %s\n", "PFN", "PAGES", "VIRTUAL",
+		       "LEVEL");
 }
 
 static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
@@ -151,6 +176,7 @@ int cmd_unmapped(int argc, char **argv)
 	if (ret != EXIT_OK)
 		goto out;
 	u.s = &s;
+	attrib_open(&u.attrib, &s);	/* without it, holes are only ranges */
 	u.json = a.json;
 	direct = region_named(&s, "Low Kernel Mapping");
 	if (direct)
@@ -159,8 +185,7 @@ int cmd_unmapped(int argc, char **argv)
 		u.in_direct = direct && a.start >= direct->start &&
 			      a.end - 1 < direct->end - 1;
 		if (!a.json && u.in_direct)
-			printf("%-25s %10s  %-18s  %s\n", "PFN", "PAGES",
-			       "VIRTUAL", "LEVEL");
+			print_header(&u);
 		else if (!a.json)
 			printf("%-37s %10s  %s\n", "VIRTUAL", "PAGES", "LEVEL");
 		st = ptk_walk(s.src, &s.pg, a.start, a.end, &ops, &u);
@@ -177,8 +202,7 @@ int cmd_unmapped(int argc, char **argv)
 		}
 		u.in_direct = true;
 		if (!a.json)
-			printf("%-25s %10s  %-18s  %s\n", "PFN", "PAGES",
-			       "VIRTUAL", "LEVEL");
+			print_header(&u);
 		for (size_t i = 0; i < nram && st == PTK_OK; i++) {
 			uint64_t start = ram[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
 			uint64_t end = (ram[i].end + PTK_PAGE_SIZE - 1) &
@@ -201,6 +225,7 @@ int cmd_unmapped(int argc, char **argv)
 		       u.nholes == 1 ? "" : "s");
 	}
 out:
+	attrib_close(&u.attrib);
 	session_close(&s);
 	return finish_output(argv[0], ret);
 }

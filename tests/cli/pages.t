@@ -113,4 +113,52 @@ test_expect 'usage errors: exit 2' '
 	must_fail 2 ptkit pages 2>/dev/null
 '
 
+# The direct map of pages.spec with the file page 0x401 taken out, as
+# secretmem would: a 2M piece mapped by 4K pages, one of them absent.
+sed "s/^map 0xffff888000000000 0 128M 2m rw nx g a d$/map 0xffff888000000000 0 4M 2m rw nx g a d\\
+map 0xffff888000400000 0x400000 0x1000 4k rw nx g a d\\
+map 0xffff888000402000 0x402000 0x1fe000 4k rw nx g a d\\
+map 0xffff888000600000 0x600000 122M 2m rw nx g a d/" pages.spec >holed.spec &&
+ptkit mkimage -o holed.img holed.spec >/dev/null || exit 1
+
+test_expect 'unmapped: what the pages of each hole are' '
+	cat >expect <<-\EOT &&
+	PFN                            PAGES  VIRTUAL             LEVEL  WHAT THE PAGES ARE
+	0x0000000401-0x0000000402          1  0xffff888000401000  pte    file 1
+	total: 1 pages (4K) in 1 hole
+	EOT
+	ptkit unmapped holed.img >actual &&
+	test_cmp expect actual &&
+	echo "{\"pfn\":\"0x401\",\"end_pfn\":\"0x402\",\"pages\":1,\"va\":\"0xffff888000401000\",\"level\":\"pte\",\"kinds\":{\"file\":1}}" >expect &&
+	ptkit unmapped --format=json holed.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'stats --splits: each piece mapped by smaller pages, and why' '
+	cat >expect <<-\EOT &&
+	SIZE  PFN           VIRTUAL             PRESENT   ABSENT  WHAT THE PAGES ARE
+	1G    0x0000000000  0xffff888000000000    32767        1  no-struct-page 32506, unreferenced 233, free 17, pagetable 6, slab 2, offline 1, anon 1, file 1, kernel 1; absent: file 1
+	2M    0x0000000400  0xffff888000400000      511        1  no-struct-page 448, unreferenced 60, offline 1, anon 1, file 1, kernel 1; absent: file 1
+	total: 1 1G and 1 2M pieces mapped by smaller pages
+	EOT
+	ptkit stats --splits holed.img >actual &&
+	test_cmp expect actual &&
+	ptkit stats --splits --format=json holed.img | tail -n 1 >actual &&
+	echo "{\"size\":\"2M\",\"pfn\":\"0x400\",\"va\":\"0xffff888000400000\",\"present\":511,\"absent\":1,\"kinds\":{\"no-struct-page\":448,\"offline\":1,\"unreferenced\":60,\"anon\":1,\"file\":1,\"kernel\":1},\"absent_kinds\":{\"file\":1}}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect 'without struct pages: the pieces alone, and why not more' '
+	ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null &&
+	ptkit stats --splits small.img >actual 2>err &&
+	cat >expect <<-\EOT &&
+	SIZE  PFN           VIRTUAL             PRESENT   ABSENT
+	1G    0x0000000000  0xffff888000000000    16384        0
+	2M    0x0000000000  0xffff888000000000      512        0
+	total: 1 1G and 1 2M pieces mapped by smaller pages
+	EOT
+	test_cmp expect actual &&
+	grep -q "cannot tell what the pages are: the vmemmap base is not known" err
+'
+
 done_testing

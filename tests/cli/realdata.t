@@ -265,4 +265,17 @@ test_expect 'pages: free = the free lists, tables = the walker, file and anon = 
 	awk -v a="$anon" -v b="$vanon" "BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 8) }"
 '
 
+# DirectMap4k is the 2M pieces' non-zero PTEs plus 512 for each of the 6
+# kernel-text splits (see the realdata README): 28544 kB.
+test_expect 'stats --splits: the 2M pieces add up to DirectMap4k; holes attributed' '
+	ptkit stats --splits --format=json "$ELF" >pieces &&
+	test $(grep -c "\"size\":\"2M\"" pieces) = 8 &&
+	sum=$(grep "\"size\":\"2M\"" pieces | sed "s/.*\"present\":\([0-9]*\),\"absent\":\([0-9]*\),.*/\1 \2/" |
+		awk "{ p += \$1; a += \$2 } END { print p, a }") &&
+	test "$sum" = "4064 32" &&
+	test $(((4064 + 6 * 512) * 4)) = 28544 &&
+	ptkit unmapped "$ELF" >holes &&
+	grep -q "^0x000001ffe0-0x0000020000         32  0xffff8a65dffe0000  pte    kernel 32$" holes
+'
+
 done_testing
