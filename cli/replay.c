@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "seed.h"
 
 enum { OPT_IMAGE = 0x600, OPT_MEM, OPT_POLICY, OPT_COMPARE, OPT_SELECT,
-       OPT_STRICT, OPT_CSV, OPT_SVG };
+       OPT_STRICT, OPT_CSV, OPT_SVG, OPT_NO_SEED };
 enum { MAX_POINTS = 4000 };
 
 struct replay_args {
@@ -20,7 +20,7 @@ struct replay_args {
 	size_t npolicies;
 	struct ptk_selector sel;
 	const char *select_text;
-	bool strict, json;
+	bool strict, json, no_seed;
 	const char *csv, *svg;
 };
 
@@ -44,6 +44,9 @@ static const struct argp_option options[] = {
 	{ "select", OPT_SELECT, "SEL", 0,
 	  "the allocations a policy takes out: all (default), or gfp=FLAG|..., "
 	  "mt=N, order=N, sample=F, joined by commas", 0 },
+	{ "no-seed", OPT_NO_SEED, NULL, 0,
+	  "with --image, start the allocator model empty instead of from "
+	  "the dump's free lists and pages", 0 },
 	{ "strict", OPT_STRICT, NULL, 0, "a malformed line is fatal", 0 },
 	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
 	{ "csv", OPT_CSV, "FILE", 0,
@@ -103,6 +106,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_STRICT:
 		a->strict = true;
+		return 0;
+	case OPT_NO_SEED:
+		a->no_seed = true;
 		return 0;
 	case 'f':
 		if (!strcmp(arg, "json"))
@@ -296,9 +302,24 @@ static int write_svg(const char *path, struct series *ser, size_t npol,
 	return fclose(f);
 }
 
+static void print_seed(const struct replay_args *a, const struct seed *sd)
+{
+	if (a->mem || a->no_seed)
+		printf("seed:       none: the model starts empty\n");
+	else if (!sd->seeded)
+		printf("seed:       none: %s\n", sd->why);
+	else
+		printf("seed:       the dump's free lists, %" PRIu64 " pages in %"
+		       PRIu64 " blocks%s; %" PRIu64 " pages in use and %" PRIu64
+		       " unreferenced (taken as per-CPU) from their struct "
+		       "pages\n", sd->free_pages, sd->free_blocks,
+		       sd->list_errors ? " (some lists cut short)" : "",
+		       sd->in_use, sd->pcp);
+}
+
 static void print_text(const struct replay_args *a, struct ptk_trace *t,
 		       struct ptk_replay *r, const struct ptk_alloc_stats *m,
-		       uint64_t page_offset)
+		       uint64_t page_offset, const struct seed *sd)
 {
 	const struct ptk_trace_stats *ts = ptk_trace_stats(t);
 	size_t n = ptk_replay_npolicies(r);
@@ -313,6 +334,7 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
 		printf("            %-26s %10" PRIu64 "\n",
 		       ptk_trace_event_name(e), ts->events[e]);
+	print_seed(a, sd);
 	printf("model:      %" PRIu64 " pages allocated, %" PRIu64 " freed; "
 	       "%" PRIu64 " in use and %" PRIu64 " on per-CPU lists now\n",
 	       m->allocated, m->freed, m->in_use, m->pcp);
@@ -373,7 +395,7 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 }
 
 static void print_json(struct ptk_trace *t, struct ptk_replay *r,
-		       const struct ptk_alloc_stats *m)
+		       const struct ptk_alloc_stats *m, const struct seed *sd)
 {
 	const struct ptk_trace_stats *ts = ptk_trace_stats(t);
 
@@ -407,9 +429,14 @@ static void print_json(struct ptk_trace *t, struct ptk_replay *r,
 	}
 	printf("},\"model\":{\"allocated\":%" PRIu64 ",\"freed\":%" PRIu64
 	       ",\"unmatched_free\":%" PRIu64 ",\"double_alloc\":%" PRIu64
-	       ",\"double_free\":%" PRIu64 ",\"out_of_range\":%" PRIu64 "}}\n",
+	       ",\"double_free\":%" PRIu64 ",\"out_of_range\":%" PRIu64 "}",
 	       m->allocated, m->freed, m->unmatched_free, m->double_alloc,
 	       m->double_free, m->out_of_range);
+	if (sd->seeded)
+		printf(",\"seed\":{\"free_pages\":%" PRIu64 ",\"free_blocks\":%"
+		       PRIu64 ",\"in_use\":%" PRIu64 ",\"pcp\":%" PRIu64 "}",
+		       sd->free_pages, sd->free_blocks, sd->in_use, sd->pcp);
+	printf("}\n");
 }
 
 int cmd_replay(int argc, char **argv)
@@ -420,6 +447,7 @@ int cmd_replay(int argc, char **argv)
 	struct ptk_replay *r = NULL;
 	struct ptk_trace *t = NULL;
 	struct ptk_alloc_stats m;
+	struct seed sd = { 0 };
 	struct ptk_source *src;
 	const struct ptk_region *direct, *text;
 	struct series *ser = NULL;
@@ -453,6 +481,8 @@ int cmd_replay(int argc, char **argv)
 		ret = fail_status(argv[0], s.ctx, st);
 		goto out;
 	}
+	if (!a.mem && !a.no_seed)
+		seed_model(&s, ptk_replay_model(r), &sd);
 	if (a.csv && !(csv = fopen(a.csv, "w"))) {
 		fprintf(stderr, "%s: cannot create '%s': %s\n", argv[0], a.csv,
 			strerror(errno));
@@ -524,9 +554,9 @@ int cmd_replay(int argc, char **argv)
 	}
 	ptk_alloc_stats(ptk_replay_model(r), &m);
 	if (a.json)
-		print_json(t, r, &m);
+		print_json(t, r, &m, &sd);
 	else
-		print_text(&a, t, r, &m, direct->start);
+		print_text(&a, t, r, &m, direct->start, &sd);
 out:
 	if (csv)
 		fclose(csv);

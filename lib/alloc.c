@@ -267,6 +267,56 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 	}
 }
 
+enum ptk_status ptk_alloc_seed_free(struct ptk_alloc *a, uint64_t pfn,
+				    unsigned order, unsigned migratetype)
+{
+	const uint64_t n = UINT64_C(1) << (order <= PTK_MAX_ORDER ? order : 0);
+
+	if (order > PTK_MAX_ORDER || pfn & (n - 1) || pfn >= a->pages ||
+	    a->pages - pfn < n || migratetype > PTK_MIGRATE_TYPES)
+		return ptk_set_err(a->ctx, PTK_ERR_INVALID, "free block of "
+				   "order %u at pfn %#llx: not a block of the "
+				   "model", order, (unsigned long long)pfn);
+	for (uint64_t p = pfn; p < pfn + n; p++) {
+		if (get_state(a, p) == IN_USE)
+			a->st.in_use--;
+		else if (get_state(a, p) == PCP)
+			a->st.pcp--;
+		set_state(a, p, BUDDY);
+	}
+	set_free(a, order, pfn, true);
+	for (uint64_t p = pfn; p < pfn + n;
+	     p += UINT64_C(1) << PTK_PAGEBLOCK_ORDER)
+		if (a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] == PTK_MIGRATE_UNKNOWN)
+			a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] =
+				(unsigned char)migratetype;
+	return PTK_OK;
+}
+
+enum ptk_status ptk_alloc_seed_page(struct ptk_alloc *a, uint64_t pfn,
+				    bool pcp)
+{
+	enum state s;
+
+	if (pfn >= a->pages)
+		return ptk_set_err(a->ctx, PTK_ERR_INVALID, "pfn %#llx is "
+				   "outside the model",
+				   (unsigned long long)pfn);
+	s = get_state(a, pfn);
+	if (s == BUDDY)
+		return PTK_OK;
+	if (s == IN_USE)
+		a->st.in_use--;
+	else if (s == PCP)
+		a->st.pcp--;
+	set_state(a, pfn, pcp ? PCP : IN_USE);
+	if (pcp)
+		a->st.pcp++;
+	else
+		a->st.in_use++;
+	return PTK_OK;
+}
+
 void ptk_alloc_stats(struct ptk_alloc *a, struct ptk_alloc_stats *ret)
 {
 	memset(a->st.free_blocks, 0, sizeof(a->st.free_blocks));

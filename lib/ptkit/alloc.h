@@ -81,6 +81,22 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 				 const struct ptk_trace_rec *rec,
 				 enum ptk_page_fate *fate);
 
+/**
+ * ptk_alloc_seed_free() - start from a free block that a dump's free lists
+ * hold: 2^@order pages from @pfn, on the list of @migratetype, which the
+ * block's pageblocks take if no earlier seed typed them.  No merging: the
+ * dump's blocks are taken as they are.
+ */
+enum ptk_status ptk_alloc_seed_free(struct ptk_alloc *a, uint64_t pfn,
+				    unsigned order, unsigned migratetype);
+
+/**
+ * ptk_alloc_seed_page() - start from a page a dump shows taken: in use, or
+ * (@pcp) free on a per-CPU list.  A page already seeded free stays free.
+ */
+enum ptk_status ptk_alloc_seed_page(struct ptk_alloc *a, uint64_t pfn,
+				    bool pcp);
+
 /** ptk_alloc_stats() - counters; free_blocks computed now */
 void ptk_alloc_stats(struct ptk_alloc *a, struct ptk_alloc_stats *ret);
 

@@ -161,4 +161,12 @@ test_expect 'without struct pages: the pieces alone, and why not more' '
 	grep -q "cannot tell what the pages are: the vmemmap base is not known" err
 '
 
+test_expect 'replay --image seeds the model: the trace meets the dump' '
+	printf "# ptkit-trace 1\nalloc 0x100 3 1\nfree 0x400 0\nalloc 0x110 0 1\n" >seeded.trace &&
+	ptkit replay --policy=none --format=json --image pages.img seeded.trace >actual &&
+	grep -q "\"model\":{\"allocated\":9,\"freed\":1,\"unmatched_free\":0,\"double_alloc\":0,\"double_free\":0,\"out_of_range\":0},\"seed\":{\"free_pages\":17,\"free_blocks\":3,\"in_use\":6,\"pcp\":233}}$" actual &&
+	ptkit replay --policy=none --format=json --no-seed --image pages.img seeded.trace >actual &&
+	grep -q "\"model\":{\"allocated\":9,\"freed\":1,\"unmatched_free\":1,\"double_alloc\":0,\"double_free\":0,\"out_of_range\":0}}$" actual
+'
+
 done_testing

@@ -278,4 +278,20 @@ test_expect 'stats --splits: the 2M pieces add up to DirectMap4k; holes attribut
 	grep -q "^0x000001ffe0-0x0000020000         32  0xffff8a65dffe0000  pte    kernel 32$" holes
 '
 
+test_expect 'replay --image: the model starts from the dump: its free lists, block by block' '
+	printf "# ptkit-trace 1\n" >empty.trace &&
+	ptkit replay --policy=none --image "$ELF" empty.trace >out &&
+	grep -q "^seed:       the dump.s free lists, 107469 pages in 177 blocks; 22672 pages in use and 931 unreferenced" out &&
+	sed -n "/^free blocks in the buddy lists/,\$p" out | tail -n +2 | squeeze >model &&
+	ptkit freelists "$ELF" | grep "^Node.*type" |
+		awk "{ t = \$6; for (o = 0; o <= 10; o++) n[t, o] += \$(7 + o) }
+		     END { split(\"Unmovable Movable Reclaimable HighAtomic Isolate\", ts, \" \");
+			   for (i = 1; i <= 5; i++) { s = 0; l = \" \" ts[i];
+				for (o = 0; o <= 10; o++) { l = l \" \" n[ts[i], o]; s += n[ts[i], o] }
+				if (s) print l } }" >lists &&
+	test_cmp lists model &&
+	ptkit replay --policy=none --no-seed --image "$ELF" empty.trace >out &&
+	grep -q "^seed:       none: the model starts empty$" out
+'
+
 done_testing

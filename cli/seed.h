@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* replay --image: the allocator model from the dump's state; see seed.c. */
+#ifndef PTKIT_CLI_SEED_H
+#define PTKIT_CLI_SEED_H
+
+#include "cli.h"
+
+struct seed {
+	bool seeded;
+	uint64_t free_pages, free_blocks;	/* from the free lists */
+	uint64_t pcp;			/* unreferenced: per-CPU lists */
+	uint64_t in_use;
+	unsigned list_errors;		/* lists not walked to the end */
+	char why[200];			/* why not seeded */
+};
+
+/** seed_model() - false, with @out->why, if the dump cannot say */
+bool seed_model(struct session *s, struct ptk_alloc *model, struct seed *out);
+
+#endif
