@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "attrib.h"
 
 struct pages_args {
 	struct source_opts src;
@@ -26,6 +26,7 @@ struct pages_out {
 	struct kind_count count[PTK_PAGE_NKINDS];
 	uint64_t runs;
 	uint64_t freed_tables, first_freed_table;
+	uint64_t table_kinds[PTK_PAGE_NKINDS];	/* as their struct pages say */
 };
 
 static const struct argp_option options[] = {
@@ -90,6 +91,8 @@ static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
 	c->heads += pi->compound == 'h';
 	c->tails += pi->compound == 't';
 	c->mapped += pi->mapped;
+	if (pi->kind == PTK_PAGE_PGTABLE)
+		o->table_kinds[pi->table_kind]++;
 	if (pi->freed_table && !o->freed_tables++)
 		o->first_freed_table = pfn;
 	if (o->pending && o->end == pfn && o->kind == pi->kind) {
@@ -124,8 +127,10 @@ static void print_totals(const struct pages_out *o)
 			sep = ",";
 			total += c->pages;
 		}
-		printf("},\"pages\":%" PRIu64 ",\"runs\":%" PRIu64 "}\n", total,
-		       o->runs);
+		printf("},\"pages\":%" PRIu64 ",\"runs\":%" PRIu64
+		       ",\"pagetable_by_struct_page\":", total, o->runs);
+		attrib_json(stdout, o->table_kinds);
+		printf("}\n");
 		return;
 	}
 	if (!o->summary)
@@ -144,6 +149,12 @@ static void print_totals(const struct pages_out *o)
 	}
 	printf("%-16s %10" PRIu64 "  in %" PRIu64 " run%s\n", "total", total,
 	       o->runs, o->runs == 1 ? "" : "s");
+	if (o->count[PTK_PAGE_PGTABLE].pages) {
+		char what[256];
+
+		attrib_text(what, sizeof(what), o->table_kinds);
+		printf("page tables by their struct pages: %s\n", what);
+	}
 }
 
 static void say_missing(const char *cmd, const struct ptk_pages_keys *m)

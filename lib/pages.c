@@ -188,12 +188,15 @@ static void page_info(struct pages_walk *w, uint64_t pfn,
 
 	memset(pi, 0, sizeof(*pi));
 	if (is_table(w, pfn)) {
-		struct ptk_page_info alloc = { 0 };
+		struct ptk_page_info alloc = { .kind = PTK_PAGE_NOMAP };
 
 		sp = struct_page(w, pfn);
 		if (sp)
 			classify(w, sp, &alloc);
+		if (pfn < w->free_until)
+			alloc.kind = PTK_PAGE_FREE;
 		pi->kind = PTK_PAGE_PGTABLE;
+		pi->table_kind = alloc.kind;
 		pi->freed_table = pfn < w->free_until ||
 				  alloc.kind == PTK_PAGE_FREE;
 		return;

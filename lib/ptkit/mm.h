@@ -147,9 +147,11 @@ const char *ptk_page_kind_name(enum ptk_page_kind kind);
  * @freed_table: a page table the walker reached whose struct page says
  *            it is free: a table used after it was freed, or a corrupt
  *            dump
+ * @table_kind: for a page table, the kind its struct page alone gives
  */
 struct ptk_page_info {
 	enum ptk_page_kind kind;
+	enum ptk_page_kind table_kind;
 	char compound;
 	unsigned order;
 	bool mapped;

@@ -44,6 +44,7 @@ test_expect 'text: runs of one kind, then totals; missing keys said' '
 	file                      1          0          0          0
 	kernel                    1          0          0          0
 	total                 32768  in 18 runs
+	page tables by their struct pages: no-struct-page 5
 	EOT
 	ptkit pages pages.img >actual 2>err &&
 	test_cmp expect actual &&
@@ -66,7 +67,7 @@ test_expect '--range and json: the runs of a PFN range' '
 	test_cmp expect actual &&
 	ptkit pages --format=json --summary --range=0x300+2 pages.img >actual 2>/dev/null &&
 	grep -q "\"slab\":{\"pages\":2,\"compound_heads\":1,\"compound_tails\":1,\"user_mapped\":0}" actual &&
-	grep -q "},\"pages\":2,\"runs\":1}$" actual
+	grep -q "},\"pages\":2,\"runs\":1,\"pagetable_by_struct_page\":{}}$" actual
 '
 
 test_expect 'reserved and hwpoison when VMCOREINFO has their numbers' '
@@ -82,7 +83,8 @@ test_expect 'a page table the allocator has free: exit 1, named' '
 	echo "set 0x4240030 = 0xffffff7f" | variant &&
 	must_fail 1 ptkit pages --summary variant.img >actual 2>err &&
 	grep -q "^ptkit pages: .variant.img.: 1 page table in use that the allocator has free, the first at PFN 0x1000$" err &&
-	grep -q "^pagetable                 5 " actual
+	grep -q "^pagetable                 5 " actual &&
+	grep -q "^page tables by their struct pages: unreferenced 4, free 1$" actual
 '
 
 test_expect 'a compound tail whose head is no struct page: its own kind' '

@@ -257,6 +257,8 @@ test_expect 'pages: free = the free lists, tables = the walker, file and anon = 
 	ptkit info "$KDUMP" | grep -q "^tables: .* (106 pages, " &&
 	test "$(kind_pages pagetable kd)" = 106 &&
 	test "$(kind_pages pagetable elf)" = 114 &&
+	grep -q ",\"pagetable_by_struct_page\":{\"kernel\":106}}$" kd &&
+	grep -q ",\"pagetable_by_struct_page\":{\"kernel\":114}}$" elf &&
 	test "$(kind_pages no-struct-page kd)" = 64 &&
 	file=$(kind_pages file elf) && anon=$(kind_pages anon elf) &&
 	vfile=$(sed -n "s/^nr_file_pages //p" "$BASE/guest/vmstat.txt") &&
