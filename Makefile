@@ -26,6 +26,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
               -Ilib -Iformats -MMD -MP $(CFLAGS)
 LIBS       := -lelf -lkdumpfile
+CLI_LIBS   := -lncursesw
 
 LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
@@ -71,7 +72,7 @@ $(SHARED): $(LIB_OBJ) lib/libptkit.map
 	    -Wl,--version-script=lib/libptkit.map -o $@ $(LIB_OBJ) $(LIBS)
 
 $(BIN): $(CLI_OBJ) $(STATIC)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS) $(CLI_LIBS)
 
 $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 	@mkdir -p $(dir $@)

@@ -144,5 +144,6 @@ int cmd_edit(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_freelists(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
+int cmd_tui(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "freelists", cmd_freelists, "the buddy free lists of a dump, as /proc/pagetypeinfo" },
 	{ "diff", cmd_diff, "what changed between two page-table states" },
 	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },
+	{ "tui", cmd_tui, "browse the tables interactively (ncurses)" },
 	{ "info", cmd_info, "describe a source: format, paging, RAM, tables" },
 	{ "export", cmd_export, "copy the page tables of a dump into a small image" },
 	{ "mkimage", cmd_mkimage, "build an image from a spec or a preset" },

@@ -3,8 +3,8 @@
 # run its tests), or say exactly how to.  Called by make before building.
 set -eu
 
-build="gcc make pkg-config libelf-dev libkdumpfile-dev"
-test="libcmocka-dev mandoc perl valgrind"
+build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev"
+test="libcmocka-dev mandoc perl valgrind tmux"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptkit tui: moving through tables and drawing them.  Every keystroke
+ * reads at most one table page per level it crosses, so nothing here
+ * depends on the size of the address space.
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+/* The key table: what '?' shows, and the only place keys are named. */
+static const struct {
+	const char *keys, *what;
+} key_help[] = {
+	{ "Up Down j k", "move by one entry" },
+	{ "PgUp PgDn", "move by a screen" },
+	{ "Home End", "first and last entry" },
+	{ "Enter l Right", "open the table, or the entry's bits" },
+	{ "Backspace h Left", "back up to the table above" },
+	{ "e", "every bit of the entry" },
+	{ "g", "go to a virtual address" },
+	{ "p", "go to a physical address, through the direct map" },
+	{ "n N", "next, previous present entry" },
+	{ "?", "this help" },
+	{ "q", "quit (or close help and entry views)" },
+};
+
+static struct tui_table *cur(struct tui *t)
+{
+	return &t->path[t->depth - 1];
+}
+
+/* The canonical address of entry @i of a table mapping from @base. */
+static uint64_t entry_va(const struct tui *t, const struct tui_table *tb,
+			 unsigned i)
+{
+	uint64_t va = tb->va + ((uint64_t)i << ptk_level_shift(tb->level));
+	unsigned bits = ptk_va_bits(&t->s->pg);
+
+	if (va >> (bits - 1) & 1)
+		va |= ~((UINT64_C(1) << bits) - 1);
+	return va;
+}
+
+static void load(struct tui *t, struct tui_table *tb)
+{
+	enum ptk_status st = ptk_source_read(t->s->src, tb->pa, tb->raw,
+					     sizeof(tb->raw));
+
+	tb->readable = st == PTK_OK;
+	tb->error[0] = '\0';
+	if (!tb->readable) {
+		snprintf(tb->error, sizeof(tb->error), "%s",
+			 ptk_ctx_err(t->s->ctx));
+		ptk_ctx_clear_err(t->s->ctx);
+		memset(tb->raw, 0, sizeof(tb->raw));
+	}
+}
+
+bool tui_open(struct tui *t, struct session *s)
+{
+	memset(t, 0, sizeof(*t));
+	t->s = s;
+	t->depth = 1;
+	t->path[0].pa = s->pg.root;
+	t->path[0].level = s->pg.levels;
+	t->path[0].eff = PTK_F_RW | PTK_F_US;
+	load(t, &t->path[0]);
+	t->rows = 24;
+	return true;
+}
+
+static void decode(const struct tui *t, const struct tui_table *tb, unsigned i,
+		   struct ptk_entry *e)
+{
+	ptk_entry_decode(&t->s->pg, tb->level, tb->raw[i], e);
+}
+
+/* Open the table entry @i points to; false (with a message) if it is none. */
+static bool descend(struct tui *t, unsigned i)
+{
+	struct tui_table *tb = cur(t), *child;
+	struct ptk_entry e;
+
+	decode(t, tb, i, &e);
+	if (e.kind != PTK_KIND_TABLE || t->depth >= PTK_MAX_LEVELS)
+		return false;
+	for (unsigned d = 0; d < t->depth; d++)
+		if (t->path[d].pa == e.addr) {
+			snprintf(t->message, sizeof(t->message), "entry %u "
+				 "points back to the %s table at %#" PRIx64
+				 ": a loop", i,
+				 ptk_level_name(&t->s->pg, t->path[d].level),
+				 e.addr);
+			return false;
+		}
+	child = &t->path[t->depth++];
+	memset(child, 0, sizeof(*child));
+	child->pa = e.addr;
+	child->level = tb->level - 1;
+	child->va = entry_va(t, tb, i);
+	child->eff = ptk_eff_combine(tb->eff, e.flags);
+	load(t, child);
+	return true;
+}
+
+static void move_cursor(struct tui *t, long delta)
+{
+	struct tui_table *tb = cur(t);
+	long c = (long)tb->cursor + delta;
+
+	tb->cursor = c < 0 ? 0 : c > 511 ? 511 : (unsigned)c;
+}
+
+static void next_present(struct tui *t, int dir)
+{
+	struct tui_table *tb = cur(t);
+
+	for (long c = (long)tb->cursor + dir; c >= 0 && c < 512; c += dir) {
+		struct ptk_entry e;
+
+		decode(t, tb, (unsigned)c, &e);
+		if (e.kind != PTK_KIND_NONE) {
+			tb->cursor = (unsigned)c;
+			return;
+		}
+	}
+	snprintf(t->message, sizeof(t->message), "no present entry %s",
+		 dir > 0 ? "below" : "above");
+}
+
+/* From the root down to the entry that maps @va, as far as tables go. */
+static void go_to(struct tui *t, uint64_t va)
+{
+	if (!ptk_va_canonical(&t->s->pg, va)) {
+		snprintf(t->message, sizeof(t->message), "%#" PRIx64 " is not "
+			 "canonical", va);
+		return;
+	}
+	t->depth = 1;
+	for (;;) {
+		struct tui_table *tb = cur(t);
+
+		tb->cursor = ptk_va_index(va, tb->level);
+		if (!descend(t, tb->cursor))
+			break;
+	}
+	t->view = VIEW_TABLE;
+	snprintf(t->message, sizeof(t->message), "%#" PRIx64 ": %s entry %u",
+		 va, ptk_level_name(&t->s->pg, cur(t)->level), cur(t)->cursor);
+}
+
+static void direct_map_base(struct tui *t, uint64_t *base, bool *ok)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(t->s->src, &n);
+
+	*ok = false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rg[i].name, "Low Kernel Mapping")) {
+			*base = rg[i].start;
+			*ok = true;
+		}
+}
+
+static void finish_prompt(struct tui *t)
+{
+	uint64_t v, base;
+	bool ok;
+
+	t->prompting = false;
+	if (!ptk_parse_u64(t->input, &v)) {
+		snprintf(t->message, sizeof(t->message), "'%s' is not an "
+			 "address", t->input);
+		return;
+	}
+	if (t->prompt_kind == 'g') {
+		go_to(t, v);
+		return;
+	}
+	direct_map_base(t, &base, &ok);
+	if (!ok) {
+		snprintf(t->message, sizeof(t->message), "no direct map known: "
+			 "go to its virtual address with g");
+		return;
+	}
+	go_to(t, base + v);
+}
+
+static void prompt_key(struct tui *t, int key)
+{
+	size_t len = strlen(t->input);
+
+	if (key == TUI_KEY_ENTER || key == '\r' || key == KEY_ENTER)
+		finish_prompt(t);
+	else if (key == TUI_KEY_ESC)
+		t->prompting = false;
+	else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len)
+		t->input[len - 1] = '\0';
+	else if (key >= ' ' && key < 127 && len + 1 < sizeof(t->input))
+		t->input[len] = (char)key, t->input[len + 1] = '\0';
+}
+
+bool tui_key(struct tui *t, int key)
+{
+	struct tui_table *tb = cur(t);
+	long page = t->rows > 4 ? t->rows - 4 : 1;
+	struct ptk_entry e;
+
+	if (t->prompting) {
+		prompt_key(t, key);
+		return true;
+	}
+	t->message[0] = '\0';
+	if (t->view == VIEW_HELP) {
+		if (key == 'q' || key == '?' || key == TUI_KEY_ESC ||
+		    key == KEY_LEFT || key == KEY_BACKSPACE || key == 127)
+			t->view = t->back;
+		return true;
+	}
+	if (t->view == VIEW_ENTRY && (key == 'q' || key == TUI_KEY_ESC ||
+				      key == KEY_LEFT || key == 'h' ||
+				      key == KEY_BACKSPACE || key == 127)) {
+		t->view = VIEW_TABLE;
+		return true;
+	}
+	switch (key) {
+	case 'q':
+		return false;
+	case KEY_UP: case 'k': move_cursor(t, -1); break;
+	case KEY_DOWN: case 'j': move_cursor(t, 1); break;
+	case KEY_PPAGE: move_cursor(t, -page); break;
+	case KEY_NPAGE: case ' ': move_cursor(t, page); break;
+	case KEY_HOME: tb->cursor = 0; break;
+	case KEY_END: tb->cursor = 511; break;
+	case 'n': next_present(t, 1); break;
+	case 'N': next_present(t, -1); break;
+	case TUI_KEY_ENTER: case '\r': case KEY_ENTER: case KEY_RIGHT: case 'l':
+		if (t->view == VIEW_TABLE && !descend(t, tb->cursor) &&
+		    !t->message[0]) {
+			decode(t, tb, tb->cursor, &e);
+			t->view = VIEW_ENTRY;
+		}
+		break;
+	case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT: case 'h':
+		if (t->depth > 1)
+			t->depth--;
+		else
+			snprintf(t->message, sizeof(t->message), "at the root");
+		break;
+	case 'e': t->view = VIEW_ENTRY; break;
+	case '?': t->back = t->view; t->view = VIEW_HELP; break;
+	case 'g': case 'p':
+		t->prompting = true;
+		t->prompt_kind = (char)key;
+		t->input[0] = '\0';
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+static void flags_text(char *buf, size_t len, unsigned flags)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (const struct ptk_flag_name *f = ptk_flag_names; f->on; f++) {
+		if (!(flags & f->flag) || f->flag == PTK_F_P ||
+		    f->flag == PTK_F_PS || at >= len)
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+				       at ? " " : "", f->on);
+	}
+}
+
+static const char *kind_text(const struct tui *t, const struct ptk_entry *e,
+			     char *buf, size_t len)
+{
+	if (e->kind == PTK_KIND_NONE)
+		return "-";
+	if (e->reserved) {
+		snprintf(buf, len, "bad: reserved %#" PRIx64, e->reserved);
+		return buf;
+	}
+	if (e->kind == PTK_KIND_TABLE) {
+		snprintf(buf, len, "%s %#" PRIx64,
+			 ptk_level_name(&t->s->pg, e->level - 1), e->addr);
+		return buf;
+	}
+	snprintf(buf, len, "%s %#" PRIx64,
+		 e->level == 3 ? "1G" : e->level == 2 ? "2M" : "4K", e->addr);
+	return buf;
+}
+
+static enum cell_attr kind_attr(const struct ptk_entry *e)
+{
+	if (e->reserved)
+		return CA_BAD;
+	return e->kind == PTK_KIND_TABLE ? CA_TABLE :
+	       e->kind == PTK_KIND_LEAF ? CA_LEAF : CA_ABSENT;
+}
+
+static void draw_breadcrumb(struct tui *t, struct canvas *c)
+{
+	int col = canvas_put(c, 0, 0, CA_TITLE, "%s",
+			     ptk_level_name(&t->s->pg, t->path[0].level));
+	col = canvas_put(c, 0, col, CA_TITLE, " %#" PRIx64, t->path[0].pa);
+	for (unsigned d = 1; d < t->depth; d++)
+		col = canvas_put(c, 0, col, CA_TITLE, " > [%u] %s %#" PRIx64,
+				 t->path[d - 1].cursor,
+				 ptk_level_name(&t->s->pg, t->path[d].level),
+				 t->path[d].pa);
+	canvas_fill_attr(c, 0, CA_TITLE);
+}
+
+static void draw_table(struct tui *t, struct canvas *c)
+{
+	struct tui_table *tb = cur(t);
+	int lines = c->rows - 3;
+	unsigned present = 0;
+
+	if (lines < 1)
+		lines = 1;
+	if (tb->cursor < tb->top)
+		tb->top = tb->cursor;
+	if (tb->cursor >= tb->top + (unsigned)lines)
+		tb->top = tb->cursor - (unsigned)lines + 1;
+	canvas_put(c, 1, 0, CA_HEADING, " %3s  %-16s  %-16s  %-22s %s", "IDX",
+		   "VIRTUAL", "ENTRY", "FLAGS", "KIND");
+	canvas_fill_attr(c, 1, CA_HEADING);
+	if (!tb->readable) {
+		canvas_put(c, 2, 0, CA_BAD, "table at %#" PRIx64 " cannot be "
+			   "read: %s", tb->pa, tb->error);
+		return;
+	}
+	for (unsigned i = 0; i < 512; i++) {
+		struct ptk_entry e;
+
+		decode(t, tb, i, &e);
+		present += e.kind != PTK_KIND_NONE;
+	}
+	for (int r = 0; r < lines && tb->top + (unsigned)r < 512; r++) {
+		unsigned i = tb->top + (unsigned)r;
+		struct ptk_entry e;
+		char flags[64], kind[64];
+
+		decode(t, tb, i, &e);
+		flags_text(flags, sizeof(flags), e.kind ? e.flags : 0);
+		/* '>' marks the cursor for those who read the screen as text */
+		canvas_put(c, 2 + r, 0, kind_attr(&e),
+			   "%c%3u  %016" PRIx64 "  %016" PRIx64 "  %-22.22s %s",
+			   i == tb->cursor ? '>' : ' ', i,
+			   entry_va(t, tb, i), e.raw, flags,
+			   kind_text(t, &e, kind, sizeof(kind)));
+		if (i == tb->cursor)
+			canvas_fill_attr(c, 2 + r, CA_CURSOR);
+	}
+	snprintf(t->message + strlen(t->message),
+		 sizeof(t->message) - strlen(t->message), "%s%u present",
+		 t->message[0] ? "; " : "", present);
+}
+
+static void draw_entry(struct tui *t, struct canvas *c)
+{
+	struct tui_table *tb = cur(t);
+	struct ptk_entry e;
+	uint64_t va = entry_va(t, tb, tb->cursor);
+	uint64_t size = ptk_level_size(tb->level);
+	unsigned eff;
+	int r = 2;
+
+	decode(t, tb, tb->cursor, &e);
+	eff = ptk_eff_combine(tb->eff, e.flags);
+	canvas_put(c, 1, 0, CA_HEADING, "%s entry %u at %#" PRIx64 ": %#018"
+		   PRIx64, ptk_level_name(&t->s->pg, tb->level), tb->cursor,
+		   tb->pa + 8 * tb->cursor, e.raw);
+	canvas_fill_attr(c, 1, CA_HEADING);
+	canvas_put(c, r++, 0, CA_NORMAL, "maps       %016" PRIx64 "-%016" PRIx64,
+		   va, va + size - 1);
+	if (e.kind == PTK_KIND_NONE) {
+		canvas_put(c, r++, 0, CA_ABSENT, "not present: a hole, "
+			   "whatever the other bits say");
+		return;
+	}
+	canvas_put(c, r++, 0, CA_NORMAL, "%-10s %#" PRIx64,
+		   e.kind == PTK_KIND_TABLE ? "table" : "frame", e.addr);
+	for (const struct ptk_flag_name *f = ptk_flag_names; f->on; f++)
+		canvas_put(c, r++, 0, CA_NORMAL, "  %-6s %s", f->on,
+			   e.flags & f->flag ? "set" : "-");
+	if (e.kind == PTK_KIND_LEAF)
+		canvas_put(c, r++, 0, CA_NORMAL, "  pkey   %u", e.pkey);
+	if (e.reserved)
+		canvas_put(c, r++, 0, CA_BAD, "reserved bits set: %#" PRIx64
+			   " (the CPU faults)", e.reserved);
+	canvas_put(c, r++, 0, CA_LEAF, "effective: %s %s %s",
+		   eff & PTK_F_RW ? "writable" : "read-only",
+		   eff & PTK_F_US ? "user" : "kernel",
+		   eff & PTK_F_NX ? "no-exec" : "exec");
+}
+
+static void draw_help(struct canvas *c)
+{
+	canvas_put(c, 1, 0, CA_HEADING, "keys");
+	canvas_fill_attr(c, 1, CA_HEADING);
+	for (size_t i = 0; i < sizeof(key_help) / sizeof(key_help[0]); i++)
+		canvas_put(c, 2 + (int)i, 0, CA_NORMAL, "  %-18s %s",
+			   key_help[i].keys, key_help[i].what);
+}
+
+void tui_draw(struct tui *t, struct canvas *c)
+{
+	struct tui_table *tb = cur(t);
+	char saved[sizeof(t->message)];
+
+	t->rows = c->rows;
+	memcpy(saved, t->message, sizeof(saved));
+	canvas_clear(c);
+	draw_breadcrumb(t, c);
+	if (t->view == VIEW_HELP)
+		draw_help(c);
+	else if (t->view == VIEW_ENTRY)
+		draw_entry(t, c);
+	else
+		draw_table(t, c);
+	if (t->prompting)
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s address: %s_",
+			   t->prompt_kind == 'g' ? "virtual" : "physical",
+			   t->input);
+	else
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s %u/512  %s  "
+			   "?:help q:quit", ptk_level_name(&t->s->pg, tb->level),
+			   tb->cursor, t->message);
+	canvas_fill_attr(c, c->rows - 1, CA_STATUS);
+	memcpy(t->message, saved, sizeof(saved));
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptkit tui: the page-table browser in a terminal (ncurses), or scripted:
+ * keys from an option, the final screen written as text, for tests and
+ * for showing a screen in a mail.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+enum { OPT_KEYS = 0x700, OPT_SCREEN, OPT_SIZE };
+
+struct tui_args {
+	struct source_opts src;
+	const char *keys;	/* scripted mode */
+	const char *screen;	/* write the final screen here */
+	int rows, cols;
+};
+
+static const struct argp_option options[] = {
+	{ "keys", OPT_KEYS, "KEYS", 0,
+	  "scripted: press KEYS (characters, and <Enter> <Esc> <BS> <Up> "
+	  "<Down> <Left> <Right> <PgUp> <PgDn> <Home> <End>), then print the "
+	  "screen as text instead of opening the terminal", 0 },
+	{ "screen", OPT_SCREEN, "FILE", 0,
+	  "scripted: write the screen to FILE instead of standard output", 0 },
+	{ "size", OPT_SIZE, "COLSxROWS", 0,
+	  "scripted: the screen's size (default 80x24)", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tui_args *a = state->input;
+	char *end;
+
+	switch (key) {
+	case OPT_KEYS:
+		a->keys = arg;
+		return 0;
+	case OPT_SCREEN:
+		a->screen = arg;
+		return 0;
+	case OPT_SIZE:
+		a->cols = (int)strtol(arg, &end, 10);
+		if (*end != 'x' || a->cols < 20 || a->cols > 1000)
+			argp_error(state, "--size: '%s' is not COLSxROWS, at "
+				   "least 20x4", arg);
+		a->rows = (int)strtol(end + 1, &end, 10);
+		if (*end || a->rows < 4 || a->rows > 1000)
+			argp_error(state, "--size: '%s' is not COLSxROWS, at "
+				   "least 20x4", arg);
+		return 0;
+	default:
+		return one_source_opt(key, arg, state, &a->src, NULL);
+	}
+}
+
+static const struct argp tui_argp = {
+	options, parse_opt, "SOURCE",
+	"Browse the page tables of a source interactively: the 512 entries "
+	"of each table with their addresses, raw values, flags and kinds; "
+	"Enter descends, Backspace goes up, g goes to a virtual address, p "
+	"to a physical one, ? lists the keys.\v"
+	"With --keys, no terminal is used: the keys are pressed in order and "
+	"the screen is printed as text.",
+	source_children, NULL, NULL,
+};
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+	{ "Enter", TUI_KEY_ENTER }, { "Esc", TUI_KEY_ESC },
+	{ "BS", KEY_BACKSPACE }, { "Up", KEY_UP }, { "Down", KEY_DOWN },
+	{ "Left", KEY_LEFT }, { "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE },
+	{ "PgDn", KEY_NPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
+	{ "lt", '<' },
+};
+
+/* The next key of a script, or -1 at its end, or -2 for a bad name. */
+static int script_key(const char **p)
+{
+	const char *s = *p;
+
+	if (!*s)
+		return -1;
+	if (*s == '<') {
+		const char *close = strchr(s, '>');
+
+		for (size_t i = 0; close && i < sizeof(key_names) /
+					       sizeof(key_names[0]); i++)
+			if ((size_t)(close - s - 1) == strlen(key_names[i].name) &&
+			    !memcmp(s + 1, key_names[i].name,
+				    strlen(key_names[i].name))) {
+				*p = close + 1;
+				return key_names[i].key;
+			}
+		return -2;
+	}
+	*p = s + 1;
+	return (unsigned char)*s;
+}
+
+static int run_script(struct tui *t, const struct tui_args *a)
+{
+	struct canvas c;
+	const char *p = a->keys;
+	FILE *out = stdout;
+	int key;
+
+	if (!canvas_init(&c, a->rows, a->cols))
+		return EXIT_ENV;
+	tui_draw(t, &c);
+	while ((key = script_key(&p)) >= 0) {
+		if (!tui_key(t, key))
+			break;
+		tui_draw(t, &c);
+	}
+	if (key == -2) {
+		fprintf(stderr, "ptkit tui: --keys: unknown key name at '%s'\n",
+			p);
+		canvas_free(&c);
+		return EXIT_USAGE;
+	}
+	if (a->screen && !(out = fopen(a->screen, "w"))) {
+		fprintf(stderr, "ptkit tui: cannot create '%s': %s\n",
+			a->screen, strerror(errno));
+		canvas_free(&c);
+		return EXIT_ENV;
+	}
+	canvas_write(&c, out);
+	if (out != stdout && fclose(out)) {
+		canvas_free(&c);
+		return EXIT_ENV;
+	}
+	canvas_free(&c);
+	return EXIT_OK;
+}
+
+/* The terminal is given back on every way out, signals included. */
+static void restore_and_die(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static chtype attr_of(int a, bool colour)
+{
+	static const struct {
+		short fg, bg;
+		chtype mono;
+	} look[CA_NATTR] = {
+		[CA_NORMAL] = { -1, -1, A_NORMAL },
+		[CA_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
+		[CA_HEADING] = { COLOR_YELLOW, -1, A_UNDERLINE },
+		[CA_CURSOR] = { COLOR_BLACK, COLOR_CYAN, A_REVERSE },
+		[CA_TABLE] = { COLOR_CYAN, -1, A_NORMAL },
+		[CA_LEAF] = { COLOR_GREEN, -1, A_NORMAL },
+		[CA_ABSENT] = { -1, -1, A_DIM },
+		[CA_BAD] = { COLOR_RED, -1, A_BOLD },
+		[CA_STATUS] = { COLOR_BLACK, COLOR_WHITE, A_REVERSE },
+	};
+	static bool paired;
+
+	if (a < 0 || a >= CA_NATTR)
+		a = CA_NORMAL;
+	if (!colour)
+		return look[a].mono;
+	if (!paired) {
+		for (int i = 1; i < CA_NATTR; i++)
+			init_pair((short)i, look[i].fg, look[i].bg);
+		paired = true;
+	}
+	return a ? COLOR_PAIR(a) : A_NORMAL;
+}
+
+static void show(const struct canvas *c, bool colour)
+{
+	erase();
+	for (int r = 0; r < c->rows; r++)
+		for (int col = 0; col < c->cols; col++) {
+			size_t at = (size_t)r * (size_t)c->cols + (size_t)col;
+
+			mvaddch(r, col, (chtype)(unsigned char)c->text[at] |
+				attr_of(c->attr[at], colour));
+		}
+	refresh();
+}
+
+static int run_terminal(struct tui *t)
+{
+	struct canvas c = { 0 };
+	bool colour;
+	int rows, cols, key;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ptkit tui: standard input and output must be "
+			"a terminal (or give --keys)\n");
+		return EXIT_USAGE;
+	}
+	signal(SIGINT, restore_and_die);
+	signal(SIGTERM, restore_and_die);
+	signal(SIGHUP, restore_and_die);
+	signal(SIGQUIT, restore_and_die);
+	if (!initscr()) {
+		fprintf(stderr, "ptkit tui: cannot set up the terminal\n");
+		return EXIT_ENV;
+	}
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	colour = has_colors() && start_color() == OK;
+	if (colour)
+		use_default_colors();
+	do {
+		getmaxyx(stdscr, rows, cols);
+		if (rows != c.rows || cols != c.cols) {
+			canvas_free(&c);
+			if (!canvas_init(&c, rows, cols))
+				break;
+		}
+		tui_draw(t, &c);
+		show(&c, colour);
+		key = getch();
+		if (key == KEY_RESIZE)
+			continue;
+	} while (key == KEY_RESIZE || tui_key(t, key == ERR ? 0 : key));
+	endwin();
+	canvas_free(&c);
+	return EXIT_OK;
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	struct tui_args a = { .rows = 24, .cols = 80 };
+	struct session s;
+	struct tui *t = NULL;
+	int ret;
+
+	argp_parse(&tui_argp, argc, argv, 0, NULL, &a);
+	ret = session_open(&s, argv[0], &a.src);
+	if (ret != EXIT_OK)
+		goto out;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		ret = EXIT_ENV;
+		goto out;
+	}
+	tui_open(t, &s);
+	ret = a.keys ? run_script(t, &a) : run_terminal(t);
+out:
+	free(t);
+	session_close(&s);
+	return finish_output(argv[0], ret);
+}

@@ -1,0 +1,164 @@
+#!/bin/sh
+# ptkit tui: golden screens in scripted mode, then the real program in a
+# terminal, driven through tmux as a person would.
+. "$(dirname "$0")/lib.sh"
+
+ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null || exit 1
+
+test_expect 'the first screen: the root table, the cursor, the status' '
+	cat >expect <<-\EOT &&
+	pgd 0x100000
+	 IDX  VIRTUAL           ENTRY             FLAGS                  KIND
+	>  0  0000000000000000  0000000000101067  RW USR A               pud 0x101000
+	   1  0000008000000000  0000000000000000                         -
+	   2  0000010000000000  0000000000000000                         -
+	   3  0000018000000000  0000000000000000                         -
+	pgd 0/512  4 present  ?:help q:quit
+	EOT
+	ptkit tui --keys "" --size 80x7 small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'goto a virtual address: the path down, the entry under the cursor' '
+	cat >expect <<-\EOT &&
+	pgd 0x100000 > [273] pud 0x107000 > [0] pmd 0x108000
+	 IDX  VIRTUAL           ENTRY             FLAGS                  KIND
+	   0  ffff888000000000  0000000000109067  RW USR A               pte 0x109000
+	>  1  ffff888000200000  80000000002001e3  RW A D GLB NX          2M 0x200000
+	   2  ffff888000400000  80000000004001e3  RW A D GLB NX          2M 0x400000
+	pmd 1/512  0xffff888000201000: pmd entry 1; 512 present  ?:help q:quit
+	EOT
+	ptkit tui --keys "g0xffff888000201000<Enter>" --size 80x6 small.img >actual &&
+	test_cmp expect actual
+'
+
+test_expect 'the entry view: every bit, the effective permissions' '
+	cat >expect <<-\EOT &&
+	pgd 0x100000 > [273] pud 0x107000 > [0] pmd 0x108000
+	pmd entry 1 at 0x108008: 0x80000000002001e3
+	maps       ffff888000200000-ffff8880003fffff
+	frame      0x200000
+	  P      set
+	  RW     set
+	  USR    -
+	  PWT    -
+	  PCD    -
+	  A      set
+	  D      set
+	  PSE    set
+	  GLB    set
+	  PAT    -
+	  NX     set
+	  pkey   0
+	effective: writable kernel no-exec
+	pmd 1/512    ?:help q:quit
+	EOT
+	ptkit tui --keys "g0xffff888000201000<Enter>e" --size 80x18 small.img >actual &&
+	test_cmp expect actual &&
+	ptkit tui --keys "g0xffff888000201000<Enter>eq" --size 80x6 small.img >actual &&
+	grep -q "^>  1  ffff888000200000" actual
+'
+
+test_expect 'Enter descends, Backspace comes back; n and N find present entries' '
+	ptkit tui --keys "<Enter>" --size 80x4 small.img >actual &&
+	grep -q "^pgd 0x100000 > \[0\] pud 0x101000$" actual &&
+	ptkit tui --keys "<Enter><BS>j" --size 80x4 small.img >actual &&
+	grep -q "^pgd 1/512 " actual &&
+	ptkit tui --keys "nn<End>N" --size 80x4 small.img >actual &&
+	grep -q "^>273  ffff888000000000  0000000000107067" actual &&
+	ptkit tui --keys "<BS>" --size 80x4 small.img >actual &&
+	grep -q "^pgd 0/512  at the root; 4 present" actual
+'
+
+test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
+	ptkit tui --keys "p0x400000<Enter>" --size 80x4 small.img >actual &&
+	grep -q "^pmd 2/512  0xffff888000400000: pmd entry 2; " actual &&
+	ptkit tui --keys "gzz<Enter>" --size 80x4 small.img >actual &&
+	grep -q "^pgd 0/512  .zz. is not an address; 4 present" actual &&
+	ptkit tui --keys "g0x800000000000<Enter>" --size 100x4 small.img >actual &&
+	grep -q "^pgd 0/512  0x800000000000 is not canonical; 4 present" actual
+'
+
+test_expect 'help is the key table' '
+	ptkit tui --keys "?" --size 80x16 small.img >actual &&
+	grep -q "^  g                  go to a virtual address$" actual &&
+	test $(grep -c "^  [^ ]" actual) = 11 &&
+	ptkit tui --keys "??" --size 80x4 small.img >actual &&
+	grep -q "^ IDX" actual
+'
+
+test_expect 'a table that points back up is a message, not a hang' '
+	printf "levels 4\nram 0-16M\ntables 1M-2M\nmap 0x400000 0x800000 0x1000 4k rw\nset 0x100000[5] = 0x100067\n" >loop.spec &&
+	ptkit mkimage -o loop.img loop.spec >/dev/null &&
+	ptkit tui --keys "jjjjj<Enter>" --size 100x4 loop.img >actual &&
+	grep -q "^pgd 5/512  entry 5 points back to the pgd table at 0x100000: a loop" actual
+'
+
+test_expect 'scripted mode: --screen, bad key names, no terminal' '
+	ptkit tui --keys j --screen=screen.txt --size 80x4 small.img >out &&
+	test ! -s out && grep -q "^>  1 " screen.txt &&
+	must_fail 2 ptkit tui --keys "<Nope>" small.img 2>err &&
+	grep -q "unknown key name at .<Nope>." err &&
+	must_fail 2 ptkit tui --size 10x2 --keys "" small.img 2>/dev/null &&
+	must_fail 2 ptkit tui small.img </dev/null >/dev/null 2>err &&
+	grep -q "must be a terminal" err
+'
+
+# The real program in a terminal.
+if ! command -v tmux >/dev/null 2>&1; then
+	test_skip "tmux: the terminal tests" "no tmux (apt-get install tmux)"
+	done_testing
+	exit
+fi
+SOCK="ptkit-test-$$"
+TMUX_CMD="tmux -L $SOCK -f /dev/null"
+trap '$TMUX_CMD kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# The ptkit that tests run, as a command line for the pane's shell.
+PANE_PTKIT="${PTKIT_WRAPPER:+$PTKIT_WRAPPER }$PTKIT"
+
+screen_has() {
+	# a terminal redraws when it likes: wait up to 5 s for the text
+	for i in $(seq 50); do
+		$TMUX_CMD capture-pane -t "$1" -p >pane.txt
+		grep -q -- "$2" pane.txt && return 0
+		sleep 0.1
+	done
+	echo "pane $1 never showed: $2" >&2
+	cat pane.txt >&2
+	return 1
+}
+
+start() {
+	$TMUX_CMD new-session -d -s "$1" -x "${2:-80}" -y "${3:-24}" \
+		"$PANE_PTKIT tui small.img; echo EXITED \$?; sleep 60"
+}
+
+test_expect 'tmux: keys move, g goes, the screen follows a resize, q quits' '
+	start t1 &&
+	screen_has t1 "^pgd 0/512  4 present" &&
+	$TMUX_CMD send-keys -t t1 j j &&
+	screen_has t1 "^pgd 2/512" &&
+	$TMUX_CMD send-keys -t t1 g 0xffff888000201000 Enter &&
+	screen_has t1 "^>  1  ffff888000200000  80000000002001e3" &&
+	screen_has t1 "^pgd 0x100000 > \[273\] pud 0x107000 > \[0\] pmd 0x108000" &&
+	$TMUX_CMD resize-window -t t1 -x 100 -y 10 &&
+	screen_has t1 "^   6  ffff888000c00000" &&
+	! grep -q "^   7  " pane.txt &&
+	$TMUX_CMD send-keys -t t1 ? &&
+	screen_has t1 "go to a virtual address" &&
+	$TMUX_CMD send-keys -t t1 q q &&
+	screen_has t1 "^EXITED 0$" &&
+	! grep -q "^ IDX" pane.txt
+'
+
+test_expect 'tmux: SIGTERM gives the terminal back and dies of the signal' '
+	start t2 &&
+	screen_has t2 "^pgd 0/512" &&
+	shell=$($TMUX_CMD display -p -t t2 "#{pane_pid}") &&
+	pid=$(pgrep -P "$shell" | head -n 1) && test -n "$pid" &&
+	kill -TERM "$pid" &&
+	screen_has t2 "^EXITED 143$" &&
+	! grep -q "^ IDX" pane.txt
+'
+
+done_testing
