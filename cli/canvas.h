@@ -12,7 +12,7 @@
 /* What a cell means; the backend picks colours (or bold and reverse). */
 enum cell_attr {
 	CA_NORMAL, CA_TITLE, CA_HEADING, CA_CURSOR, CA_TABLE, CA_LEAF,
-	CA_ABSENT, CA_BAD, CA_STATUS, CA_NATTR
+	CA_ABSENT, CA_BAD, CA_STATUS, CA_SPLIT, CA_PARTLY, CA_HOLE, CA_NATTR
 };
 
 struct canvas {

@@ -24,6 +24,11 @@ static const struct {
 	{ "g", "go to a virtual address" },
 	{ "p", "go to a physical address, through the direct map" },
 	{ "n N", "next, previous present entry" },
+	{ "d", "the direct map: RAM as a grid, by how it is mapped" },
+	{ "  arrows + -", "  move between cells; zoom out and in" },
+	{ "  Enter", "  the tables that map the cell" },
+	{ "  x m u", "  simulate invalid / default on the cell; undo" },
+	{ "  w", "  save the tables, with the simulated calls, as an image" },
 	{ "?", "this help" },
 	{ "q", "quit (or close help and entry views)" },
 };
@@ -38,7 +43,7 @@ static uint64_t entry_va(const struct tui *t, const struct tui_table *tb,
 			 unsigned i)
 {
 	uint64_t va = tb->va + ((uint64_t)i << ptk_level_shift(tb->level));
-	unsigned bits = ptk_va_bits(&t->s->pg);
+	unsigned bits = ptk_va_bits(&t->pg);
 
 	if (va >> (bits - 1) & 1)
 		va |= ~((UINT64_C(1) << bits) - 1);
@@ -47,7 +52,7 @@ static uint64_t entry_va(const struct tui *t, const struct tui_table *tb,
 
 static void load(struct tui *t, struct tui_table *tb)
 {
-	enum ptk_status st = ptk_source_read(t->s->src, tb->pa, tb->raw,
+	enum ptk_status st = ptk_source_read(t->src, tb->pa, tb->raw,
 					     sizeof(tb->raw));
 
 	tb->readable = st == PTK_OK;
@@ -64,6 +69,8 @@ bool tui_open(struct tui *t, struct session *s)
 {
 	memset(t, 0, sizeof(*t));
 	t->s = s;
+	t->src = s->src;
+	t->pg = s->pg;
 	t->depth = 1;
 	t->path[0].pa = s->pg.root;
 	t->path[0].level = s->pg.levels;
@@ -73,10 +80,36 @@ bool tui_open(struct tui *t, struct session *s)
 	return true;
 }
 
+void tui_close(struct tui *t)
+{
+	ptk_edit_free(t->edit);
+	t->edit = NULL;
+	free(t->dm.cache);
+	t->dm.cache = NULL;
+}
+
+/* After an edit: the tables on the path may have changed (or moved). */
+void tui_reload(struct tui *t)
+{
+	for (unsigned d = 0; d < t->depth; d++) {
+		struct ptk_entry e;
+
+		load(t, &t->path[d]);
+		if (d + 1 == t->depth)
+			break;
+		ptk_entry_decode(&t->pg, t->path[d].level,
+				 t->path[d].raw[t->path[d].cursor], &e);
+		if (e.kind != PTK_KIND_TABLE || e.addr != t->path[d + 1].pa) {
+			t->depth = d + 1;	/* the table below is gone */
+			break;
+		}
+	}
+}
+
 static void decode(const struct tui *t, const struct tui_table *tb, unsigned i,
 		   struct ptk_entry *e)
 {
-	ptk_entry_decode(&t->s->pg, tb->level, tb->raw[i], e);
+	ptk_entry_decode(&t->pg, tb->level, tb->raw[i], e);
 }
 
 /* Open the table entry @i points to; false (with a message) if it is none. */
@@ -93,7 +126,7 @@ static bool descend(struct tui *t, unsigned i)
 			snprintf(t->message, sizeof(t->message), "entry %u "
 				 "points back to the %s table at %#" PRIx64
 				 ": a loop", i,
-				 ptk_level_name(&t->s->pg, t->path[d].level),
+				 ptk_level_name(&t->pg, t->path[d].level),
 				 e.addr);
 			return false;
 		}
@@ -133,9 +166,9 @@ static void next_present(struct tui *t, int dir)
 }
 
 /* From the root down to the entry that maps @va, as far as tables go. */
-static void go_to(struct tui *t, uint64_t va)
+void tui_go_to(struct tui *t, uint64_t va)
 {
-	if (!ptk_va_canonical(&t->s->pg, va)) {
+	if (!ptk_va_canonical(&t->pg, va)) {
 		snprintf(t->message, sizeof(t->message), "%#" PRIx64 " is not "
 			 "canonical", va);
 		return;
@@ -150,7 +183,7 @@ static void go_to(struct tui *t, uint64_t va)
 	}
 	t->view = VIEW_TABLE;
 	snprintf(t->message, sizeof(t->message), "%#" PRIx64 ": %s entry %u",
-		 va, ptk_level_name(&t->s->pg, cur(t)->level), cur(t)->cursor);
+		 va, ptk_level_name(&t->pg, cur(t)->level), cur(t)->cursor);
 }
 
 static void direct_map_base(struct tui *t, uint64_t *base, bool *ok)
@@ -172,13 +205,17 @@ static void finish_prompt(struct tui *t)
 	bool ok;
 
 	t->prompting = false;
+	if (t->prompt_kind == 'w') {
+		dmap_save(t, t->input);
+		return;
+	}
 	if (!ptk_parse_u64(t->input, &v)) {
 		snprintf(t->message, sizeof(t->message), "'%s' is not an "
 			 "address", t->input);
 		return;
 	}
 	if (t->prompt_kind == 'g') {
-		go_to(t, v);
+		tui_go_to(t, v);
 		return;
 	}
 	direct_map_base(t, &base, &ok);
@@ -187,7 +224,7 @@ static void finish_prompt(struct tui *t)
 			 "go to its virtual address with g");
 		return;
 	}
-	go_to(t, base + v);
+	tui_go_to(t, base + v);
 }
 
 static void prompt_key(struct tui *t, int key)
@@ -221,6 +258,20 @@ bool tui_key(struct tui *t, int key)
 			t->view = t->back;
 		return true;
 	}
+	if (t->view == VIEW_DIRECTMAP) {
+		if (key == 'q' || key == TUI_KEY_ESC) {
+			t->view = VIEW_TABLE;
+			return true;
+		}
+		if (key == 'w') {
+			t->prompting = true;
+			t->prompt_kind = 'w';
+			t->input[0] = '\0';
+			return true;
+		}
+		if (dmap_key(t, key))
+			return true;
+	}
 	if (t->view == VIEW_ENTRY && (key == 'q' || key == TUI_KEY_ESC ||
 				      key == KEY_LEFT || key == 'h' ||
 				      key == KEY_BACKSPACE || key == 127)) {
@@ -252,6 +303,7 @@ bool tui_key(struct tui *t, int key)
 			snprintf(t->message, sizeof(t->message), "at the root");
 		break;
 	case 'e': t->view = VIEW_ENTRY; break;
+	case 'd': dmap_open(t); break;
 	case '?': t->back = t->view; t->view = VIEW_HELP; break;
 	case 'g': case 'p':
 		t->prompting = true;
@@ -289,7 +341,7 @@ static const char *kind_text(const struct tui *t, const struct ptk_entry *e,
 	}
 	if (e->kind == PTK_KIND_TABLE) {
 		snprintf(buf, len, "%s %#" PRIx64,
-			 ptk_level_name(&t->s->pg, e->level - 1), e->addr);
+			 ptk_level_name(&t->pg, e->level - 1), e->addr);
 		return buf;
 	}
 	snprintf(buf, len, "%s %#" PRIx64,
@@ -308,12 +360,12 @@ static enum cell_attr kind_attr(const struct ptk_entry *e)
 static void draw_breadcrumb(struct tui *t, struct canvas *c)
 {
 	int col = canvas_put(c, 0, 0, CA_TITLE, "%s",
-			     ptk_level_name(&t->s->pg, t->path[0].level));
+			     ptk_level_name(&t->pg, t->path[0].level));
 	col = canvas_put(c, 0, col, CA_TITLE, " %#" PRIx64, t->path[0].pa);
 	for (unsigned d = 1; d < t->depth; d++)
 		col = canvas_put(c, 0, col, CA_TITLE, " > [%u] %s %#" PRIx64,
 				 t->path[d - 1].cursor,
-				 ptk_level_name(&t->s->pg, t->path[d].level),
+				 ptk_level_name(&t->pg, t->path[d].level),
 				 t->path[d].pa);
 	canvas_fill_attr(c, 0, CA_TITLE);
 }
@@ -377,7 +429,7 @@ static void draw_entry(struct tui *t, struct canvas *c)
 	decode(t, tb, tb->cursor, &e);
 	eff = ptk_eff_combine(tb->eff, e.flags);
 	canvas_put(c, 1, 0, CA_HEADING, "%s entry %u at %#" PRIx64 ": %#018"
-		   PRIx64, ptk_level_name(&t->s->pg, tb->level), tb->cursor,
+		   PRIx64, ptk_level_name(&t->pg, tb->level), tb->cursor,
 		   tb->pa + 8 * tb->cursor, e.raw);
 	canvas_fill_attr(c, 1, CA_HEADING);
 	canvas_put(c, r++, 0, CA_NORMAL, "maps       %016" PRIx64 "-%016" PRIx64,
@@ -423,17 +475,23 @@ void tui_draw(struct tui *t, struct canvas *c)
 	draw_breadcrumb(t, c);
 	if (t->view == VIEW_HELP)
 		draw_help(c);
+	else if (t->view == VIEW_DIRECTMAP)
+		dmap_draw(t, c);
 	else if (t->view == VIEW_ENTRY)
 		draw_entry(t, c);
 	else
 		draw_table(t, c);
 	if (t->prompting)
-		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s address: %s_",
-			   t->prompt_kind == 'g' ? "virtual" : "physical",
-			   t->input);
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s: %s_",
+			   t->prompt_kind == 'g' ? "virtual address" :
+			   t->prompt_kind == 'p' ? "physical address" :
+			   "save the tables as", t->input);
+	else if (t->view == VIEW_DIRECTMAP)
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s  ?:help q:back",
+			   t->message);
 	else
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s %u/512  %s  "
-			   "?:help q:quit", ptk_level_name(&t->s->pg, tb->level),
+			   "?:help q:quit", ptk_level_name(&t->pg, tb->level),
 			   tb->cursor, t->message);
 	canvas_fill_attr(c, c->rows - 1, CA_STATUS);
 	memcpy(t->message, saved, sizeof(saved));

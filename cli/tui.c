@@ -167,6 +167,9 @@ static chtype attr_of(int a, bool colour)
 		[CA_ABSENT] = { -1, -1, A_DIM },
 		[CA_BAD] = { COLOR_RED, -1, A_BOLD },
 		[CA_STATUS] = { COLOR_BLACK, COLOR_WHITE, A_REVERSE },
+		[CA_SPLIT] = { COLOR_YELLOW, -1, A_BOLD },
+		[CA_PARTLY] = { COLOR_MAGENTA, -1, A_UNDERLINE },
+		[CA_HOLE] = { COLOR_WHITE, COLOR_RED, A_REVERSE },
 	};
 	static bool paired;
 
@@ -258,6 +261,7 @@ int cmd_tui(int argc, char **argv)
 	}
 	tui_open(t, &s);
 	ret = a.keys ? run_script(t, &a) : run_terminal(t);
+	tui_close(t);
 out:
 	free(t);
 	session_close(&s);

@@ -10,7 +10,7 @@
 #include "canvas.h"
 #include "cli.h"
 
-enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP };
+enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP };
 
 /* One table on the path from the root, with the cursor in it. */
 struct tui_table {
@@ -24,14 +24,39 @@ struct tui_table {
 	uint64_t raw[512];
 };
 
+/* The direct-map view: RAM as a grid of cells, and simulated calls. */
+struct tui_dmap {
+	bool known;		/* a direct map was found */
+	uint64_t base;		/* its virtual address of PA 0 */
+	uint64_t ram_end;	/* one past the highest RAM byte */
+	unsigned zoom;		/* cell size: 2M << (zoom * 4)... see cell_size() */
+	uint64_t cursor, top;	/* cells */
+	unsigned per_row;	/* of the last draw */
+	bool counted;
+	uint64_t kb[PTK_LEVEL_PUD + 1];	/* DirectMap4k/2M/1G as the kernel */
+	struct {
+		size_t journal;		/* edit operations before the call */
+		uint64_t kb[PTK_LEVEL_PUD + 1];
+	} undo[64];
+	unsigned nundo;
+	uint64_t calls;		/* simulated calls in effect */
+	unsigned char *cache;	/* per 2M of RAM, how it is mapped (0: not
+				 * known yet); kept until a call changes it */
+	size_t ncache;
+};
+
 struct tui {
 	struct session *s;
+	struct ptk_source *src;	/* what is shown: s->src, or the edit */
+	struct ptk_paging pg;
+	struct ptk_edit *edit;	/* simulated calls, once there are some */
+	struct tui_dmap dm;
 	struct tui_table path[PTK_MAX_LEVELS];
 	unsigned depth;		/* path[depth - 1] is shown */
 	enum tui_view view, back;	/* back: where help returns */
 	bool prompting;
-	char prompt_kind;	/* 'g': virtual, 'p': physical address */
-	char input[40];
+	char prompt_kind;	/* 'g', 'p': an address; 'w': a file name */
+	char input[256];
 	char message[160];
 	int rows;		/* of the last draw, for paging */
 };
@@ -40,8 +65,18 @@ struct tui {
 enum { TUI_KEY_ENTER = '\n', TUI_KEY_ESC = 27 };
 
 bool tui_open(struct tui *t, struct session *s);
+void tui_close(struct tui *t);
 /* Returns false when the key asks to quit. */
 bool tui_key(struct tui *t, int key);
 void tui_draw(struct tui *t, struct canvas *c);
+
+/* tui-dmap.c: the direct-map view */
+void dmap_open(struct tui *t);
+bool dmap_key(struct tui *t, int key);	/* false: not a key of the view */
+void dmap_draw(struct tui *t, struct canvas *c);
+void dmap_save(struct tui *t, const char *path);
+/* tui-views.c, for tui-dmap.c */
+void tui_go_to(struct tui *t, uint64_t va);
+void tui_reload(struct tui *t);
 
 #endif

@@ -80,9 +80,9 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 '
 
 test_expect 'help is the key table' '
-	ptkit tui --keys "?" --size 80x16 small.img >actual &&
+	ptkit tui --keys "?" --size 80x22 small.img >actual &&
 	grep -q "^  g                  go to a virtual address$" actual &&
-	test $(grep -c "^  [^ ]" actual) = 11 &&
+	test $(grep -c "^  [^ ]" actual) = 12 &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
 	grep -q "^ IDX" actual
 '
@@ -102,6 +102,49 @@ test_expect 'scripted mode: --screen, bad key names, no terminal' '
 	must_fail 2 ptkit tui --size 10x2 --keys "" small.img 2>/dev/null &&
 	must_fail 2 ptkit tui small.img </dev/null >/dev/null 2>err &&
 	grep -q "must be a terminal" err
+'
+
+test_expect 'the direct map: a cell per 2M of RAM, the legend, the counters' '
+	cat >expect <<-\EOT &&
+	pgd 0x100000
+	direct map at 0xffff888000000000: 2M per cell, 64 per row
+	0x0000000000 42222222222222222222222222222222
+
+
+	. not RAM  G 1G pages  2 2M pages  4 split to 4K  p partly unmapped  x unmapped
+	DirectMap4k: 4096 kB  DirectMap2M: 1044480 kB  DirectMap1G: 1048576 kB
+	0-0x200000 (pfn 0): split to 4K  ?:help q:back
+	EOT
+	ptkit tui --keys d --size 80x8 small.img >actual &&
+	test_cmp expect actual &&
+	ptkit tui --keys "d-" --size 80x8 small.img >actual &&
+	grep -q "^direct map at 0xffff888000000000: 32M per cell, 64 per row$" actual &&
+	grep -q "^0x0000000000 42$" actual &&
+	ptkit tui --keys "dl<Enter>" --size 80x5 small.img >actual &&
+	grep -q "^>  1  ffff888000200000  80000000002001e3" actual &&
+	ptkit tui --keys d --size 80x5 loop.img >actual &&
+	grep -q "no direct map known" actual
+'
+
+test_expect 'simulate set_direct_map_invalid on a cell, undo it, save it' '
+	ptkit tui --keys "dlx" --size 80x8 small.img >actual &&
+	grep -q "^0x0000000000 4x222222222222222222222222222222$" actual &&
+	grep -q "^DirectMap4k: 6144 kB  DirectMap2M: 1042432 kB  DirectMap1G: 1048576 kB$" actual &&
+	grep -q "^set_direct_map_invalid_noflush on 512 pages: 0 1G and 1 2M splits, 513 flushes" actual &&
+	ptkit tui --keys "dlxu" --size 80x8 small.img >actual &&
+	grep -q "^0x0000000000 42222222222222222222222222222222$" actual &&
+	grep -q "^DirectMap4k: 4096 kB  DirectMap2M: 1044480 kB" actual &&
+	ptkit tui --keys "dlxm" --size 80x8 small.img >actual &&
+	grep -q "^0x0000000000 44222222222222222222222222222222$" actual &&
+	ptkit tui --keys "dlxwsim.img<Enter>" --size 80x8 small.img >actual &&
+	grep -q "^saved 14 table pages to sim.img " actual &&
+	ptkit stats sim.img | tail -n 3 >stats &&
+	printf "DirectMap4k:        6144 kB\nDirectMap2M:     1042432 kB\nDirectMap1G:     1048576 kB\n" >expect &&
+	test_cmp expect stats &&
+	ptkit unmapped sim.img | tail -n 1 >actual &&
+	echo "total: 512 pages (2M) in 1 hole" >expect &&
+	test_cmp expect actual &&
+	ptkit tui --keys "du" --size 80x8 small.img | grep -q "nothing to undo"
 '
 
 # The real program in a terminal.
@@ -159,6 +202,20 @@ test_expect 'tmux: SIGTERM gives the terminal back and dies of the signal' '
 	kill -TERM "$pid" &&
 	screen_has t2 "^EXITED 143$" &&
 	! grep -q "^ IDX" pane.txt
+'
+
+test_expect 'tmux: the direct map view, a simulated unmapping' '
+	start t3 &&
+	screen_has t3 "^pgd 0/512" &&
+	$TMUX_CMD send-keys -t t3 d &&
+	screen_has t3 "^0x0000000000 42222222222222222222222222222222" &&
+	$TMUX_CMD send-keys -t t3 Right x &&
+	screen_has t3 "^0x0000000000 4x2222" &&
+	screen_has t3 "^DirectMap4k: 6144 kB" &&
+	$TMUX_CMD send-keys -t t3 u &&
+	screen_has t3 "^DirectMap4k: 4096 kB" &&
+	$TMUX_CMD send-keys -t t3 q q &&
+	screen_has t3 "^EXITED 0$"
 '
 
 done_testing

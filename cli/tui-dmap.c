@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptkit tui: the direct map as a grid.  Each cell is a piece of RAM (2M,
+ * 32M or 1G) drawn by how the direct map maps it; set_direct_map_invalid
+ * and _default can be simulated on a cell and undone.  Pieces of 2M are
+ * classified once and kept, so a keystroke costs the cells it changes.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "tui.h"
+
+#define PIECE_SHIFT 21	/* classification is per 2M piece */
+
+/* What a cell shows; 0 is "not classified yet" in the cache. */
+enum piece {
+	P_UNKNOWN = 0, P_NOTRAM, P_1G, P_2M, P_4K, P_PARTLY, P_HOLE, P_BAD,
+	P_N
+};
+
+static const struct {
+	char ch;
+	enum cell_attr attr;
+	const char *what;
+} looks[P_N] = {
+	[P_UNKNOWN] = { ' ', CA_NORMAL, "" },
+	[P_NOTRAM] = { '.', CA_ABSENT, "not RAM" },
+	[P_1G] = { 'G', CA_LEAF, "1G pages" },
+	[P_2M] = { '2', CA_TABLE, "2M pages" },
+	[P_4K] = { '4', CA_SPLIT, "split to 4K" },
+	[P_PARTLY] = { 'p', CA_PARTLY, "partly unmapped" },
+	[P_HOLE] = { 'x', CA_HOLE, "unmapped" },
+	[P_BAD] = { '?', CA_BAD, "unreadable" },
+};
+
+static unsigned cell_shift(const struct tui *t)
+{
+	static const unsigned shifts[] = { 21, 25, 30 };	/* 2M 32M 1G */
+
+	return shifts[t->dm.zoom];
+}
+
+static uint64_t ncells(const struct tui *t)
+{
+	unsigned sh = cell_shift(t);
+
+	return (t->dm.ram_end + (UINT64_C(1) << sh) - 1) >> sh;
+}
+
+static bool is_ram(struct tui *t, uint64_t pa, uint64_t end)
+{
+	size_t n;
+	const struct ptk_range *ram = ptk_source_ram(t->src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (ram[i].start < end && ram[i].end > pa)
+			return true;
+	return false;
+}
+
+static enum piece pte_table(struct tui *t, uint64_t table_pa)
+{
+	uint64_t buf[512];
+	const uint64_t *raw;
+	unsigned present = 0;
+
+	/* in place where the source maps it: no copy of 4K per piece */
+	if (ptk_source_table(t->src, table_pa, buf, &raw) != PTK_OK) {
+		ptk_ctx_clear_err(t->s->ctx);
+		return P_BAD;
+	}
+	for (unsigned i = 0; i < 512; i++)
+		present += (unsigned)(raw[i] & 1);
+	return present == 512 ? P_4K : present ? P_PARTLY : P_HOLE;
+}
+
+/*
+ * The 512 pieces of 2M of one GiB at once: one translation down to its
+ * PMD table, then its entries; a PTE table is read only where there is one.
+ */
+static void classify_gib(struct tui *t, uint64_t gib)
+{
+	unsigned char *out = t->dm.cache + (gib << 9);
+	uint64_t pa = gib << 30, pmd[512];
+	enum piece all = P_UNKNOWN;
+	struct ptk_xlat x;
+	unsigned steps;
+
+	if (ptk_translate(t->src, &t->pg, t->dm.base + pa, &x) != PTK_OK) {
+		ptk_ctx_clear_err(t->s->ctx);
+		all = P_BAD;
+	} else if (x.level >= 3) {
+		all = x.result == PTK_XLAT_MAPPED ? P_1G : P_HOLE;
+	} else {
+		for (steps = 0; steps < x.nsteps && x.path[steps].level != 2;)
+			steps++;
+		if (steps == x.nsteps ||
+		    ptk_source_read(t->src, x.path[steps].table_pa, pmd,
+				    sizeof(pmd)) != PTK_OK) {
+			ptk_ctx_clear_err(t->s->ctx);
+			all = P_BAD;
+		}
+	}
+	for (unsigned j = 0; j < 512; j++) {
+		uint64_t p = pa + ((uint64_t)j << PIECE_SHIFT);
+		struct ptk_entry e;
+		enum piece k = all;
+
+		if (!is_ram(t, p, p + (UINT64_C(1) << PIECE_SHIFT))) {
+			out[j] = P_NOTRAM;
+			continue;
+		}
+		if (k == P_UNKNOWN) {
+			ptk_entry_decode(&t->pg, 2, pmd[j], &e);
+			k = e.kind == PTK_KIND_NONE ? P_HOLE :
+			    e.reserved ? P_BAD :
+			    e.kind == PTK_KIND_LEAF ? P_2M : pte_table(t, e.addr);
+		}
+		out[j] = (unsigned char)k;
+	}
+}
+
+static enum piece piece(struct tui *t, uint64_t index)
+{
+	if (index >= t->dm.ncache)
+		return P_NOTRAM;
+	if (!t->dm.cache[index])
+		classify_gib(t, index >> 9);
+	return (enum piece)t->dm.cache[index];
+}
+
+/* A cell of several pieces: holes first, then the smallest pages. */
+static enum piece cell(struct tui *t, uint64_t c)
+{
+	unsigned per = 1u << (cell_shift(t) - PIECE_SHIFT);
+	bool seen[P_N] = { false };
+
+	for (uint64_t i = c * per; i < (c + 1) * per; i++)
+		seen[piece(t, i)] = true;
+	if (seen[P_HOLE] && !seen[P_1G] && !seen[P_2M] && !seen[P_4K] &&
+	    !seen[P_PARTLY])
+		return P_HOLE;
+	for (enum piece p = P_N - 1; p > P_UNKNOWN; p--)
+		if (p != P_HOLE && seen[p] && p != P_NOTRAM)
+			return seen[P_HOLE] ? P_PARTLY : p;
+	return seen[P_HOLE] ? P_HOLE : P_NOTRAM;
+}
+
+static void forget(struct tui *t, uint64_t pa, uint64_t end)
+{
+	/* a split moves a whole 1G page: forget all of it */
+	uint64_t from = (pa >> 30 << 30) >> PIECE_SHIFT;
+	uint64_t to = (((end + (UINT64_C(1) << 30) - 1) >> 30) << 30) >> PIECE_SHIFT;
+
+	for (uint64_t i = from; i < to && i < t->dm.ncache; i++)
+		t->dm.cache[i] = P_UNKNOWN;
+}
+
+void dmap_open(struct tui *t)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(t->s->src, &n);
+	const struct ptk_region *direct = NULL, *text = NULL;
+	const struct ptk_range *ram;
+	struct ptk_dm_count count;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(rg[i].name, "Low Kernel Mapping"))
+			direct = &rg[i];
+		if (!strcmp(rg[i].name, "High Kernel Mapping"))
+			text = &rg[i];
+	}
+	if (!direct) {
+		snprintf(t->message, sizeof(t->message), "no direct map known "
+			 "(ptkit info says why)");
+		return;
+	}
+	t->view = VIEW_DIRECTMAP;
+	if (t->dm.known)
+		return;
+	t->dm.known = true;
+	t->dm.base = direct->start;
+	ram = ptk_source_ram(t->s->src, &n);
+	for (size_t i = 0; i < n; i++)
+		if (ram[i].end > t->dm.ram_end)
+			t->dm.ram_end = ram[i].end;
+	t->dm.ncache = (size_t)((t->dm.ram_end + (UINT64_C(1) << 30) - 1) >>
+				PIECE_SHIFT);
+	t->dm.cache = calloc(t->dm.ncache ? t->dm.ncache : 1, 1);
+	if (!t->dm.cache)
+		t->dm.ncache = 0;	/* every piece is then "not RAM" */
+	/* once: the kernel's counters move only by splits after this */
+	if (ptk_dm_count(t->src, &t->pg, direct->start, direct->end,
+			 text ? text->start : 0, text ? text->end : 0,
+			 &count) == PTK_OK) {
+		ptk_dm_meminfo_kb(&count, t->dm.kb);
+		t->dm.counted = true;
+	}
+	ptk_ctx_clear_err(t->s->ctx);
+}
+
+static void simulate(struct tui *t, enum ptk_cpa_call call)
+{
+	unsigned sh = cell_shift(t);
+	uint64_t pa = t->dm.cursor << sh, end = pa + (UINT64_C(1) << sh);
+	struct ptk_cpa_result res = { 0 };
+	struct tui_dmap *dm = &t->dm;
+	enum ptk_status st;
+
+	if (end > dm->ram_end)
+		end = dm->ram_end;
+	if (!is_ram(t, pa, end) || dm->nundo == sizeof(dm->undo) / sizeof(dm->undo[0])) {
+		snprintf(t->message, sizeof(t->message), "%s", dm->nundo ?
+			 "no RAM here, or too many calls to undo" : "no RAM here");
+		return;
+	}
+	if (!t->edit) {
+		st = ptk_edit_new(t->s->src, &t->s->pg, &t->edit);
+		if (st != PTK_OK) {
+			snprintf(t->message, sizeof(t->message), "%s",
+				 ptk_ctx_err(t->s->ctx));
+			return;
+		}
+		t->src = ptk_edit_source(t->edit);
+	}
+	dm->undo[dm->nundo].journal = ptk_edit_journal_len(t->edit);
+	memcpy(dm->undo[dm->nundo].kb, dm->kb, sizeof(dm->kb));
+	st = ptk_cpa(t->edit, dm->base, call, pa >> 12, (end - pa) >> 12, &res);
+	if (st != PTK_OK) {
+		snprintf(t->message, sizeof(t->message), "%s",
+			 ptk_ctx_err(t->s->ctx));
+		ptk_ctx_clear_err(t->s->ctx);
+		while (ptk_edit_journal_len(t->edit) > dm->undo[dm->nundo].journal)
+			ptk_edit_undo(t->edit);
+	} else {
+		dm->nundo++;
+		dm->calls++;
+		/* as the kernel's split_page_count(): sizes move on splits */
+		dm->kb[PTK_LEVEL_PUD] -= res.splits[3] << 20;
+		dm->kb[PTK_LEVEL_PMD] += (res.splits[3] << 20) - (res.splits[2] << 11);
+		dm->kb[PTK_LEVEL_PTE] += res.splits[2] << 11;
+		snprintf(t->message, sizeof(t->message), "set_direct_map_%s on "
+			 "%" PRIu64 " pages: %" PRIu64 " 1G and %" PRIu64 " 2M "
+			 "splits, %" PRIu64 " flushes",
+			 call == PTK_CPA_INVALID ? "invalid_noflush"
+						 : "default_noflush",
+			 (end - pa) >> 12, res.splits[3], res.splits[2],
+			 res.flush_calls);
+	}
+	ptk_cpa_result_release(&res);
+	ptk_edit_paging(t->edit, &t->pg);
+	forget(t, pa, end);
+	tui_reload(t);
+}
+
+static void undo(struct tui *t)
+{
+	struct tui_dmap *dm = &t->dm;
+
+	if (!dm->nundo) {
+		snprintf(t->message, sizeof(t->message), "nothing to undo");
+		return;
+	}
+	dm->nundo--;
+	while (ptk_edit_journal_len(t->edit) > dm->undo[dm->nundo].journal)
+		if (ptk_edit_undo(t->edit) != PTK_OK)
+			break;
+	memcpy(dm->kb, dm->undo[dm->nundo].kb, sizeof(dm->kb));
+	dm->calls--;
+	ptk_edit_paging(t->edit, &t->pg);
+	forget(t, 0, dm->ram_end);
+	tui_reload(t);
+	snprintf(t->message, sizeof(t->message), "undone");
+}
+
+void dmap_save(struct tui *t, const char *path)
+{
+	struct table_pages tp;
+	enum ptk_status st;
+
+	table_pages_init(&tp);
+	st = table_pages_collect(&tp, t->s, t->src, &t->pg);
+	if (st == PTK_OK)
+		st = write_image(t->src, &t->pg, tp.pfn, tp.n, path);
+	if (st == PTK_OK)
+		snprintf(t->message, sizeof(t->message), "saved %zu table pages "
+			 "to %s", tp.n, path);
+	else
+		snprintf(t->message, sizeof(t->message), "%s",
+			 ptk_ctx_err(t->s->ctx));
+	ptk_ctx_clear_err(t->s->ctx);
+	table_pages_release(&tp);
+}
+
+bool dmap_key(struct tui *t, int key)
+{
+	struct tui_dmap *dm = &t->dm;
+	uint64_t n = ncells(t), per = dm->per_row ? dm->per_row : 1;
+	long long c = (long long)dm->cursor;
+
+	switch (key) {
+	case KEY_LEFT: case 'h': c--; break;
+	case KEY_RIGHT: case 'l': c++; break;
+	case KEY_UP: case 'k': c -= (long long)per; break;
+	case KEY_DOWN: case 'j': c += (long long)per; break;
+	case KEY_PPAGE: c -= (long long)(per * 8); break;
+	case KEY_NPAGE: case ' ': c += (long long)(per * 8); break;
+	case KEY_HOME: c = 0; break;
+	case KEY_END: c = (long long)n - 1; break;
+	case '+': case '-': {
+		unsigned old = cell_shift(t);
+
+		if (key == '-' && dm->zoom < 2)
+			dm->zoom++;
+		else if (key == '+' && dm->zoom > 0)
+			dm->zoom--;
+		c = (long long)((dm->cursor << old) >> cell_shift(t));
+		dm->top = 0;
+		break;
+	}
+	case TUI_KEY_ENTER: case '\r': case KEY_ENTER:
+		tui_go_to(t, dm->base + (dm->cursor << cell_shift(t)));
+		return true;
+	case 'x': simulate(t, PTK_CPA_INVALID); return true;
+	case 'm': simulate(t, PTK_CPA_DEFAULT); return true;
+	case 'u': undo(t); return true;
+	default:
+		return false;
+	}
+	dm->cursor = c < 0 ? 0 : (uint64_t)c >= n ? n - 1 : (uint64_t)c;
+	return true;
+}
+
+void dmap_draw(struct tui *t, struct canvas *c)
+{
+	struct tui_dmap *dm = &t->dm;
+	unsigned sh = cell_shift(t);
+	int grid = c->rows - 5, avail = c->cols - 13;
+	uint64_t n = ncells(t), per = 1, pa;
+	enum piece here;
+	int col;
+
+	while (per * 2 <= 64 && (int)(per * 2) <= avail)
+		per *= 2;
+	dm->per_row = (unsigned)per;
+	if (grid < 1)
+		grid = 1;
+	if (dm->cursor / per < dm->top)
+		dm->top = dm->cursor / per;
+	if (dm->cursor / per >= dm->top + (uint64_t)grid)
+		dm->top = dm->cursor / per - (uint64_t)grid + 1;
+	canvas_put(c, 1, 0, CA_HEADING, "direct map at %#" PRIx64 ": %s per "
+		   "cell, %" PRIu64 " per row%s", dm->base,
+		   sh == 21 ? "2M" : sh == 25 ? "32M" : "1G", per,
+		   dm->calls ? " (with simulated calls)" : "");
+	canvas_fill_attr(c, 1, CA_HEADING);
+	for (int r = 0; r < grid; r++) {
+		uint64_t row = dm->top + (uint64_t)r;
+
+		if (row * per >= n)
+			break;
+		canvas_put(c, 2 + r, 0, CA_NORMAL, "0x%010" PRIx64 " ",
+			   (row * per) << sh);
+		for (uint64_t i = 0; i < per && row * per + i < n; i++) {
+			uint64_t idx = row * per + i;
+			enum piece p = cell(t, idx);
+
+			canvas_put(c, 2 + r, 13 + (int)i,
+				   idx == dm->cursor ? CA_CURSOR : looks[p].attr,
+				   "%c", looks[p].ch);
+		}
+	}
+	col = 0;
+	for (enum piece p = P_NOTRAM; p < P_N; p++) {
+		col = canvas_put(c, c->rows - 3, col, looks[p].attr, "%c",
+				 looks[p].ch);
+		col = canvas_put(c, c->rows - 3, col, CA_NORMAL, " %s  ",
+				 looks[p].what);
+	}
+	if (dm->counted)
+		canvas_put(c, c->rows - 2, 0, CA_NORMAL, "DirectMap4k: %" PRIu64
+			   " kB  DirectMap2M: %" PRIu64 " kB  DirectMap1G: %"
+			   PRIu64 " kB", dm->kb[PTK_LEVEL_PTE],
+			   dm->kb[PTK_LEVEL_PMD], dm->kb[PTK_LEVEL_PUD]);
+	pa = dm->cursor << sh;
+	here = cell(t, dm->cursor);
+	if (!t->message[0])
+		snprintf(t->message, sizeof(t->message), "%#" PRIx64 "-%#"
+			 PRIx64 " (pfn %#" PRIx64 "): %s", pa,
+			 pa + (UINT64_C(1) << sh), pa >> 12, looks[here].what);
+}
