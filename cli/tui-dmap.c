@@ -287,7 +287,7 @@ void dmap_save(struct tui *t, const char *path)
 		st = write_image(t->src, &t->pg, tp.pfn, tp.n, path);
 	if (st == PTK_OK)
 		snprintf(t->message, sizeof(t->message), "saved %zu table pages "
-			 "to %s", tp.n, path);
+			 "to %.100s", tp.n, path);
 	else
 		snprintf(t->message, sizeof(t->message), "%s",
 			 ptk_ctx_err(t->s->ctx));

@@ -23,7 +23,8 @@ static const struct {
 	{ "e", "every bit of the entry" },
 	{ "g", "go to a virtual address" },
 	{ "p", "go to a physical address, through the direct map" },
-	{ "n N", "next, previous present entry" },
+	{ "/", "find a mapping: W+X, user, NX, RO, G, 4K, 2M, 1G, ..." },
+	{ "n N", "next, previous match (or present entry, before a search)" },
 	{ "d", "the direct map: RAM as a grid, by how it is mapped" },
 	{ "  arrows + -", "  move between cells; zoom out and in" },
 	{ "  Enter", "  the tables that map the cell" },
@@ -199,6 +200,35 @@ static void direct_map_base(struct tui *t, uint64_t *base, bool *ok)
 		}
 }
 
+/* The next (dir > 0) or previous mapping the search matches. */
+static void find(struct tui *t, int dir)
+{
+	struct tui_table *tb = cur(t);
+	uint64_t va = entry_va(t, tb, tb->cursor), found, next = va;
+	struct ptk_entry e;
+	bool any;
+
+	/* past the page under the cursor; into the table under it */
+	decode(t, tb, tb->cursor, &e);
+	if (e.kind != PTK_KIND_TABLE)
+		next = va + ptk_level_size(tb->level);
+
+	if (dir > 0)	/* past the last page, next wraps to 0 */
+		any = !(next == 0 && va != 0) &&
+		      search_next(t, next, 0, false, &found);
+	else
+		any = va != 0 && search_next(t, 0, va, true, &found);
+	if (!any) {
+		snprintf(t->message, sizeof(t->message), "no %s match for '%s'",
+			 dir > 0 ? "further" : "earlier", t->search.text);
+		return;
+	}
+	tui_go_to(t, found);
+	snprintf(t->message + strlen(t->message),
+		 sizeof(t->message) - strlen(t->message), " matches '%s'",
+		 t->search.text);
+}
+
 static void finish_prompt(struct tui *t)
 {
 	uint64_t v, base;
@@ -209,8 +239,19 @@ static void finish_prompt(struct tui *t)
 		dmap_save(t, t->input);
 		return;
 	}
+	if (t->prompt_kind == '/') {
+		if (!search_parse(t->input, &t->search)) {
+			snprintf(t->message, sizeof(t->message), "'%.40s': terms "
+				 "are W RO X NX U K G 4K 2M 1G", t->input);
+			return;
+		}
+		t->has_search = true;
+		t->view = VIEW_TABLE;
+		find(t, 1);
+		return;
+	}
 	if (!ptk_parse_u64(t->input, &v)) {
-		snprintf(t->message, sizeof(t->message), "'%s' is not an "
+		snprintf(t->message, sizeof(t->message), "'%.40s' is not an "
 			 "address", t->input);
 		return;
 	}
@@ -287,8 +328,12 @@ bool tui_key(struct tui *t, int key)
 	case KEY_NPAGE: case ' ': move_cursor(t, page); break;
 	case KEY_HOME: tb->cursor = 0; break;
 	case KEY_END: tb->cursor = 511; break;
-	case 'n': next_present(t, 1); break;
-	case 'N': next_present(t, -1); break;
+	case 'n': case 'N':
+		if (t->has_search)
+			find(t, key == 'n' ? 1 : -1);
+		else
+			next_present(t, key == 'n' ? 1 : -1);
+		break;
 	case TUI_KEY_ENTER: case '\r': case KEY_ENTER: case KEY_RIGHT: case 'l':
 		if (t->view == VIEW_TABLE && !descend(t, tb->cursor) &&
 		    !t->message[0]) {
@@ -305,7 +350,7 @@ bool tui_key(struct tui *t, int key)
 	case 'e': t->view = VIEW_ENTRY; break;
 	case 'd': dmap_open(t); break;
 	case '?': t->back = t->view; t->view = VIEW_HELP; break;
-	case 'g': case 'p':
+	case 'g': case 'p': case '/':
 		t->prompting = true;
 		t->prompt_kind = (char)key;
 		t->input[0] = '\0';
@@ -485,6 +530,7 @@ void tui_draw(struct tui *t, struct canvas *c)
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s: %s_",
 			   t->prompt_kind == 'g' ? "virtual address" :
 			   t->prompt_kind == 'p' ? "physical address" :
+			   t->prompt_kind == '/' ? "find" :
 			   "save the tables as", t->input);
 	else if (t->view == VIEW_DIRECTMAP)
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s  ?:help q:back",

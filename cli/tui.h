@@ -45,6 +45,12 @@ struct tui_dmap {
 	size_t ncache;
 };
 
+/* A search: effective flags set and clear, and page sizes (bit = level). */
+struct tui_search {
+	unsigned set, clear, levels;
+	char text[40];
+};
+
 struct tui {
 	struct session *s;
 	struct ptk_source *src;	/* what is shown: s->src, or the edit */
@@ -58,6 +64,8 @@ struct tui {
 	char prompt_kind;	/* 'g', 'p': an address; 'w': a file name */
 	char input[256];
 	char message[160];
+	bool has_search;
+	struct tui_search search;
 	int rows;		/* of the last draw, for paging */
 };
 
@@ -75,6 +83,11 @@ void dmap_open(struct tui *t);
 bool dmap_key(struct tui *t, int key);	/* false: not a key of the view */
 void dmap_draw(struct tui *t, struct canvas *c);
 void dmap_save(struct tui *t, const char *path);
+/* tui-search.c */
+bool search_parse(const char *text, struct tui_search *ret);
+/* The first (or, with @last, the last) match in [from, to); to 0: the top */
+bool search_next(struct tui *t, uint64_t from, uint64_t to, bool last,
+		 uint64_t *va);
 /* tui-views.c, for tui-dmap.c */
 void tui_go_to(struct tui *t, uint64_t va);
 void tui_reload(struct tui *t);

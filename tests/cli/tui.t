@@ -82,7 +82,7 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 test_expect 'help is the key table' '
 	ptkit tui --keys "?" --size 80x22 small.img >actual &&
 	grep -q "^  g                  go to a virtual address$" actual &&
-	test $(grep -c "^  [^ ]" actual) = 12 &&
+	test $(grep -c "^  [^ ]" actual) = 13 &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
 	grep -q "^ IDX" actual
 '
@@ -145,6 +145,23 @@ test_expect 'simulate set_direct_map_invalid on a cell, undo it, save it' '
 	echo "total: 512 pages (2M) in 1 hole" >expect &&
 	test_cmp expect actual &&
 	ptkit tui --keys "du" --size 80x8 small.img | grep -q "nothing to undo"
+'
+
+test_expect 'search: / finds mappings by effective flags and size; n, N' '
+	ptkit tui --keys "/user<Enter>" --size 90x4 small.img >actual &&
+	grep -q "^pte 0/512  0x400000: pte entry 0 matches .user.; 4 present" actual &&
+	ptkit tui --keys "/user<Enter>nnnn" --size 90x4 small.img >actual &&
+	grep -q "^pte 478/512  0x7ffffffde000: pte entry 478 matches .user." actual &&
+	ptkit tui --keys "/user<Enter>nnnnN" --size 90x4 small.img >actual &&
+	grep -q "^pte 3/512  0x403000: " actual &&
+	ptkit tui --keys "/x+k<Enter>" --size 90x4 small.img >actual &&
+	grep -q "^pmd 8/512  0xffffffff81000000: pmd entry 8 matches .x+k." actual &&
+	ptkit tui --keys "/1G<Enter>" --size 90x4 small.img >actual &&
+	grep -q "^pud 1/512  0xffff888040000000: pud entry 1 matches .1G." actual &&
+	ptkit tui --keys "/W+X<Enter>" --size 90x4 small.img >actual &&
+	grep -q "no further match for .W+X." actual &&
+	ptkit tui --keys "/bogus<Enter>" --size 90x4 small.img >actual &&
+	grep -q ".bogus.: terms are W RO X NX U K G 4K 2M 1G" actual
 '
 
 # The real program in a terminal.
