@@ -25,6 +25,7 @@ static const struct {
 	{ "p", "go to a physical address, through the direct map" },
 	{ "/", "find a mapping: W+X, user, NX, RO, G, 4K, 2M, 1G, ..." },
 	{ "n N", "next, previous match (or present entry, before a search)" },
+	{ "r", "the regions: what each maps, by page size" },
 	{ "d", "the direct map: RAM as a grid, by how it is mapped" },
 	{ "  arrows + -", "  move between cells; zoom out and in" },
 	{ "  Enter", "  the tables that map the cell" },
@@ -299,6 +300,14 @@ bool tui_key(struct tui *t, int key)
 			t->view = t->back;
 		return true;
 	}
+	if (t->view == VIEW_REGIONS) {
+		if (key == 'q' || key == TUI_KEY_ESC) {
+			t->view = VIEW_TABLE;
+			return true;
+		}
+		if (regions_key(t, key))
+			return true;
+	}
 	if (t->view == VIEW_DIRECTMAP) {
 		if (key == 'q' || key == TUI_KEY_ESC) {
 			t->view = VIEW_TABLE;
@@ -349,6 +358,7 @@ bool tui_key(struct tui *t, int key)
 		break;
 	case 'e': t->view = VIEW_ENTRY; break;
 	case 'd': dmap_open(t); break;
+	case 'r': regions_open(t); break;
 	case '?': t->back = t->view; t->view = VIEW_HELP; break;
 	case 'g': case 'p': case '/':
 		t->prompting = true;
@@ -522,6 +532,8 @@ void tui_draw(struct tui *t, struct canvas *c)
 		draw_help(c);
 	else if (t->view == VIEW_DIRECTMAP)
 		dmap_draw(t, c);
+	else if (t->view == VIEW_REGIONS)
+		regions_draw(t, c);
 	else if (t->view == VIEW_ENTRY)
 		draw_entry(t, c);
 	else
@@ -532,9 +544,9 @@ void tui_draw(struct tui *t, struct canvas *c)
 			   t->prompt_kind == 'p' ? "physical address" :
 			   t->prompt_kind == '/' ? "find" :
 			   "save the tables as", t->input);
-	else if (t->view == VIEW_DIRECTMAP)
-		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s  ?:help q:back",
-			   t->message);
+	else if (t->view == VIEW_DIRECTMAP || t->view == VIEW_REGIONS)
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s%s?:help q:back",
+			   t->message, t->message[0] ? "  " : "");
 	else
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s %u/512  %s  "
 			   "?:help q:quit", ptk_level_name(&t->pg, tb->level),

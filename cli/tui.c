@@ -121,6 +121,7 @@ static int run_script(struct tui *t, const struct tui_args *a)
 	while ((key = script_key(&p)) >= 0) {
 		if (!tui_key(t, key))
 			break;
+		regions_step(t, 0);	/* a script sees the counts complete */
 		tui_draw(t, &c);
 	}
 	if (key == -2) {
@@ -234,9 +235,13 @@ static int run_terminal(struct tui *t)
 		}
 		tui_draw(t, &c);
 		show(&c, colour);
+		/* while regions are being counted, count between keys */
+		timeout(regions_done(t) ? -1 : 0);
 		key = getch();
-		if (key == KEY_RESIZE)
-			continue;
+		if (key == ERR && !regions_done(t)) {
+			regions_step(t, 0.02);
+			key = KEY_RESIZE;	/* only redraw */
+		}
 	} while (key == KEY_RESIZE || tui_key(t, key == ERR ? 0 : key));
 	endwin();
 	canvas_free(&c);

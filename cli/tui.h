@@ -10,7 +10,25 @@
 #include "canvas.h"
 #include "cli.h"
 
-enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP };
+enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP,
+		VIEW_REGIONS };
+
+enum { TUI_MAX_REGIONS = 32 };
+
+/* A named region and what it maps, counted a step at a time. */
+struct tui_region {
+	char name[32];
+	uint64_t start, end;	/* end 0: the top */
+	uint64_t next;		/* counted up to here */
+	bool done;
+	uint64_t leaves[PTK_LEVEL_PUD + 1];
+	uint64_t bad;
+};
+
+struct tui_regions {
+	struct tui_region r[TUI_MAX_REGIONS];
+	unsigned n, cursor;
+};
 
 /* One table on the path from the root, with the cursor in it. */
 struct tui_table {
@@ -57,6 +75,7 @@ struct tui {
 	struct ptk_paging pg;
 	struct ptk_edit *edit;	/* simulated calls, once there are some */
 	struct tui_dmap dm;
+	struct tui_regions rg;
 	struct tui_table path[PTK_MAX_LEVELS];
 	unsigned depth;		/* path[depth - 1] is shown */
 	enum tui_view view, back;	/* back: where help returns */
@@ -83,6 +102,12 @@ void dmap_open(struct tui *t);
 bool dmap_key(struct tui *t, int key);	/* false: not a key of the view */
 void dmap_draw(struct tui *t, struct canvas *c);
 void dmap_save(struct tui *t, const char *path);
+/* tui-regions.c */
+void regions_open(struct tui *t);
+bool regions_step(struct tui *t, double budget);
+bool regions_done(const struct tui *t);
+bool regions_key(struct tui *t, int key);
+void regions_draw(struct tui *t, struct canvas *c);
 /* tui-search.c */
 bool search_parse(const char *text, struct tui_search *ret);
 /* The first (or, with @last, the last) match in [from, to); to 0: the top */

@@ -80,9 +80,9 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 '
 
 test_expect 'help is the key table' '
-	ptkit tui --keys "?" --size 80x22 small.img >actual &&
+	ptkit tui --keys "?" --size 80x24 small.img >actual &&
 	grep -q "^  g                  go to a virtual address$" actual &&
-	test $(grep -c "^  [^ ]" actual) = 13 &&
+	test $(grep -c "^  [^ ]" actual) = 14 &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
 	grep -q "^ IDX" actual
 '
@@ -164,6 +164,24 @@ test_expect 'search: / finds mappings by effective flags and size; n, N' '
 	grep -q ".bogus.: terms are W RO X NX U K G 4K 2M 1G" actual
 '
 
+test_expect 'regions: what each maps, as ptkit stats counts it; Enter goes there' '
+	cat >expect <<-\EOT &&
+	pgd 0x100000
+	 REGION                 START              SIZE       MAPPED       4K     2M   1G
+	>User Space             0000000000000000   128T          24K        6      0    0
+	 Low Kernel Mapping     ffff888000000000   64T            2G      512    511    1
+	 High Kernel Mapping    ffffffff80000000   1G          4104K        2      2    0
+	?:help q:back
+	EOT
+	ptkit tui --keys r --size 90x6 small.img >actual &&
+	test_cmp expect actual &&
+	ptkit stats small.img | sed -n "2,4p" | awk "{ print \$(NF - 5), \$(NF - 4), \$(NF - 3) }" >counts &&
+	printf "6 0 0\n512 511 1\n2 2 0\n" >expect &&
+	test_cmp expect counts &&
+	ptkit tui --keys "rjj<Enter>" --size 90x4 small.img >actual &&
+	grep -q "^pgd 0x100000 > \[511\] pud 0x10a000 > \[510\] pmd 0x10b000$" actual
+'
+
 # The real program in a terminal.
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip "tmux: the terminal tests" "no tmux (apt-get install tmux)"
@@ -233,6 +251,17 @@ test_expect 'tmux: the direct map view, a simulated unmapping' '
 	screen_has t3 "^DirectMap4k: 4096 kB" &&
 	$TMUX_CMD send-keys -t t3 q q &&
 	screen_has t3 "^EXITED 0$"
+'
+
+test_expect 'tmux: the regions view fills in and answers keys' '
+	start t4 &&
+	screen_has t4 "^pgd 0/512" &&
+	$TMUX_CMD send-keys -t t4 r &&
+	screen_has t4 "^ Low Kernel Mapping     ffff888000000000   64T            2G      512    511" &&
+	$TMUX_CMD send-keys -t t4 j Enter &&
+	screen_has t4 "^pte 0/512  0xffff888000000000: pte entry 0" &&
+	$TMUX_CMD send-keys -t t4 q &&
+	screen_has t4 "^EXITED 0$"
 '
 
 done_testing
