@@ -206,6 +206,15 @@ screen_has() {
 	return 1
 }
 
+# The child of a process, from /proc (procps may not be installed).
+child_of() {
+	for p in /proc/[0-9]*; do
+		[ "$(awk "{ print \$4 }" "$p/stat" 2>/dev/null)" = "$1" ] &&
+			echo "${p#/proc/}" && return 0
+	done
+	return 1
+}
+
 start() {
 	$TMUX_CMD new-session -d -s "$1" -x "${2:-80}" -y "${3:-24}" \
 		"$PANE_PTKIT tui small.img; echo EXITED \$?; sleep 60"
@@ -233,7 +242,7 @@ test_expect 'tmux: SIGTERM gives the terminal back and dies of the signal' '
 	start t2 &&
 	screen_has t2 "^pgd 0/512" &&
 	shell=$($TMUX_CMD display -p -t t2 "#{pane_pid}") &&
-	pid=$(pgrep -P "$shell" | head -n 1) && test -n "$pid" &&
+	pid=$(child_of "$shell") && test -n "$pid" &&
 	kill -TERM "$pid" &&
 	screen_has t2 "^EXITED 143$" &&
 	! grep -q "^ IDX" pane.txt
