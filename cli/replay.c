@@ -9,7 +9,7 @@
 #include "seed.h"
 
 enum { OPT_IMAGE = 0x600, OPT_MEM, OPT_POLICY, OPT_COMPARE, OPT_SELECT,
-       OPT_STRICT, OPT_CSV, OPT_SVG, OPT_NO_SEED };
+       OPT_STRICT, OPT_CSV, OPT_SVG, OPT_NO_SEED, OPT_SIMULATE };
 enum { MAX_POINTS = 4000 };
 
 struct replay_args {
@@ -20,7 +20,7 @@ struct replay_args {
 	size_t npolicies;
 	struct ptk_selector sel;
 	const char *select_text;
-	bool strict, json, no_seed;
+	bool strict, json, no_seed, simulate;
 	const char *csv, *svg;
 };
 
@@ -44,6 +44,10 @@ static const struct argp_option options[] = {
 	{ "select", OPT_SELECT, "SEL", 0,
 	  "the allocations a policy takes out: all (default), or gfp=FLAG|..., "
 	  "mt=N, order=N, sample=F, joined by commas", 0 },
+	{ "simulate", OPT_SIMULATE, NULL, 0,
+	  "let the model choose where each allocation goes (lowest free "
+	  "block of its migratetype, with the kernel's fallbacks), from the "
+	  "dump's free lists or, with --mem, all RAM free", 0 },
 	{ "no-seed", OPT_NO_SEED, NULL, 0,
 	  "with --image, start the allocator model empty instead of from "
 	  "the dump's free lists and pages", 0 },
@@ -109,6 +113,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_NO_SEED:
 		a->no_seed = true;
+		return 0;
+	case OPT_SIMULATE:
+		a->simulate = true;
 		return 0;
 	case 'f':
 		if (!strcmp(arg, "json"))
@@ -304,7 +311,11 @@ static int write_svg(const char *path, struct series *ser, size_t npol,
 
 static void print_seed(const struct replay_args *a, const struct seed *sd)
 {
-	if (a->mem || a->no_seed)
+	if (sd->all_free)
+		printf("seed:       all RAM free, in blocks of order %d on "
+		       "movable pageblocks; the model chooses the pages\n",
+		       PTK_MAX_ORDER);
+	else if (a->mem || a->no_seed)
 		printf("seed:       none: the model starts empty\n");
 	else if (!sd->seeded)
 		printf("seed:       none: %s\n", sd->why);
@@ -338,6 +349,9 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 	printf("model:      %" PRIu64 " pages allocated, %" PRIu64 " freed; "
 	       "%" PRIu64 " in use and %" PRIu64 " on per-CPU lists now\n",
 	       m->allocated, m->freed, m->in_use, m->pcp);
+	if (a->simulate)
+		printf("            simulated: %" PRIu64 " requests found no "
+		       "free block\n", m->sim_failed);
 	printf("            %" PRIu64 " frees of pages never seen allocated, "
 	       "%" PRIu64 " allocations of pages in use, %" PRIu64 " frees of "
 	       "pages already free (an untraced path such as bulk allocation, "
@@ -483,6 +497,24 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (!a.mem && !a.no_seed)
 		seed_model(&s, ptk_replay_model(r), &sd);
+	if (a.simulate) {
+		if (a.mem || a.no_seed) {
+			st = ptk_alloc_seed_all_free(ptk_replay_model(r));
+			sd.all_free = true;
+		} else if (!sd.seeded) {
+			fprintf(stderr, "%s: '%s': --simulate needs the dump's "
+				"free lists (%s); give --mem or --no-seed to "
+				"start from all RAM free\n", argv[0], a.src.path,
+				sd.why);
+			ret = EXIT_BADINPUT;
+			goto out;
+		}
+		if (st != PTK_OK) {
+			ret = fail_status(argv[0], s.ctx, st);
+			goto out;
+		}
+		ptk_replay_set_simulate(r, true);
+	}
 	if (a.csv && !(csv = fopen(a.csv, "w"))) {
 		fprintf(stderr, "%s: cannot create '%s': %s\n", argv[0], a.csv,
 			strerror(errno));

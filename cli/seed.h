@@ -7,6 +7,7 @@
 
 struct seed {
 	bool seeded;
+	bool all_free;			/* simulate: all RAM free instead */
 	uint64_t free_pages, free_blocks;	/* from the free lists */
 	uint64_t pcp;			/* unreferenced: per-CPU lists */
 	uint64_t in_use;

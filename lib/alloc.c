@@ -7,23 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ptkit/alloc.h"
-
-enum state {
-	UNKNOWN = 0,	/* not seen yet */
-	IN_USE = 1,	/* with a caller */
-	PCP = 2,	/* free, on a per-CPU list */
-	BUDDY = 3,	/* free, in the buddy lists */
-};
-
-struct ptk_alloc {
-	struct ptk_ctx *ctx;
-	uint64_t pages;
-	uint64_t *state;		/* 2 bits per page */
-	uint64_t *free[PTK_MAX_ORDER + 1];	/* a bit per block start */
-	unsigned char *pb_mt;		/* a migratetype per pageblock */
-	struct ptk_alloc_stats st;
-};
+#include "alloc-priv.h"
 
 static const char *const mt_names[PTK_MIGRATE_TYPES + 1] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
@@ -35,12 +19,12 @@ const char *ptk_migratetype_name(unsigned mt)
 	return mt <= PTK_MIGRATE_TYPES ? mt_names[mt] : "?";
 }
 
-static enum state get_state(const struct ptk_alloc *a, uint64_t pfn)
+enum state alloc_get_state(const struct ptk_alloc *a, uint64_t pfn)
 {
 	return (enum state)(a->state[pfn / 32] >> (pfn % 32 * 2) & 3);
 }
 
-static void set_state(struct ptk_alloc *a, uint64_t pfn, enum state s)
+void alloc_set_state(struct ptk_alloc *a, uint64_t pfn, enum state s)
 {
 	uint64_t *w = &a->state[pfn / 32];
 	unsigned sh = pfn % 32 * 2;
@@ -48,22 +32,25 @@ static void set_state(struct ptk_alloc *a, uint64_t pfn, enum state s)
 	*w = (*w & ~(UINT64_C(3) << sh)) | (uint64_t)s << sh;
 }
 
-static bool is_free(const struct ptk_alloc *a, unsigned order, uint64_t pfn)
+bool alloc_is_free(const struct ptk_alloc *a, unsigned order, uint64_t pfn)
 {
 	uint64_t i = pfn >> order;
 
 	return a->free[order][i / 64] >> (i % 64) & 1;
 }
 
-static void set_free(struct ptk_alloc *a, unsigned order, uint64_t pfn,
-		     bool on)
+void alloc_set_free(struct ptk_alloc *a, unsigned order, uint64_t pfn,
+		    bool on)
 {
 	uint64_t i = pfn >> order;
 
-	if (on)
+	if (on) {
 		a->free[order][i / 64] |= UINT64_C(1) << (i % 64);
-	else
+		if (i / 64 < a->hint[order])
+			a->hint[order] = i / 64;
+	} else {
 		a->free[order][i / 64] &= ~(UINT64_C(1) << (i % 64));
+	}
 }
 
 enum ptk_status ptk_alloc_new_ram(struct ptk_ctx *ctx, uint64_t pages,
@@ -119,6 +106,7 @@ void ptk_alloc_free(struct ptk_alloc *a)
 		free(a->free[o]);
 	free(a->state);
 	free(a->pb_mt);
+	free(a->live);
 	free(a);
 }
 
@@ -132,18 +120,18 @@ uint64_t ptk_alloc_pages(const struct ptk_alloc *a)
  * holds it is split down, as expand() does; free blocks inside it that
  * the model had (a trace seen in part) go too.
  */
-static void take_from_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
+void alloc_take_from_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
 {
 	for (unsigned o = order; o <= PTK_MAX_ORDER; o++) {
 		uint64_t head = pfn & ~((UINT64_C(1) << o) - 1);
 
-		if (!is_free(a, o, head))
+		if (!alloc_is_free(a, o, head))
 			continue;
-		set_free(a, o, head, false);
+		alloc_set_free(a, o, head, false);
 		while (o > order) {
 			o--;
 			/* The half that does not hold pfn stays free. */
-			set_free(a, o, (pfn & (UINT64_C(1) << o)) ?
+			alloc_set_free(a, o, (pfn & (UINT64_C(1) << o)) ?
 				 head : head + (UINT64_C(1) << o), true);
 			if (pfn & (UINT64_C(1) << o))
 				head += UINT64_C(1) << o;
@@ -153,22 +141,22 @@ static void take_from_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
 	for (unsigned o = 0; o < order; o++)
 		for (uint64_t p = pfn; p < pfn + (UINT64_C(1) << order);
 		     p += UINT64_C(1) << o)
-			set_free(a, o, p, false);
+			alloc_set_free(a, o, p, false);
 }
 
 /* __free_one_page(): merge with free buddies while there are. */
-static void give_to_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
+void alloc_give_to_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
 {
 	while (order < PTK_MAX_ORDER) {
 		uint64_t buddy = pfn ^ (UINT64_C(1) << order);
 
-		if (!is_free(a, order, buddy))
+		if (!alloc_is_free(a, order, buddy))
 			break;
-		set_free(a, order, buddy, false);
+		alloc_set_free(a, order, buddy, false);
 		pfn &= buddy;
 		order++;
 	}
-	set_free(a, order, pfn, true);
+	alloc_set_free(a, order, pfn, true);
 }
 
 enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
@@ -197,7 +185,7 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 		bool from_buddy = false;
 
 		for (uint64_t p = pfn; p < pfn + n; p++) {
-			enum state s = get_state(a, p);
+			enum state s = alloc_get_state(a, p);
 
 			if (s == IN_USE)
 				a->st.double_alloc++;
@@ -206,10 +194,10 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 			/* Free blocks hold only BUDDY pages: an UNKNOWN page
 			 * is in none. */
 			from_buddy |= s == BUDDY;
-			set_state(a, p, to);
+			alloc_set_state(a, p, to);
 		}
 		if (from_buddy)
-			take_from_buddy(a, pfn, rec->order);
+			alloc_take_from_buddy(a, pfn, rec->order);
 		if (to == IN_USE) {
 			a->st.allocated += n;
 			a->st.in_use += n;
@@ -226,7 +214,7 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 		 * pcp list has been counted; one still in use (a kernel that
 		 * reports only this) is freed here.
 		 */
-		if (get_state(a, pfn) == PCP)
+		if (alloc_get_state(a, pfn) == PCP)
 			return PTK_OK;
 		/* fall through */
 	case PTK_EV_FREE: {
@@ -234,7 +222,7 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 		enum state to = rec->order <= 3 ? PCP : BUDDY;
 
 		for (uint64_t p = pfn; p < pfn + n; p++) {
-			enum state s = get_state(a, p);
+			enum state s = alloc_get_state(a, p);
 
 			if (s == IN_USE)
 				a->st.in_use--;
@@ -244,10 +232,10 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 				a->st.double_free++;
 			if (s == PCP)
 				a->st.pcp--;
-			set_state(a, p, to);
+			alloc_set_state(a, p, to);
 		}
 		if (to == BUDDY)
-			give_to_buddy(a, pfn, rec->order);
+			alloc_give_to_buddy(a, pfn, rec->order);
 		else
 			a->st.pcp += n;
 		a->st.freed += n;
@@ -256,11 +244,11 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 	}
 	case PTK_EV_PCPU_DRAIN:
 		for (uint64_t p = pfn; p < pfn + n; p++) {
-			if (get_state(a, p) == PCP)
+			if (alloc_get_state(a, p) == PCP)
 				a->st.pcp--;
-			set_state(a, p, BUDDY);
+			alloc_set_state(a, p, BUDDY);
 		}
-		give_to_buddy(a, pfn, rec->order);
+		alloc_give_to_buddy(a, pfn, rec->order);
 		return PTK_OK;
 	default:
 		return ptk_set_err(a->ctx, PTK_ERR_INVALID, "unknown event");
@@ -278,13 +266,13 @@ enum ptk_status ptk_alloc_seed_free(struct ptk_alloc *a, uint64_t pfn,
 				   "order %u at pfn %#llx: not a block of the "
 				   "model", order, (unsigned long long)pfn);
 	for (uint64_t p = pfn; p < pfn + n; p++) {
-		if (get_state(a, p) == IN_USE)
+		if (alloc_get_state(a, p) == IN_USE)
 			a->st.in_use--;
-		else if (get_state(a, p) == PCP)
+		else if (alloc_get_state(a, p) == PCP)
 			a->st.pcp--;
-		set_state(a, p, BUDDY);
+		alloc_set_state(a, p, BUDDY);
 	}
-	set_free(a, order, pfn, true);
+	alloc_set_free(a, order, pfn, true);
 	for (uint64_t p = pfn; p < pfn + n;
 	     p += UINT64_C(1) << PTK_PAGEBLOCK_ORDER)
 		if (a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] == PTK_MIGRATE_UNKNOWN)
@@ -302,14 +290,14 @@ enum ptk_status ptk_alloc_seed_page(struct ptk_alloc *a, uint64_t pfn,
 		return ptk_set_err(a->ctx, PTK_ERR_INVALID, "pfn %#llx is "
 				   "outside the model",
 				   (unsigned long long)pfn);
-	s = get_state(a, pfn);
+	s = alloc_get_state(a, pfn);
 	if (s == BUDDY)
 		return PTK_OK;
 	if (s == IN_USE)
 		a->st.in_use--;
 	else if (s == PCP)
 		a->st.pcp--;
-	set_state(a, pfn, pcp ? PCP : IN_USE);
+	alloc_set_state(a, pfn, pcp ? PCP : IN_USE);
 	if (pcp)
 		a->st.pcp++;
 	else

@@ -23,6 +23,7 @@ struct ptk_replay {
 	struct ptk_selector sel;
 	uint64_t page_offset;
 	uint64_t event;
+	bool simulate;		/* the model chooses the PFNs */
 	size_t n;
 	struct policy_run run[PTK_POLICY_N];
 };
@@ -307,11 +308,18 @@ enum ptk_status ptk_replay_event(struct ptk_replay *r,
 				 bool *changed)
 {
 	enum ptk_page_fate fate;
+	struct ptk_trace_rec done;
 	enum ptk_status st;
 	bool pick;
 
 	*changed = false;
-	st = ptk_alloc_follow(r->model, rec, &fate);
+	if (r->simulate) {
+		/* the policies see the pages the model chose */
+		st = ptk_alloc_simulate(r->model, rec, &done, &fate);
+		rec = &done;
+	} else {
+		st = ptk_alloc_follow(r->model, rec, &fate);
+	}
 	if (st != PTK_OK)
 		return st;
 	pick = fate == PTK_FATE_ALLOCATED && selected(r, rec);
@@ -330,6 +338,11 @@ enum ptk_status ptk_replay_event(struct ptk_replay *r,
 	}
 	r->event++;
 	return PTK_OK;
+}
+
+void ptk_replay_set_simulate(struct ptk_replay *r, bool on)
+{
+	r->simulate = on;
 }
 
 size_t ptk_replay_npolicies(const struct ptk_replay *r)

@@ -51,6 +51,7 @@ enum ptk_page_fate {
  * @double_alloc, @double_free, @unmatched_free: pages the trace claims
  *             inconsistently (see DOC)
  * @out_of_range: events for pages outside RAM
+ * @sim_failed: simulate mode: requests no free block could satisfy
  * @pcp:       pages on per-CPU lists now
  * @in_use:    pages allocated now (of those seen)
  * @free_blocks: buddy free blocks now, per order and migratetype
@@ -60,6 +61,7 @@ struct ptk_alloc_stats {
 	uint64_t allocated, freed;
 	uint64_t double_alloc, double_free, unmatched_free, out_of_range;
 	uint64_t pcp, in_use;
+	uint64_t sim_failed;
 	uint64_t free_blocks[PTK_MAX_ORDER + 1][PTK_MIGRATE_TYPES + 1];
 };
 
@@ -96,6 +98,27 @@ enum ptk_status ptk_alloc_seed_free(struct ptk_alloc *a, uint64_t pfn,
  */
 enum ptk_status ptk_alloc_seed_page(struct ptk_alloc *a, uint64_t pfn,
 				    bool pcp);
+
+/**
+ * ptk_alloc_seed_all_free() - start simulate mode from all RAM free, in
+ * blocks of the top order on movable pageblocks, as after boot
+ */
+enum ptk_status ptk_alloc_seed_all_free(struct ptk_alloc *a);
+
+/**
+ * ptk_alloc_simulate() - apply one event choosing the PFNs (simulate mode)
+ * @done: set to the event as the model applied it: an allocation's PFN is
+ *        the model's choice, a free's the block the model chose for the
+ *        trace's PFN; @fate says whether anything happened
+ *
+ * Allocations take the lowest free block of their migratetype (smallest
+ * order first), else a fallback type's (largest order first); see
+ * lib/alloc-sim.c.  Per-CPU refills and drains are ignored.
+ */
+enum ptk_status ptk_alloc_simulate(struct ptk_alloc *a,
+				   const struct ptk_trace_rec *rec,
+				   struct ptk_trace_rec *done,
+				   enum ptk_page_fate *fate);
 
 /** ptk_alloc_stats() - counters; free_blocks computed now */
 void ptk_alloc_stats(struct ptk_alloc *a, struct ptk_alloc_stats *ret);

@@ -120,6 +120,13 @@ enum ptk_status ptk_replay_event(struct ptk_replay *r,
 				 const struct ptk_trace_rec *rec,
 				 bool *changed);
 
+/**
+ * ptk_replay_set_simulate() - let the model choose the PFNs of the trace's
+ * allocations (see ptk_alloc_simulate()) instead of following the trace;
+ * seed the model first (ptk_alloc_seed_free(), ptk_alloc_seed_all_free())
+ */
+void ptk_replay_set_simulate(struct ptk_replay *r, bool on);
+
 size_t ptk_replay_npolicies(const struct ptk_replay *r);
 void ptk_replay_result(const struct ptk_replay *r, size_t i,
 		       struct ptk_replay_result *ret);

@@ -108,6 +108,9 @@ for fmt in trace ftrace; do
 done
 set -- $(median "$PTKIT" replay --compare=none,naive,pageblock --select=sample=0.01 --mem 16G "$DIR/t1e7.trace")
 row "replay, 3 policies, 1% of allocations taken out" "$1" "$2" "$base"
+set -- $(median "$PTKIT" replay --simulate --policy=none --mem 16G "$DIR/t1e7.trace")
+row "replay --simulate --policy=none, trace" "$1" "$2" "$base"
+awk -v t="$1" 'BEGIN { printf "%46s %8.2f M events/s\n", "", 10 / t }'
 
 # 6. The TUI on the 64 GiB 4K image: keystrokes, each with a full redraw
 # of a 200x60 screen (scripted mode: the terminal's own time excluded).

@@ -296,4 +296,10 @@ test_expect 'replay --image: the model starts from the dump: its free lists, blo
 	grep -q "^seed:       none: the model starts empty$" out
 '
 
+test_expect 'replay --simulate from the dump: every request finds a block' '
+	ptkit replay --simulate --policy=none --image "$ELF" "$BASE/guest/trace.txt" >out &&
+	grep -q "^model:      12179 pages allocated, " out &&
+	grep -q "^            simulated: 0 requests found no free block$" out
+'
+
 done_testing

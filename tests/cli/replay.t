@@ -96,6 +96,31 @@ test_expect 'a trace cut mid-line, and garbage: no crash, each line counted' '
 	grep -q "line 4: not a kmem event" err
 '
 
+# Simulate mode on 2 GiB, all free: the unmovable requests fall back to
+# the first movable top-order block and claim its two pageblocks (pages 0,
+# 1, then 2-3); the order-9 movable request splits the next block (1024);
+# the frees return the model's pages 0 and 2-3, which cannot merge.
+test_expect 'simulate: the model chooses the pages, with the kernel fallbacks' '
+	printf "# ptkit-trace 1\nalloc 0x100 0 0\nalloc 0x101 0 0\nalloc 0x40000 1 0\nfree 0x100 0\nalloc 0x999 9 1\nfree 0x40000 1\nfree 0x5 0\n" >sim.trace &&
+	ptkit replay --simulate --policy=none --mem 2G sim.trace >out &&
+	grep -q "^model:      516 pages allocated, 3 freed; 513 in use and 0 on per-CPU lists now$" out &&
+	grep -q "^            simulated: 0 requests found no free block$" out &&
+	grep -q "^            1 frees of pages never seen allocated," out &&
+	sed -n "/^free blocks/,\$p" out | tail -n +2 >blocks &&
+	cat >expect <<-\EOT &&
+	  Unmovable         1      1      1      1      1      1      1      1      1      1      0
+	  Movable           0      0      0      0      0      0      0      0      0      1    510
+	EOT
+	test_cmp expect blocks &&
+	ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null &&
+	must_fail 3 ptkit replay --simulate --image small.img sim.trace 2>err &&
+	grep -q "simulate needs the dump.s free lists" err &&
+	ptkit replay --simulate --no-seed --policy=none --image small.img sim.trace >out &&
+	grep -q "^seed:       all RAM free" out &&
+	ptkit replay --simulate --policy=naive --format=json --mem 2G sim.trace >out.json &&
+	grep -q "\"naive\":{\"splits\":{\"level3\":1,\"level2\":2}," out.json
+'
+
 test_expect 'csv and svg: the DirectMap time series' '
 	ptkit replay --mem 2G --compare=naive tiny.trace --csv=series.csv \
 		--svg=series.svg >/dev/null &&
