@@ -4,7 +4,7 @@
 set -eu
 
 build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev"
-test="libcmocka-dev mandoc perl valgrind tmux"
+test="libcmocka-dev mandoc perl valgrind tmux makedumpfile"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

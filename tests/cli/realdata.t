@@ -302,4 +302,24 @@ test_expect 'replay --simulate from the dump: every request finds a block' '
 	grep -q "^            simulated: 0 requests found no free block$" out
 '
 
+# kdump-compressed files of other compressions, made by makedumpfile from
+# the ELF dump (Debian's makedumpfile has lzo; snappy and zstd are off).
+if command -v makedumpfile >/dev/null 2>&1; then
+	test_expect 'makedumpfile -l (lzo) and uncompressed kdump files walk as the ELF' '
+		ptkit walk --format=json "$ELF" >elf.json &&
+		ptkit freelists "$ELF" >elf.lists &&
+		for c in -l ""; do
+			rm -f mk.kdump &&
+			makedumpfile $c -d 31 "$ELF" mk.kdump >/dev/null 2>&1 &&
+			ptkit info mk.kdump | grep -q "^format:   kdump (libkdumpfile)$" &&
+			ptkit walk --format=json mk.kdump >mk.json &&
+			test_cmp elf.json mk.json &&
+			ptkit freelists mk.kdump >mk.lists &&
+			test_cmp elf.lists mk.lists || exit 1
+		done
+	'
+else
+	test_skip "makedumpfile -l and uncompressed kdump files" "no makedumpfile (apt-get install makedumpfile)"
+fi
+
 done_testing
