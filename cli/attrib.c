@@ -24,11 +24,12 @@ bool attrib_open(struct attrib *a, struct session *s)
 	memset(a, 0, sizeof(*a));
 	a->s = s;
 	table_pages_init(&a->tables);
-	st = table_pages_collect(&a->tables, s, s->src, &s->pg);
-	/* an empty range: only checks that VMCOREINFO has what is needed */
+	/* an empty range: only checks that VMCOREINFO has what is needed,
+	 * before the walk that finds the tables is paid for */
+	st = ptk_pages_walk(s->src, &s->pg, &s->layout, NULL, 0, 0, 0,
+			    count_page, count, NULL);
 	if (st == PTK_OK)
-		st = ptk_pages_walk(s->src, &s->pg, &s->layout, a->tables.pfn,
-				    a->tables.n, 0, 0, count_page, count, NULL);
+		st = table_pages_collect(&a->tables, s, s->src, &s->pg);
 	if (st != PTK_OK) {
 		snprintf(a->why, sizeof(a->why), "%s", ptk_ctx_err(s->ctx));
 		ptk_ctx_clear_err(s->ctx);

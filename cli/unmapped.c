@@ -148,6 +148,15 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
+static enum ptk_status skip_run(const struct ptk_walk_entry *e, uint64_t n,
+				void *priv)
+{
+	(void)e;
+	(void)n;
+	(void)priv;
+	return PTK_OK;
+}
+
 static const struct ptk_region *region_named(struct session *s,
 					     const char *name)
 {
@@ -162,7 +171,10 @@ static const struct ptk_region *region_named(struct session *s,
 
 int cmd_unmapped(int argc, char **argv)
 {
-	const struct ptk_walk_ops ops = { .hole = on_hole, .bad = on_bad };
+	/* leaf_run lets the walker pass over runs of present PTEs at once */
+	const struct ptk_walk_ops ops = {
+		.hole = on_hole, .bad = on_bad, .leaf_run = skip_run,
+	};
 	struct unmapped_args a = { 0 };
 	struct holes u = { 0 };
 	const struct ptk_region *direct;
