@@ -57,6 +57,30 @@ test_expect 'bit flips anywhere in the image: no crash, every command' '
 	done
 '
 
+test_expect 'bit flips in a kernel with free lists and struct pages: no crash' '
+	cat "$DATA/freelists.spec" "$DATA/pages.spec" >mm.spec &&
+	ptkit mkimage -o mm.img mm.spec >/dev/null &&
+	printf "# ptkit-trace 1\nalloc 0x100 0 0\nfree 0x100 0\nalloc 0x300 3 1\n" >mm.trace &&
+	mmsize=$(wc -c <mm.img) &&
+	i=0
+	pos=11
+	while [ $i -lt 40 ]; do
+		pos=$(( (pos * 1103515245 + 12345) % mmsize ))
+		bit=$(( 1 << (pos % 8) ))
+		cp mm.img flip.img &&
+		byte=$(od -An -tu1 -j $pos -N1 mm.img | tr -d " ") &&
+		printf "$(printf "\\\\%03o" $(( byte ^ bit )))" |
+			dd of=flip.img bs=1 seek=$pos conv=notrunc 2>/dev/null &&
+		for cmd in freelists pages unmapped "stats --splits"; do
+			sane ptkit $cmd flip.img || { echo "at byte $pos"; return 1; }
+		done &&
+		sane ptkit tui --keys "dx-r/W+X<Enter>" flip.img &&
+		sane ptkit replay --simulate --image flip.img mm.trace ||
+			{ echo "at byte $pos"; return 1; }
+		i=$((i + 1))
+	done
+'
+
 test_expect 'a table pointing to itself, to an ancestor, outside RAM' '
 	ptkit mkimage -o bad.img "$DATA/bad.spec" >/dev/null &&
 	for cmd in walk info stats check unmapped; do
