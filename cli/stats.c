@@ -32,6 +32,10 @@ struct stats {
 	struct tref *refs;	/* tables are shared (ESPfix): count pages once */
 	size_t nrefs, caprefs;
 	uint64_t nbad;
+	/* DirectMap, counted in the same walk: the ranges and the counts */
+	struct session *ss;
+	uint64_t direct_start, direct_end, text_start, text_end;
+	struct ptk_dm_count dm;
 };
 
 static const struct argp_option options[] = {
@@ -114,6 +118,10 @@ static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 	}
 	s->refs[s->nrefs++] = (struct tref){ region_of(s, e->va), e->level - 1,
 					     e->addr };
+	ptk_dm_count_table(s->ss->src, &s->ss->pg, e, s->direct_start,
+			   s->direct_end, false, &s->dm);
+	ptk_dm_count_table(s->ss->src, &s->ss->pg, e, s->text_start,
+			   s->text_end, true, &s->dm);
 	return PTK_OK;
 }
 
@@ -293,16 +301,23 @@ int cmd_stats(int argc, char **argv)
 		ret = EXIT_ENV;
 		goto out;
 	}
+	direct = region_named(&ss, "Low Kernel Mapping");
+	text = region_named(&ss, "High Kernel Mapping");
+	/* one walk: the census, and DirectMap as ptk_dm_count() counts it */
+	s.ss = &ss;
+	if (direct) {
+		s.direct_start = direct->start;
+		s.direct_end = direct->end;
+		if (text) {
+			s.text_start = text->start;
+			s.text_end = text->end;
+		}
+	}
 	st = ptk_walk(ss.src, &ss.pg, 0, 0, &ops, &s);
 	if (st == PTK_ERR_NOMEM)
 		ptk_set_err(ss.ctx, st, "table census");
 	count_tables(&s);
-	direct = region_named(&ss, "Low Kernel Mapping");
-	text = region_named(&ss, "High Kernel Mapping");
-	if (st == PTK_OK && direct)
-		st = ptk_dm_count(ss.src, &ss.pg, direct->start, direct->end,
-				  text ? text->start : 0, text ? text->end : 0,
-				  &dm);
+	dm = s.dm;
 	if (st != PTK_OK) {
 		ret = fail_source(&ss, st);
 		goto out;

@@ -56,6 +56,18 @@ enum ptk_status ptk_dm_count(struct ptk_source *src,
 			     uint64_t text_end, struct ptk_dm_count *ret);
 
 /**
+ * ptk_dm_count_table() - ptk_dm_count()'s work for one table entry that a
+ * wider walk meets (call it from a table callback): counts the table below
+ * @e where it lies in [@start, @end), or, with @text, a split 2M page of
+ * the kernel-image mapping there.  A caller that walks anyway counts the
+ * direct map in the same pass, reading each table once more from cache.
+ */
+struct ptk_walk_entry;
+void ptk_dm_count_table(struct ptk_source *src, const struct ptk_paging *pg,
+			const struct ptk_walk_entry *e, uint64_t start,
+			uint64_t end, bool text, struct ptk_dm_count *c);
+
+/**
  * ptk_dm_meminfo_kb() - the DirectMap4k/2M/1G values, in kB, that the
  * kernel's counters hold for @c (see the DOC above)
  */
