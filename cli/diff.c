@@ -43,16 +43,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct diff_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
 	case 'r':
 		if (!parse_range_arg(arg, &a->start, &a->end) ||
 		    ((a->start | a->end) & (PTK_PAGE_SIZE - 1)))
@@ -73,14 +63,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "give two sources, A and B");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, &a->json);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp diff_argp = {
 	options, parse_opt, "A B",
@@ -90,7 +75,7 @@ static const struct argp diff_argp = {
 	"It is how to see what ptkit edit and ptkit directmap did. Exit "
 	"status: 0 when nothing differs, 1 when something does, 2 usage, 3 "
 	"bad input.",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static enum ptk_status collect(const struct ptk_run *r,

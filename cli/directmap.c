@@ -68,16 +68,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct dm_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
 	case 'o':
 		a->output = arg;
 		return 0;
@@ -107,14 +97,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "no OP given");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, &a->json);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp dm_argp = {
 	options, parse_opt, "SOURCE OP...",
@@ -127,7 +112,7 @@ static const struct argp dm_argp = {
 	"once for the range; ro, rw, nx, x, np, p and 4k call set_memory_*() "
 	"once for the range. The rules are those of "
 	"arch/x86/mm/pat/set_memory.c; see ptkit-directmap(1).",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static int dm_counts(struct session *s, struct ptk_source *src,

@@ -41,9 +41,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct edit_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
 	case 'o':
 		a->output = arg;
 		return 0;
@@ -60,28 +57,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--pool: '%s' is not START-END", arg);
 		a->has_pool = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
 	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
+		one_source_opt(key, arg, state, &a->src, NULL);	/* a SOURCE */
 		if (!a->output)
 			argp_error(state, "no output: give -o FILE");
 		if (!a->npieces)
 			argp_error(state, "no edits: give -e OP or -s SCRIPT");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, NULL);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp edit_argp = {
 	options, parse_opt, "SOURCE -o FILE (-e OP | -s SCRIPT)...",
@@ -93,7 +79,7 @@ static const struct argp edit_argp = {
 	"direct-map calls NAME:PFN[+COUNT] of ptkit directmap. A bad "
 	"operation is reported as FILE:LINE and nothing is written. See "
 	"ptkit-edit(1).",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static const struct ptk_region *region_named(struct session *s,

@@ -22,32 +22,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct export_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
 	case 'o':
 		a->output = arg;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
 	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
+		one_source_opt(key, arg, state, &a->src, NULL);	/* a SOURCE */
 		if (!a->output)
 			argp_error(state, "no output: give -o FILE");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, NULL);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp export_argp = {
 	options, parse_opt, "SOURCE -o FILE",
@@ -59,7 +45,7 @@ static const struct argp export_argp = {
 	"and, with page-table isolation, from the user copy of the top "
 	"table. The image is written to a temporary file and renamed when "
 	"complete.",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 int cmd_export(int argc, char **argv)

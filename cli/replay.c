@@ -85,9 +85,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	char err[160];
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
 	case OPT_IMAGE:
 		a->src.path = arg;
 		return 0;
@@ -117,13 +114,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_SIMULATE:
 		a->simulate = true;
 		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
 	case OPT_CSV:
 		a->csv = arg;
 		return 0;
@@ -144,14 +134,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			add_policies(state, a, "none,naive,pageblock");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, &a->json);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp replay_argp = {
 	options, parse_opt, "TRACE (--image SOURCE | --mem SIZE)",
@@ -162,7 +147,7 @@ static const struct argp replay_argp = {
 	"Policies: none; naive (each page out at allocation and back at free, "
 	"as secretmem); pageblock (whole pageblocks out, kept for unmapped "
 	"allocations, as the __GFP_UNMAPPED freetypes). See ptkit-replay(1).",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 /* An ideal direct map of @mem bytes: 1G pages, 2M for the rest. */

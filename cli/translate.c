@@ -24,16 +24,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct translate_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
-	case 'f':
-		if (!strcmp(arg, "json"))
-			a->json = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text or json",
-				   arg);
-		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->src.path) {
 			a->src.path = arg;
@@ -52,14 +42,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "addresses from standard input)");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, &a->json);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp translate_argp = {
 	options, parse_opt, "SOURCE VA...\nSOURCE -",
@@ -68,7 +53,7 @@ static const struct argp translate_argp = {
 	"With -, addresses are read from standard input, one per line. "
 	"Exit status: 0 all mapped, 1 some address not mapped, 2 usage, "
 	"3 bad input.",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 static const char *why_not(enum ptk_xlat_result r)

@@ -50,9 +50,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct walk_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->src;
-		return 0;
 	case 'f':
 		if (!strcmp(arg, "text"))
 			a->format = FMT_TEXT;
@@ -77,14 +74,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_REGION:
 		a->region = arg;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (a->src.path)
-			argp_error(state, "one SOURCE only");
-		a->src.path = arg;
-		return 0;
 	case ARGP_KEY_END:
-		if (!a->src.path)
-			argp_error(state, "no SOURCE given");
+		one_source_opt(key, arg, state, &a->src, NULL);	/* a SOURCE */
 		if (a->entries && a->format == FMT_PTDUMP)
 			argp_error(state, "--entries does not go with "
 				   "--format=ptdump");
@@ -93,14 +84,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "together");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return one_source_opt(key, arg, state, &a->src, NULL);
 	}
 }
-
-static const struct argp_child children[] = {
-	{ &source_argp, 0, NULL, 0 },
-	{ 0 }
-};
 
 static const struct argp walk_argp = {
 	options, parse_opt, "SOURCE",
@@ -109,7 +95,7 @@ static const struct argp walk_argp = {
 	"SOURCE is a dump or image (ELF core, kdump-compressed, ptkit image). "
 	"Exit status: 0 ok, 2 usage, 3 bad input (an entry that cannot be "
 	"followed is reported and the walk goes on).",
-	children, NULL, NULL,
+	source_children, NULL, NULL,
 };
 
 /* "USR RW NX GLB": the set flags, in ptdump's words, for text output. */
