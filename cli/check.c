@@ -219,16 +219,10 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 static void region_range(struct session *s, const char *name, uint64_t *start,
 			 uint64_t *end)
 {
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
+	const struct ptk_region *rg = region_named(s->src, name);
 
-	*start = *end = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(rg[i].name, name)) {
-			*start = rg[i].start;
-			*end = rg[i].end;
-		}
-	}
+	*start = rg ? rg->start : 0;
+	*end = rg ? rg->end : 0;
 }
 
 int cmd_check(int argc, char **argv)

@@ -107,6 +107,10 @@ int exit_for(enum ptk_status st);
 /** finish_output() - flush stdout; a write error is an error (EXIT_ENV) */
 int finish_output(const char *cmd, int status);
 
+/** region_named() - the region of @src called @name, or NULL */
+const struct ptk_region *region_named(struct ptk_source *src,
+				      const char *name);
+
 /** fmt_size() - "4K", "632K", "2M", ... as ptdump prints sizes */
 void fmt_size(char *buf, size_t len, uint64_t size);
 

@@ -502,3 +502,14 @@ error_t one_source_opt(int key, char *arg, struct argp_state *state,
 		return ARGP_ERR_UNKNOWN;
 	}
 }
+
+const struct ptk_region *region_named(struct ptk_source *src, const char *name)
+{
+	size_t n;
+	const struct ptk_region *rg = ptk_source_regions(src, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(rg[i].name, name))
+			return &rg[i];
+	return NULL;
+}

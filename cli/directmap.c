@@ -130,18 +130,6 @@ static int dm_counts(struct session *s, struct ptk_source *src,
 	return EXIT_OK;
 }
 
-static const struct ptk_region *region_named(struct session *s,
-					     const char *name)
-{
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rg[i].name, name))
-			return &rg[i];
-	return NULL;
-}
-
 static void print_text(const struct dm_args *a, const struct ptk_cpa_result *r,
 		       const struct ptk_region *direct, const uint64_t *before,
 		       const uint64_t *after)
@@ -220,8 +208,8 @@ int cmd_directmap(int argc, char **argv)
 	ret = session_open(&s, argv[0], &a.src);
 	if (ret != EXIT_OK)
 		goto out;
-	direct = region_named(&s, "Low Kernel Mapping");
-	text = region_named(&s, "High Kernel Mapping");
+	direct = region_named(s.src, "Low Kernel Mapping");
+	text = region_named(s.src, "High Kernel Mapping");
 	if (!direct) {
 		fprintf(stderr, "%s: '%s': no direct map known (ptkit info "
 			"says why)\n", argv[0], a.src.path);

@@ -82,18 +82,6 @@ static const struct argp edit_argp = {
 	source_children, NULL, NULL,
 };
 
-static const struct ptk_region *region_named(struct session *s,
-					     const char *name)
-{
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rg[i].name, name))
-			return &rg[i];
-	return NULL;
-}
-
 int cmd_edit(int argc, char **argv)
 {
 	struct edit_args a = { 0 };
@@ -111,7 +99,7 @@ int cmd_edit(int argc, char **argv)
 	ret = session_open(&s, argv[0], &a.src);
 	if (ret != EXIT_OK)
 		goto out;
-	direct = region_named(&s, "Low Kernel Mapping");
+	direct = region_named(s.src, "Low Kernel Mapping");
 	st = ptk_edit_new(s.src, &s.pg, &ed);
 	if (st == PTK_OK && a.has_pool)
 		st = ptk_edit_add_pool(ed, a.pool_start, a.pool_end);

@@ -185,18 +185,6 @@ static int ideal_source(struct session *s, const char *cmd, uint64_t mem,
 	return EXIT_OK;
 }
 
-static const struct ptk_region *region_named(struct ptk_source *src,
-					     const char *name)
-{
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(src, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rg[i].name, name))
-			return &rg[i];
-	return NULL;
-}
-
 static void csv_rows(FILE *f, struct ptk_replay *r, uint64_t event,
 		     uint64_t line)
 {

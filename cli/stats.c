@@ -156,18 +156,6 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
-static const struct ptk_region *region_named(struct session *s,
-					     const char *name)
-{
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rg[i].name, name))
-			return &rg[i];
-	return NULL;
-}
-
 static void print_row(const char *name, const struct tally *t, unsigned levels)
 {
 	printf("%-22s %10" PRIu64 " %8" PRIu64 " %6" PRIu64, name,
@@ -284,7 +272,7 @@ int cmd_stats(int argc, char **argv)
 		return ret;
 	}
 	if (a.splits) {
-		direct = region_named(&ss, "Low Kernel Mapping");
+		direct = region_named(ss.src, "Low Kernel Mapping");
 		if (direct) {
 			ret = stats_splits(&ss, direct, a.json);
 		} else {
@@ -301,8 +289,8 @@ int cmd_stats(int argc, char **argv)
 		ret = EXIT_ENV;
 		goto out;
 	}
-	direct = region_named(&ss, "Low Kernel Mapping");
-	text = region_named(&ss, "High Kernel Mapping");
+	direct = region_named(ss.src, "Low Kernel Mapping");
+	text = region_named(ss.src, "High Kernel Mapping");
 	/* one walk: the census, and DirectMap as ptk_dm_count() counts it */
 	s.ss = &ss;
 	if (direct) {

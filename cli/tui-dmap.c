@@ -161,18 +161,13 @@ static void forget(struct tui *t, uint64_t pa, uint64_t end)
 
 void dmap_open(struct tui *t)
 {
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(t->s->src, &n);
-	const struct ptk_region *direct = NULL, *text = NULL;
+	const struct ptk_region *direct = region_named(t->s->src,
+						       "Low Kernel Mapping");
+	const struct ptk_region *text = region_named(t->s->src,
+						     "High Kernel Mapping");
 	const struct ptk_range *ram;
 	struct ptk_dm_count count;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(rg[i].name, "Low Kernel Mapping"))
-			direct = &rg[i];
-		if (!strcmp(rg[i].name, "High Kernel Mapping"))
-			text = &rg[i];
-	}
+	size_t n;
 	if (!direct) {
 		snprintf(t->message, sizeof(t->message), "no direct map known "
 			 "(ptkit info says why)");

@@ -188,19 +188,6 @@ void tui_go_to(struct tui *t, uint64_t va)
 		 va, ptk_level_name(&t->pg, cur(t)->level), cur(t)->cursor);
 }
 
-static void direct_map_base(struct tui *t, uint64_t *base, bool *ok)
-{
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(t->s->src, &n);
-
-	*ok = false;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rg[i].name, "Low Kernel Mapping")) {
-			*base = rg[i].start;
-			*ok = true;
-		}
-}
-
 /* The next (dir > 0) or previous mapping the search matches. */
 static void find(struct tui *t, int dir)
 {
@@ -232,8 +219,8 @@ static void find(struct tui *t, int dir)
 
 static void finish_prompt(struct tui *t)
 {
-	uint64_t v, base;
-	bool ok;
+	const struct ptk_region *direct;
+	uint64_t v;
 
 	t->prompting = false;
 	if (t->prompt_kind == 'w') {
@@ -260,13 +247,13 @@ static void finish_prompt(struct tui *t)
 		tui_go_to(t, v);
 		return;
 	}
-	direct_map_base(t, &base, &ok);
-	if (!ok) {
+	direct = region_named(t->s->src, "Low Kernel Mapping");
+	if (!direct) {
 		snprintf(t->message, sizeof(t->message), "no direct map known: "
 			 "go to its virtual address with g");
 		return;
 	}
-	tui_go_to(t, base + v);
+	tui_go_to(t, direct->start + v);
 }
 
 static void prompt_key(struct tui *t, int key)

@@ -157,18 +157,6 @@ static enum ptk_status skip_run(const struct ptk_walk_entry *e, uint64_t n,
 	return PTK_OK;
 }
 
-static const struct ptk_region *region_named(struct session *s,
-					     const char *name)
-{
-	size_t n;
-	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(rg[i].name, name))
-			return &rg[i];
-	return NULL;
-}
-
 int cmd_unmapped(int argc, char **argv)
 {
 	/* leaf_run lets the walker pass over runs of present PTEs at once */
@@ -190,7 +178,7 @@ int cmd_unmapped(int argc, char **argv)
 	u.s = &s;
 	attrib_open(&u.attrib, &s);	/* without it, holes are only ranges */
 	u.json = a.json;
-	direct = region_named(&s, "Low Kernel Mapping");
+	direct = region_named(s.src, "Low Kernel Mapping");
 	if (direct)
 		u.page_offset = direct->start;
 	if (a.has_range) {
