@@ -107,6 +107,13 @@ int exit_for(enum ptk_status st);
 /** finish_output() - flush stdout; a write error is an error (EXIT_ENV) */
 int finish_output(const char *cmd, int status);
 
+/**
+ * page_range_opt() - a --range option's START-END or START+SIZE, page
+ * aligned, or a usage error
+ */
+void page_range_opt(struct argp_state *state, const char *arg,
+		    uint64_t *start, uint64_t *end);
+
 /** region_named() - the region of @src called @name, or NULL */
 const struct ptk_region *region_named(struct ptk_source *src,
 				      const char *name);

@@ -513,3 +513,12 @@ const struct ptk_region *region_named(struct ptk_source *src, const char *name)
 			return &rg[i];
 	return NULL;
 }
+
+void page_range_opt(struct argp_state *state, const char *arg,
+		    uint64_t *start, uint64_t *end)
+{
+	if (!parse_range_arg(arg, start, end) ||
+	    ((*start | *end) & (PTK_PAGE_SIZE - 1)))
+		argp_error(state, "--range: '%s' is not a page-aligned "
+			   "START-END or START+SIZE", arg);
+}

@@ -44,10 +44,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'r':
-		if (!parse_range_arg(arg, &a->start, &a->end) ||
-		    ((a->start | a->end) & (PTK_PAGE_SIZE - 1)))
-			argp_error(state, "--range: '%s' is not a page-aligned "
-				   "START-END or START+SIZE", arg);
+		page_range_opt(state, arg, &a->start, &a->end);
 		a->has_range = true;
 		return 0;
 	case ARGP_KEY_ARG:
