@@ -165,9 +165,7 @@ void dmap_open(struct tui *t)
 						       "Low Kernel Mapping");
 	const struct ptk_region *text = region_named(t->s->src,
 						     "High Kernel Mapping");
-	const struct ptk_range *ram;
 	struct ptk_dm_count count;
-	size_t n;
 	if (!direct) {
 		snprintf(t->message, sizeof(t->message), "no direct map known "
 			 "(ptkit info says why)");
@@ -178,10 +176,7 @@ void dmap_open(struct tui *t)
 		return;
 	t->dm.known = true;
 	t->dm.base = direct->start;
-	ram = ptk_source_ram(t->s->src, &n);
-	for (size_t i = 0; i < n; i++)
-		if (ram[i].end > t->dm.ram_end)
-			t->dm.ram_end = ram[i].end;
+	t->dm.ram_end = ptk_source_ram_end(t->s->src);
 	t->dm.ncache = (size_t)((t->dm.ram_end + (UINT64_C(1) << 30) - 1) >>
 				PIECE_SHIFT);
 	t->dm.cache = calloc(t->dm.ncache ? t->dm.ncache : 1, 1);

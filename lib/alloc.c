@@ -86,13 +86,8 @@ nomem:
 enum ptk_status ptk_alloc_new(struct ptk_ctx *ctx, struct ptk_source *src,
 			      struct ptk_alloc **ret)
 {
-	size_t n;
-	const struct ptk_range *ram = ptk_source_ram(src, &n);
-	uint64_t end = 0;
+	uint64_t end = ptk_source_ram_end(src);
 
-	for (size_t i = 0; i < n; i++)
-		if (ram[i].end > end)
-			end = ram[i].end;
 	if (!end)
 		return ptk_set_err(ctx, PTK_ERR_NODATA, "the source has no RAM");
 	return ptk_alloc_new_ram(ctx, end >> 12, ret);

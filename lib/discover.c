@@ -1,37 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Find the root table and paging mode from what a source says. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "meta-priv.h"
 #include "ptkit/discover.h"
 
 /* CR3 bits 12..51 hold the root; the rest are PCID, PWT/PCD, noflush. */
 #define CR3_ADDR_MASK 0x000ffffffffff000ull
-
-static bool parse_u64(const char *s, int base, uint64_t *ret)
-{
-	char *end;
-
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	*ret = strtoull(s, &end, base);
-	return !errno && !*end;
-}
-
-/* VMCOREINFO NUMBER() values are signed decimal (phys_base may be < 0). */
-static bool parse_s64(const char *s, int64_t *ret)
-{
-	char *end;
-
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	*ret = strtoll(s, &end, 10);
-	return !errno && !*end;
-}
 
 static enum ptk_status find_root(struct ptk_source *src, uint64_t *root,
 				 char *why)

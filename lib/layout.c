@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Naming a Linux kernel's regions without debug info; see layout.h. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "meta-priv.h"
 #include "ptkit/layout.h"
 #include "ptkit/translate.h"
 #include "ptkit/walk.h"
@@ -45,30 +45,6 @@ struct finder {
 	const struct ptk_paging *pg;
 	const struct geometry *geo;
 };
-
-static bool meta_hex(struct ptk_source *src, const char *key, uint64_t *ret)
-{
-	const char *v = ptk_source_meta(src, key);
-	char *end;
-
-	if (!v || !*v)
-		return false;
-	errno = 0;
-	*ret = strtoull(v, &end, 16);
-	return !errno && !*end;
-}
-
-static bool meta_num(struct ptk_source *src, const char *key, uint64_t *ret)
-{
-	const char *v = ptk_source_meta(src, key);
-	char *end;
-
-	if (!v || !*v)
-		return false;
-	errno = 0;
-	*ret = (uint64_t)strtoll(v, &end, 10);
-	return !errno && !*end;
-}
 
 static bool read_u64(struct finder *f, uint64_t va, uint64_t *ret)
 {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The buddy free lists of a Linux dump, from VMCOREINFO; see mm.h. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "meta-priv.h"
 #include "mm-priv.h"
 #include "ptkit/mm.h"
 #include "ptkit/translate.h"
@@ -25,22 +25,11 @@ struct keys {
 bool mm_key(struct ptk_source *src, const char *name, int base, uint64_t *ret,
 	    const char **missing)
 {
-	const char *v = ptk_source_meta(src, name);
-	char *end;
-
-	if (!v) {
-		if (!*missing)
-			*missing = name;
-		return false;
-	}
-	errno = 0;
-	*ret = base == 16 ? strtoull(v, &end, 16) : (uint64_t)strtoll(v, &end, 10);
-	if (errno || *end) {
-		if (!*missing)
-			*missing = name;
-		return false;
-	}
-	return true;
+	if (base == 16 ? meta_hex(src, name, ret) : meta_num(src, name, ret))
+		return true;
+	if (!*missing)
+		*missing = name;
+	return false;
 }
 
 static enum ptk_status read_keys(struct ptk_source *src, struct keys *k)
@@ -186,14 +175,7 @@ static enum ptk_status walk_list(const struct list_walk *w,
 
 uint64_t mm_max_pfn(struct ptk_source *src)
 {
-	size_t n;
-	const struct ptk_range *ram = ptk_source_ram(src, &n);
-	uint64_t end = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (ram[i].end > end)
-			end = ram[i].end;
-	return (end + PTK_PAGE_SIZE - 1) >> PTK_PAGE_SHIFT;
+	return (ptk_source_ram_end(src) + PTK_PAGE_SIZE - 1) >> PTK_PAGE_SHIFT;
 }
 
 enum ptk_status ptk_freelists_walk(struct ptk_source *src,

@@ -203,6 +203,11 @@ const struct ptk_range *ptk_source_ram(const struct ptk_source *src,
 	return src->ram;
 }
 
+uint64_t ptk_source_ram_end(const struct ptk_source *src)
+{
+	return src->nram ? src->ram[src->nram - 1].end : 0;
+}
+
 enum ptk_status ptk_source_set_meta(struct ptk_source *src, const char *key,
 				    const char *value)
 {

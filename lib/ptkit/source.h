@@ -111,6 +111,8 @@ enum ptk_status ptk_source_add_ram(struct ptk_source *src, uint64_t start,
 				   uint64_t end);
 const struct ptk_range *ptk_source_ram(const struct ptk_source *src,
 				       size_t *count);
+/** ptk_source_ram_end() - one past the highest RAM byte; 0 for no RAM */
+uint64_t ptk_source_ram_end(const struct ptk_source *src);
 
 /* --- key/value metadata, in the order added; a key added twice keeps the
  *     last value --- */
