@@ -348,11 +348,5 @@ enum ptk_status ptk_builder_set(struct ptk_builder *b, uint64_t pa,
 enum ptk_status ptk_builder_pages(struct ptk_builder *b, const uint64_t **pfns,
 				  size_t *count)
 {
-	const uint64_t *sorted = pagemap_sorted(&b->pages);
-
-	if (!sorted && b->pages.n)
-		return ptk_set_err(b->ctx, PTK_ERR_NOMEM, "page list");
-	*pfns = sorted;
-	*count = b->pages.n;
-	return PTK_OK;
+	return pagemap_sorted(&b->pages, b->ctx, pfns, count);
 }

@@ -335,13 +335,7 @@ enum ptk_status ptk_edit_undo(struct ptk_edit *ed)
 enum ptk_status ptk_edit_pages(struct ptk_edit *ed, const uint64_t **pfns,
 			       size_t *count)
 {
-	const uint64_t *sorted = pagemap_sorted(&ed->pages);
-
-	if (!sorted && ed->pages.n)
-		return ptk_set_err(ed->ctx, PTK_ERR_NOMEM, "page list");
-	*pfns = sorted;
-	*count = ed->pages.n;
-	return PTK_OK;
+	return pagemap_sorted(&ed->pages, ed->ctx, pfns, count);
 }
 
 /* --- writing --- */

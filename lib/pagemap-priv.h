@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ptkit/ctx.h"
+
 struct pagemap {
 	uint64_t *pfns;		/* pfns[i] holds pages[i] */
 	uint64_t **pages;
@@ -26,7 +28,8 @@ uint64_t *pagemap_find(const struct pagemap *m, uint64_t pfn);
 /** pagemap_add() - a new page at @pfn, a copy of @init or zeros; NULL when
  *  out of memory.  @pfn must not be in the map. */
 uint64_t *pagemap_add(struct pagemap *m, uint64_t pfn, const void *init);
-/** pagemap_sorted() - the pfns held, sorted; NULL when out of memory */
-const uint64_t *pagemap_sorted(struct pagemap *m);
+/** pagemap_sorted() - the pfns held, sorted (PTK_ERR_NOMEM in @ctx) */
+enum ptk_status pagemap_sorted(struct pagemap *m, struct ptk_ctx *ctx,
+			       const uint64_t **pfns, size_t *count);
 
 #endif

@@ -110,14 +110,17 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-const uint64_t *pagemap_sorted(struct pagemap *m)
+enum ptk_status pagemap_sorted(struct pagemap *m, struct ptk_ctx *ctx,
+			       const uint64_t **pfns, size_t *count)
 {
 	if (!m->sorted && m->n) {
 		m->sorted = malloc(m->n * sizeof(*m->sorted));
 		if (!m->sorted)
-			return NULL;
+			return ptk_set_err(ctx, PTK_ERR_NOMEM, "page list");
 		memcpy(m->sorted, m->pfns, m->n * sizeof(*m->sorted));
 		qsort(m->sorted, m->n, sizeof(*m->sorted), u64_cmp);
 	}
-	return m->sorted;
+	*pfns = m->sorted;
+	*count = m->n;
+	return PTK_OK;
 }
