@@ -25,7 +25,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
               -Ilib -Iformats -MMD -MP $(CFLAGS)
-LIBS       := -lelf -lkdumpfile
+LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent
 CLI_LIBS   := -lncursesw
 
 LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)
@@ -62,6 +62,12 @@ test-deps:
 $(O)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# libtracecmd's headers include each other by bare name; pkg-config runs
+# when the rule does, after deps has installed it.
+$(O)/obj/formats/tracedat.o: formats/tracedat.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags libtracecmd) -c -o $@ $<
 
 $(STATIC): $(LIB_OBJ)
 	rm -f $@

@@ -318,6 +318,10 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
 		printf("            %-26s %10" PRIu64 "\n",
 		       ptk_trace_event_name(e), ts->events[e]);
+	if (ts->lost)
+		printf("            %" PRIu64 " events or more lost by the kernel"
+		       " before they were read: the model misses them\n",
+		       ts->lost);
 	print_seed(a, sd);
 	printf("model:      %" PRIu64 " pages allocated, %" PRIu64 " freed; "
 	       "%" PRIu64 " in use and %" PRIu64 " on per-CPU lists now\n",
@@ -367,6 +371,8 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 #undef ROW
 	printf("\nfree blocks in the buddy lists at the end (order 0-%d):\n",
 	       PTK_MAX_ORDER);
+	bool any = false;
+
 	for (unsigned mt = 0; mt <= PTK_MIGRATE_TYPES; mt++) {
 		uint64_t sum = 0;
 
@@ -374,11 +380,15 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 			sum += m->free_blocks[o][mt];
 		if (!sum)
 			continue;
+		any = true;
 		printf("  %-12s", ptk_migratetype_name(mt));
 		for (unsigned o = 0; o <= PTK_MAX_ORDER; o++)
 			printf(" %6" PRIu64, m->free_blocks[o][mt]);
 		printf("\n");
 	}
+	/* Unseeded, the lists hold only what the trace freed to them. */
+	if (!any)
+		printf("  none\n");
 }
 
 static void print_json(struct ptk_trace *t, struct ptk_replay *r,
@@ -390,8 +400,8 @@ static void print_json(struct ptk_trace *t, struct ptk_replay *r,
 	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
 		printf("%s\"%s\":%" PRIu64, e ? "," : "", ptk_trace_event_name(e),
 		       ts->events[e]);
-	printf("},\"skipped\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"policies\":{",
-	       ts->skipped, ts->malformed);
+	printf("},\"skipped\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"lost\":%"
+	       PRIu64 ",\"policies\":{", ts->skipped, ts->malformed, ts->lost);
 	for (size_t i = 0; i < ptk_replay_npolicies(r); i++) {
 		struct ptk_replay_result res;
 
@@ -528,9 +538,11 @@ int cmd_replay(int argc, char **argv)
 		const struct ptk_trace_stats *ts = ptk_trace_stats(t);
 
 		for (uint64_t i = 0; i < ts->malformed && i < PTK_TRACE_MAX_REPORTED; i++)
-			fprintf(stderr, "%s: '%s': line %" PRIu64 ": not a kmem "
-				"event: %s\n", argv[0], a.trace, ts->bad_lines[i],
-				ts->bad_text[i]);
+			fprintf(stderr, "%s: '%s': %s %" PRIu64 ": not a kmem "
+				"event: %s\n", argv[0], a.trace,
+				strcmp(ptk_trace_format(t), "trace.dat")
+					? "line" : "record",
+				ts->bad_lines[i], ts->bad_text[i]);
 		if (ts->malformed > PTK_TRACE_MAX_REPORTED)
 			fprintf(stderr, "%s: '%s': ... and %" PRIu64 " more "
 				"malformed lines\n", argv[0], a.trace,

@@ -2,7 +2,7 @@
 /*
  * Page-allocator traces: ftrace text and ptkit's line format, read in
  * large chunks (memory stays small whatever the trace's size) and parsed
- * one event at a time.
+ * one event at a time; a trace.dat goes to tracedat.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ptkit/trace.h"
+#include "trace-priv.h"
 
 static const char *const event_names[PTK_EV_NTYPES] = {
 	[PTK_EV_ALLOC] = "mm_page_alloc",
@@ -57,6 +57,7 @@ struct ptk_trace {
 	bool eof;
 	bool native;
 	bool strict;
+	struct tracedat *dat;	/* a trace.dat: libtracecmd reads it */
 	uint64_t line;
 	struct ptk_trace_stats stats;
 	/* gfp strings repeat: a copy of the last one parsed, and its bits */
@@ -79,12 +80,10 @@ uint64_t ptk_gfp_parse(const char *name, size_t len)
 	return 0;
 }
 
-static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
+uint64_t trace_gfp_list(const char *s, size_t len, uint64_t *unknown)
 {
 	uint64_t bits = 0;
 
-	if (t->gfp_last_len == len && len && !memcmp(t->gfp_last, s, len))
-		return t->gfp_last_bits;
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
 		uint64_t b;
@@ -93,10 +92,20 @@ static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
 			j++;
 		b = ptk_gfp_parse(s + i, j - i);
 		if (!b && j > i && strncmp(s + i, "0x", 2))
-			t->stats.unknown_gfp++;
+			(*unknown)++;
 		bits |= b;
 		i = j + 1;
 	}
+	return bits;
+}
+
+static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
+{
+	uint64_t bits;
+
+	if (t->gfp_last_len == len && len && !memcmp(t->gfp_last, s, len))
+		return t->gfp_last_bits;
+	bits = trace_gfp_list(s, len, &t->stats.unknown_gfp);
 	if (len <= sizeof(t->gfp_last)) {
 		memcpy(t->gfp_last, s, len);
 		t->gfp_last_len = len;
@@ -143,25 +152,23 @@ static bool number(const char *s, const char *lim, uint64_t *ret,
 	return true;
 }
 
-static void note_bad(struct ptk_trace *t, const char *line, size_t len)
+void trace_note_bad(struct ptk_trace_stats *st, uint64_t pos,
+		    const char *text, size_t len)
 {
-	unsigned i = t->stats.malformed < PTK_TRACE_MAX_REPORTED
-			     ? (unsigned)t->stats.malformed
-			     : PTK_TRACE_MAX_REPORTED;
-
-	if (i < PTK_TRACE_MAX_REPORTED) {
-		size_t n = len < sizeof(t->stats.bad_text[0]) - 1
+	if (st->malformed < PTK_TRACE_MAX_REPORTED) {
+		char *bad = st->bad_text[st->malformed];
+		size_t n = len < sizeof(st->bad_text[0]) - 1
 				   ? len
-				   : sizeof(t->stats.bad_text[0]) - 1;
+				   : sizeof(st->bad_text[0]) - 1;
 
-		t->stats.bad_lines[i] = t->line;
-		memcpy(t->stats.bad_text[i], line, n);
-		t->stats.bad_text[i][n] = '\0';
+		st->bad_lines[st->malformed] = pos;
+		memcpy(bad, text, n);
+		bad[n] = '\0';
 		for (size_t k = 0; k < n; k++)
-			if ((unsigned char)t->stats.bad_text[i][k] < 0x20)
-				t->stats.bad_text[i][k] = '?';
+			if ((unsigned char)bad[k] < 0x20)
+				bad[k] = '?';
 	}
-	t->stats.malformed++;
+	st->malformed++;
 }
 
 /* key=value fields of an ftrace kmem line. */
@@ -324,6 +331,8 @@ static enum ptk_status refill(struct ptk_trace *t)
 
 enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec)
 {
+	if (t->dat)
+		return tracedat_next(t->dat, &t->stats, rec);
 	for (;;) {
 		const char *s = t->text + t->pos;
 		const char *nl = memchr(s, '\n', t->len - t->pos);
@@ -359,7 +368,8 @@ enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec)
 			return PTK_OK;
 		}
 		if (r < 0) {
-			note_bad(t, s, (size_t)(end - s));
+			trace_note_bad(&t->stats, t->line, s,
+				       (size_t)(end - s));
 			if (t->strict)
 				return ptk_set_err(t->ctx, PTK_ERR_CORRUPT,
 						   "line %" PRIu64 ": not a %s "
@@ -402,7 +412,7 @@ enum ptk_status ptk_trace_open(struct ptk_ctx *ctx, const char *path,
 	if (!is_stdin)
 		posix_fadvise(t->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	/* Enough of the start to tell the format. */
-	while (!t->eof && t->len < 13) {
+	while (!t->eof && t->len < 13 && t->len < t->cap) {
 		st = refill(t);
 		if (st != PTK_OK) {
 			ptk_trace_close(t);
@@ -411,6 +421,21 @@ enum ptk_status ptk_trace_open(struct ptk_ctx *ctx, const char *path,
 	}
 	/* ptkit-trace(5) says so on its first line. */
 	t->native = t->len >= 13 && !memcmp(t->text, "# ptkit-trace", 13);
+	if (t->len >= TRACEDAT_MAGIC_LEN &&
+	    !memcmp(t->text, TRACEDAT_MAGIC, TRACEDAT_MAGIC_LEN)) {
+		/* libtracecmd seeks: it needs the file, not a pipe. */
+		if (is_stdin) {
+			ptk_trace_close(t);
+			return ptk_set_err(ctx, PTK_ERR_INVALID, "a trace.dat "
+					   "cannot be read from standard "
+					   "input: name the file");
+		}
+		st = tracedat_open(ctx, path, strict, &t->dat);
+		if (st != PTK_OK) {
+			ptk_trace_close(t);
+			return st;
+		}
+	}
 	*ret = t;
 	return PTK_OK;
 }
@@ -422,13 +447,14 @@ const struct ptk_trace_stats *ptk_trace_stats(const struct ptk_trace *t)
 
 const char *ptk_trace_format(const struct ptk_trace *t)
 {
-	return t->native ? "ptkit-trace" : "ftrace text";
+	return t->dat ? "trace.dat" : t->native ? "ptkit-trace" : "ftrace text";
 }
 
 void ptk_trace_close(struct ptk_trace *t)
 {
 	if (!t)
 		return;
+	tracedat_close(t->dat);
 	if (t->fd > 0)
 		close(t->fd);
 	free(t->text);

@@ -3,8 +3,9 @@
 # run its tests), or say exactly how to.  Called by make before building.
 set -eu
 
-build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev"
-test="libcmocka-dev mandoc perl valgrind tmux makedumpfile"
+build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev
+       libtracecmd-dev libtracefs-dev libtraceevent-dev"
+test="libcmocka-dev mandoc perl valgrind tmux makedumpfile trace-cmd"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

@@ -4,8 +4,10 @@
  *
  * ptk_trace_open() reads the kmem events of the page allocator from ftrace
  * text (as /sys/kernel/tracing/trace, trace_pipe and trace-cmd report print
- * it) or from ptkit's own line format (ptkit-trace(5)); the format is told
- * from the first lines.  ptk_trace_next() returns one event at a time.
+ * it), from trace-cmd's binary trace.dat (through libtracecmd), or from
+ * ptkit's own line format (ptkit-trace(5)); the format is told from the
+ * first bytes.  In a trace.dat, "line" numbers are record numbers.
+ * ptk_trace_next() returns one event at a time.
  *
  * Other events are skipped and counted; a kmem line that cannot be parsed
  * is counted, the first few kept with their line numbers, and, in strict
@@ -68,6 +70,8 @@ enum { PTK_TRACE_MAX_REPORTED = 5 };
  * @malformed: kmem lines that could not be parsed
  * @bad_lines, @bad_text: the first PTK_TRACE_MAX_REPORTED of those
  * @unknown_gfp: flag names not in ptk_gfp_names (ignored)
+ * @lost:      events the kernel dropped before the reader took them, as a
+ *             trace.dat records it (text traces cannot tell)
  */
 struct ptk_trace_stats {
 	uint64_t events[PTK_EV_NTYPES];
@@ -76,6 +80,7 @@ struct ptk_trace_stats {
 	uint64_t bad_lines[PTK_TRACE_MAX_REPORTED];
 	char bad_text[PTK_TRACE_MAX_REPORTED][96];
 	uint64_t unknown_gfp;
+	uint64_t lost;
 };
 
 struct ptk_trace;
@@ -89,7 +94,7 @@ enum ptk_status ptk_trace_open(struct ptk_ctx *ctx, const char *path,
 /** ptk_trace_next() - the next event; PTK_STOP at the end */
 enum ptk_status ptk_trace_next(struct ptk_trace *t, struct ptk_trace_rec *rec);
 const struct ptk_trace_stats *ptk_trace_stats(const struct ptk_trace *t);
-/** ptk_trace_format() - "ftrace text" or "ptkit-trace" */
+/** ptk_trace_format() - "ftrace text", "trace.dat" or "ptkit-trace" */
 const char *ptk_trace_format(const struct ptk_trace *t);
 void ptk_trace_close(struct ptk_trace *t);
 
