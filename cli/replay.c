@@ -448,7 +448,7 @@ int cmd_replay(int argc, char **argv)
 	struct ptk_source *src;
 	const struct ptk_region *direct, *text;
 	struct series *ser = NULL;
-	struct ptk_trace_rec rec;
+	struct ptk_trace_rec rec, next;
 	struct session s;
 	enum ptk_status st;
 	uint64_t events = 0;
@@ -516,12 +516,21 @@ int cmd_replay(int argc, char **argv)
 	}
 	for (size_t i = 0; ser && i < a.npolicies; i++)
 		record(&ser[i], r, i, 0);
-	while ((st = ptk_trace_next(t, &rec)) == PTK_OK) {
+	/* One event read ahead, so its pages' state loads meanwhile. */
+	st = ptk_trace_next(t, &next);
+	while (st == PTK_OK) {
+		enum ptk_status est;
 		bool changed;
 
-		st = ptk_replay_event(r, &rec, &changed);
-		if (st != PTK_OK)
+		rec = next;
+		st = ptk_trace_next(t, &next);	/* PTK_STOP ends after rec */
+		if (st == PTK_OK)
+			ptk_replay_prefetch(r, &next);
+		est = ptk_replay_event(r, &rec, &changed);
+		if (est != PTK_OK) {
+			st = est;
 			break;
+		}
 		events++;
 		if (changed && csv)
 			csv_rows(csv, r, events, rec.line);

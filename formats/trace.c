@@ -23,13 +23,6 @@ static const char *const event_names[PTK_EV_NTYPES] = {
 	[PTK_EV_PCPU_DRAIN] = "mm_page_pcpu_drain",
 };
 
-/* The words of ptkit-trace(5) for the same events. */
-static const char *const native_names[PTK_EV_NTYPES] = {
-	[PTK_EV_ALLOC] = "alloc", [PTK_EV_FREE] = "free",
-	[PTK_EV_FREE_BATCHED] = "batched", [PTK_EV_ZONE_LOCKED] = "locked",
-	[PTK_EV_PCPU_DRAIN] = "drain",
-};
-
 /* include/trace/events/mmflags.h names, and the proposed __GFP_UNMAPPED. */
 const char *const ptk_gfp_names[] = {
 	"GFP_TRANSHUGE", "GFP_TRANSHUGE_LIGHT", "GFP_HIGHUSER_MOVABLE",
@@ -114,6 +107,15 @@ static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
 	return bits;
 }
 
+/* Each hexadecimal digit's value plus one, 0 for other bytes: a digit
+ * costs one load, not two range tests. */
+static const unsigned char hex_digit1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* A number at @s: 0x hex or decimal; the end in *end.  False if none. */
 static bool number(const char *s, const char *lim, uint64_t *ret,
 		   const char **end)
@@ -122,19 +124,13 @@ static bool number(const char *s, const char *lim, uint64_t *ret,
 	const char *p = s;
 
 	if (lim - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		p += 2;
-		for (; p < lim; p++) {
-			unsigned d = (unsigned char)*p - '0';
+		unsigned d;
 
-			if (d > 9) {
-				d = ((unsigned char)*p | 0x20) - 'a';
-				if (d > 5)
-					break;
-				d += 10;
-			}
+		p += 2;
+		for (; p < lim && (d = hex_digit1[(unsigned char)*p]); p++) {
 			if (v >> 60)
 				return false;
-			v = v << 4 | d;
+			v = v << 4 | (d - 1);
 		}
 		if (p == s + 2)
 			return false;
@@ -257,6 +253,7 @@ static int native_line(struct ptk_trace *t, const char *s, const char *end,
 	const char *p = s, *w;
 	uint64_t n;
 	unsigned ev;
+	bool ok;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
@@ -265,17 +262,19 @@ static int native_line(struct ptk_trace *t, const char *s, const char *end,
 	w = p;
 	while (p < end && *p != ' ')
 		p++;
-	/* The words start with different letters: one test, then check. */
+	/* The words start with different letters: one test, then check
+	 * with constant lengths, which the compiler turns into loads. */
+#define IS(word) (p - w == sizeof(word) - 1 && !memcmp(w, word, sizeof(word) - 1))
 	switch (*w) {
-	case 'a': ev = PTK_EV_ALLOC; break;
-	case 'f': ev = PTK_EV_FREE; break;
-	case 'b': ev = PTK_EV_FREE_BATCHED; break;
-	case 'l': ev = PTK_EV_ZONE_LOCKED; break;
-	case 'd': ev = PTK_EV_PCPU_DRAIN; break;
+	case 'a': ev = PTK_EV_ALLOC; ok = IS("alloc"); break;
+	case 'f': ev = PTK_EV_FREE; ok = IS("free"); break;
+	case 'b': ev = PTK_EV_FREE_BATCHED; ok = IS("batched"); break;
+	case 'l': ev = PTK_EV_ZONE_LOCKED; ok = IS("locked"); break;
+	case 'd': ev = PTK_EV_PCPU_DRAIN; ok = IS("drain"); break;
 	default: return -1;
 	}
-	if ((size_t)(p - w) != strlen(native_names[ev]) ||
-	    memcmp(w, native_names[ev], (size_t)(p - w)))
+#undef IS
+	if (!ok)
 		return -1;
 	rec->ev = (enum ptk_trace_event)ev;
 	rec->migratetype = -1;
@@ -298,10 +297,20 @@ static int native_line(struct ptk_trace *t, const char *s, const char *end,
 		while (p < end && *p == ' ')
 			p++;
 		if (p < end && *p != '#') {
+			size_t l = t->gfp_last_len;
+
 			w = p;
-			while (p < end && *p != ' ')
-				p++;
-			rec->gfp = gfp_bits(t, w, (size_t)(p - w));
+			/* Flags repeat: try the last ones before scanning. */
+			if (l && (size_t)(end - w) >= l &&
+			    !memcmp(w, t->gfp_last, l) &&
+			    (w + l == end || w[l] == ' ')) {
+				rec->gfp = t->gfp_last_bits;
+				p = w + l;
+			} else {
+				while (p < end && *p != ' ')
+					p++;
+				rec->gfp = gfp_bits(t, w, (size_t)(p - w));
+			}
 		}
 	}
 	while (p < end && *p == ' ')

@@ -33,11 +33,44 @@ struct ptk_alloc {
 	size_t nlive, caplive;		/* open addressing, power of 2 */
 };
 
-enum state alloc_get_state(const struct ptk_alloc *a, uint64_t pfn);
-void alloc_set_state(struct ptk_alloc *a, uint64_t pfn, enum state s);
-bool alloc_is_free(const struct ptk_alloc *a, unsigned order, uint64_t pfn);
-void alloc_set_free(struct ptk_alloc *a, unsigned order, uint64_t pfn,
-		    bool on);
+/* Called for every page of every event: inline. */
+static inline enum state alloc_get_state(const struct ptk_alloc *a,
+					 uint64_t pfn)
+{
+	return (enum state)(a->state[pfn / 32] >> (pfn % 32 * 2) & 3);
+}
+
+static inline void alloc_set_state(struct ptk_alloc *a, uint64_t pfn,
+				   enum state s)
+{
+	uint64_t *w = &a->state[pfn / 32];
+	unsigned sh = pfn % 32 * 2;
+
+	*w = (*w & ~(UINT64_C(3) << sh)) | (uint64_t)s << sh;
+}
+
+static inline bool alloc_is_free(const struct ptk_alloc *a, unsigned order,
+				 uint64_t pfn)
+{
+	uint64_t i = pfn >> order;
+
+	return a->free[order][i / 64] >> (i % 64) & 1;
+}
+
+static inline void alloc_set_free(struct ptk_alloc *a, unsigned order,
+				  uint64_t pfn, bool on)
+{
+	uint64_t i = pfn >> order;
+
+	if (on) {
+		a->free[order][i / 64] |= UINT64_C(1) << (i % 64);
+		if (i / 64 < a->hint[order])
+			a->hint[order] = i / 64;
+	} else {
+		a->free[order][i / 64] &= ~(UINT64_C(1) << (i % 64));
+	}
+}
+
 void alloc_take_from_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order);
 void alloc_give_to_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order);
 

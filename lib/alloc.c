@@ -19,40 +19,6 @@ const char *ptk_migratetype_name(unsigned mt)
 	return mt <= PTK_MIGRATE_TYPES ? mt_names[mt] : "?";
 }
 
-enum state alloc_get_state(const struct ptk_alloc *a, uint64_t pfn)
-{
-	return (enum state)(a->state[pfn / 32] >> (pfn % 32 * 2) & 3);
-}
-
-void alloc_set_state(struct ptk_alloc *a, uint64_t pfn, enum state s)
-{
-	uint64_t *w = &a->state[pfn / 32];
-	unsigned sh = pfn % 32 * 2;
-
-	*w = (*w & ~(UINT64_C(3) << sh)) | (uint64_t)s << sh;
-}
-
-bool alloc_is_free(const struct ptk_alloc *a, unsigned order, uint64_t pfn)
-{
-	uint64_t i = pfn >> order;
-
-	return a->free[order][i / 64] >> (i % 64) & 1;
-}
-
-void alloc_set_free(struct ptk_alloc *a, unsigned order, uint64_t pfn,
-		    bool on)
-{
-	uint64_t i = pfn >> order;
-
-	if (on) {
-		a->free[order][i / 64] |= UINT64_C(1) << (i % 64);
-		if (i / 64 < a->hint[order])
-			a->hint[order] = i / 64;
-	} else {
-		a->free[order][i / 64] &= ~(UINT64_C(1) << (i % 64));
-	}
-}
-
 enum ptk_status ptk_alloc_new_ram(struct ptk_ctx *ctx, uint64_t pages,
 				  struct ptk_alloc **ret)
 {
@@ -152,6 +118,21 @@ void alloc_give_to_buddy(struct ptk_alloc *a, uint64_t pfn, unsigned order)
 		order++;
 	}
 	alloc_set_free(a, order, pfn, true);
+}
+
+void ptk_alloc_prefetch(const struct ptk_alloc *a,
+			const struct ptk_trace_rec *rec)
+{
+	uint64_t pfn = rec->pfn;
+
+	if (pfn >= a->pages || rec->order > PTK_MAX_ORDER)
+		return;
+	__builtin_prefetch(&a->state[pfn / 32]);
+	/* The block's own bit and its buddy's, where merging starts. */
+	__builtin_prefetch(&a->free[rec->order][(pfn >> rec->order) / 64]);
+	if (rec->order < PTK_MAX_ORDER)
+		__builtin_prefetch(
+			&a->free[rec->order + 1][(pfn >> (rec->order + 1)) / 64]);
 }
 
 enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,

@@ -303,6 +303,13 @@ static void pageblock(struct ptk_replay *r, struct policy_run *p,
 	}
 }
 
+void ptk_replay_prefetch(const struct ptk_replay *r,
+			 const struct ptk_trace_rec *next)
+{
+	if (!r->simulate)
+		ptk_alloc_prefetch(r->model, next);
+}
+
 enum ptk_status ptk_replay_event(struct ptk_replay *r,
 				 const struct ptk_trace_rec *rec,
 				 bool *changed)

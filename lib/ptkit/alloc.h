@@ -76,6 +76,16 @@ enum ptk_status ptk_alloc_new_ram(struct ptk_ctx *ctx, uint64_t pages,
 void ptk_alloc_free(struct ptk_alloc *a);
 
 /**
+ * ptk_alloc_prefetch() - start loading the model's state for @rec's pages
+ *
+ * The state of a page is a few bits in bitmaps of megabytes, so a trace's
+ * random pages miss the caches; called an event ahead, the misses overlap
+ * the work on the event before.
+ */
+void ptk_alloc_prefetch(const struct ptk_alloc *a,
+			const struct ptk_trace_rec *rec);
+
+/**
  * ptk_alloc_follow() - apply one event as the trace recorded it
  * @fate: set to what happened to the event's pages
  */

@@ -112,6 +112,11 @@ enum ptk_status ptk_replay_new(struct ptk_source *src,
 			       struct ptk_replay **ret);
 void ptk_replay_free(struct ptk_replay *r);
 
+/** ptk_replay_prefetch() - ptk_alloc_prefetch() for the replay's model:
+ *  call it with the next event before applying the current one */
+void ptk_replay_prefetch(const struct ptk_replay *r,
+			 const struct ptk_trace_rec *next);
+
 /**
  * ptk_replay_event() - apply one event to the model and every policy
  * @changed: set when some policy's DirectMap counts moved
