@@ -25,11 +25,16 @@ struct tref {
 	uint64_t pa;
 };
 
+#define EMPTY_REF UINT64_MAX	/* no table page starts there */
+
 struct stats {
 	const struct ptk_region *rg;
 	size_t nrg;
 	struct tally *t;	/* nrg + 1: the last is "other" */
-	struct tref *refs;	/* tables are shared (ESPfix): count pages once */
+	/* Tables are shared (ESPfix maps a page four times): a set of the
+	 * table references seen, so each page counts once per region and
+	 * level.  Open addressing; pa == EMPTY_REF marks a free slot. */
+	struct tref *refs;
 	size_t nrefs, caprefs;
 	uint64_t nbad;
 	/* DirectMap, counted in the same walk: the ranges and the counts */
@@ -103,46 +108,60 @@ static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
 	return PTK_OK;
 }
 
+static size_t tref_slot(const struct stats *s, const struct tref *r)
+{
+	uint64_t h = (r->pa >> 12 ^ (uint64_t)r->level << 58 ^ r->region) *
+		     UINT64_C(0x9e3779b97f4a7c15);
+	size_t mask = s->caprefs - 1;
+
+	for (size_t i = (size_t)(h >> 32) & mask;; i = (i + 1) & mask) {
+		const struct tref *q = &s->refs[i];
+
+		if (q->pa == EMPTY_REF || (q->pa == r->pa &&
+					   q->level == r->level &&
+					   q->region == r->region))
+			return i;
+	}
+}
+
+/* Keep the set at most half full. */
+static bool tref_grow(struct stats *s)
+{
+	size_t old = s->caprefs, cap = old ? 2 * old : 1024;
+	struct tref *was = s->refs, *p = malloc(cap * sizeof(*p));
+
+	if (!p)
+		return false;
+	for (size_t i = 0; i < cap; i++)
+		p[i].pa = EMPTY_REF;
+	s->refs = p;
+	s->caprefs = cap;
+	for (size_t i = 0; i < old; i++)
+		if (was[i].pa != EMPTY_REF)
+			s->refs[tref_slot(s, &was[i])] = was[i];
+	free(was);
+	return true;
+}
+
 static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 {
 	struct stats *s = priv;
+	struct tref r = { region_of(s, e->va), e->level - 1, e->addr };
+	size_t i;
 
-	if (s->nrefs == s->caprefs) {
-		size_t cap = s->caprefs ? 2 * s->caprefs : 256;
-		struct tref *p = realloc(s->refs, cap * sizeof(*p));
-
-		if (!p)
-			return PTK_ERR_NOMEM;
-		s->refs = p;
-		s->caprefs = cap;
+	if (2 * (s->nrefs + 1) > s->caprefs && !tref_grow(s))
+		return PTK_ERR_NOMEM;
+	i = tref_slot(s, &r);
+	if (s->refs[i].pa == EMPTY_REF) {
+		s->refs[i] = r;
+		s->nrefs++;
+		s->t[r.region].tables[r.level]++;
 	}
-	s->refs[s->nrefs++] = (struct tref){ region_of(s, e->va), e->level - 1,
-					     e->addr };
 	ptk_dm_count_table(s->ss->src, &s->ss->pg, e, s->direct_start,
 			   s->direct_end, false, &s->dm);
 	ptk_dm_count_table(s->ss->src, &s->ss->pg, e, s->text_start,
 			   s->text_end, true, &s->dm);
 	return PTK_OK;
-}
-
-static int tref_cmp(const void *a, const void *b)
-{
-	const struct tref *x = a, *y = b;
-
-	if (x->region != y->region)
-		return x->region < y->region ? -1 : 1;
-	if (x->level != y->level)
-		return x->level < y->level ? -1 : 1;
-	return x->pa < y->pa ? -1 : x->pa > y->pa;
-}
-
-/* Each table page once per region and level. */
-static void count_tables(struct stats *s)
-{
-	qsort(s->refs, s->nrefs, sizeof(*s->refs), tref_cmp);
-	for (size_t i = 0; i < s->nrefs; i++)
-		if (!i || tref_cmp(&s->refs[i], &s->refs[i - 1]))
-			s->t[s->refs[i].region].tables[s->refs[i].level]++;
 }
 
 static enum ptk_status on_bad(const struct ptk_walk_entry *e,
@@ -304,7 +323,6 @@ int cmd_stats(int argc, char **argv)
 	st = ptk_walk(ss.src, &ss.pg, 0, 0, &ops, &s);
 	if (st == PTK_ERR_NOMEM)
 		ptk_set_err(ss.ctx, st, "table census");
-	count_tables(&s);
 	dm = s.dm;
 	if (st != PTK_OK) {
 		ret = fail_source(&ss, st);

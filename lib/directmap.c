@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Counting the direct map as direct_pages_count[] does; see directmap.h. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ptkit/directmap.h"
 #include "ptkit/walk.h"
@@ -19,15 +22,59 @@ struct counter {
 
 /*
  * The non-zero and the present entries of @t[first..last]: the hot loop
- * of a DirectMap count (16 M PTEs for 64 GiB of 4K pages), about 9
- * instructions an entry; GCC 12 does not vectorize it even at -O3.
+ * of a DirectMap count (16 M PTEs for 64 GiB of 4K pages).  GCC 12 does
+ * not vectorize the plain loop (x != 0 on 64 bits has no SSE2 compare, and
+ * -O2's cost model refuses the rest), so it is written for SSE2, which
+ * every x86-64 has: (x | -x) >> 63 is x != 0.
  */
 static void count_ptes(const uint64_t *t, unsigned first, unsigned last,
 		       uint64_t *nonzero, uint64_t *present)
 {
-	uint64_t nz = 0, p = 0;
+	uint64_t nz = 0, p = 0, all = ~UINT64_C(0);
+	unsigned i = first;
 
-	for (unsigned i = first; i <= last; i++) {
+	/* Most PTE tables of a direct map are full: when every entry is
+	 * present, an AND of them all says so at a fraction of the cost. */
+#ifdef __SSE2__
+	{
+		__m128i a0 = _mm_set1_epi64x(-1), a1 = a0;
+		uint64_t lane[2];
+
+		for (; i + 3 <= last; i += 4) {
+			a0 = _mm_and_si128(a0, _mm_loadu_si128(
+						       (const __m128i *)&t[i]));
+			a1 = _mm_and_si128(a1, _mm_loadu_si128(
+						       (const __m128i *)&t[i + 2]));
+		}
+		_mm_storeu_si128((__m128i *)lane, _mm_and_si128(a0, a1));
+		all = lane[0] & lane[1];
+	}
+#endif
+	for (; i <= last; i++)
+		all &= t[i];
+	i = first;
+	if (all & HW_P) {
+		*nonzero = *present = last - first + 1;
+		return;
+	}
+#ifdef __SSE2__
+	const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi64x(1);
+	__m128i vnz = zero, vp = zero;
+	uint64_t lanes[2];
+
+	for (; i + 1 <= last; i += 2) {
+		__m128i x = _mm_loadu_si128((const __m128i *)&t[i]);
+		__m128i x_or_neg = _mm_or_si128(x, _mm_sub_epi64(zero, x));
+
+		vnz = _mm_add_epi64(vnz, _mm_srli_epi64(x_or_neg, 63));
+		vp = _mm_add_epi64(vp, _mm_and_si128(x, one));
+	}
+	_mm_storeu_si128((__m128i *)lanes, vnz);
+	nz = lanes[0] + lanes[1];
+	_mm_storeu_si128((__m128i *)lanes, vp);
+	p = lanes[0] + lanes[1];
+#endif
+	for (; i <= last; i++) {
 		nz += t[i] != 0;
 		p += t[i] & HW_P;
 	}

@@ -9,6 +9,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "ptkit/walk.h"
 
 struct walker {
@@ -201,13 +205,45 @@ static enum ptk_status walk_ptes(struct walker *w, const uint64_t *table,
 			i++;
 			continue;
 		}
-		/* Same bits, the next frame: the carry must stay in the frame. */
-		for (next = raw + PTK_PAGE_SIZE;
-		     j <= end && table[j] == next &&
-		     ((next ^ raw) & ~UINT64_C(0x000ffffffffff000)) == 0 &&
-		     next & UINT64_C(0x000ffffffffff000);
-		     j++, next += PTK_PAGE_SIZE)
-			;
+		/*
+		 * Same bits, the next frame.  The carry must stay in the
+		 * frame field: that bounds the run before it starts, so
+		 * the loop is one compare an entry.
+		 */
+		{
+			const uint64_t frame = UINT64_C(0x000ffffffffff000);
+			uint64_t room = (frame - (raw & frame)) >> PTK_PAGE_SHIFT;
+			unsigned stop = room < (uint64_t)(end - i)
+						? i + (unsigned)room : end;
+
+#ifdef __SSE2__
+			/* Four entries a test: the direct map's PTE tables
+			 * are runs of 512 (64 GiB: 16 M entries). */
+			const __m128i step = _mm_set1_epi64x(2 * PTK_PAGE_SIZE);
+			__m128i want = _mm_set_epi64x(
+				(long long)(raw + 2 * PTK_PAGE_SIZE),
+				(long long)(raw + PTK_PAGE_SIZE));
+
+			const __m128i step2 = _mm_add_epi64(step, step);
+
+			while (j + 3 <= stop) {
+				const __m128i *p = (const __m128i *)&table[j];
+				__m128i eq = _mm_and_si128(
+					_mm_cmpeq_epi32(_mm_loadu_si128(p), want),
+					_mm_cmpeq_epi32(_mm_loadu_si128(p + 1),
+							_mm_add_epi64(want, step)));
+
+				if (_mm_movemask_epi8(eq) != 0xffff)
+					break;
+				want = _mm_add_epi64(want, step2);
+				j += 4;
+			}
+#endif
+			for (next = raw + (uint64_t)(j - i) * PTK_PAGE_SIZE;
+			     j <= stop && table[j] == next;
+			     j++, next += PTK_PAGE_SIZE)
+				;
+		}
 		/* A later entry could cross MAXPHYADDR: let it be checked. */
 		while (j > i + 1 && d.addr + ((uint64_t)(j - i) << PTK_PAGE_SHIFT) - 1 >
 				    (w->pg->phys_bits >= 52 ? UINT64_MAX
