@@ -117,6 +117,90 @@ static struct fixture *three_sizes(void)
 	return f;
 }
 
+/* Pages as a walk reports them: one by one, or expanded from runs. */
+struct pages {
+	uint64_t va[512], pa[512];
+	size_t n, calls;
+};
+
+static enum ptk_status page_leaf(const struct ptk_walk_entry *e, void *p)
+{
+	struct pages *g = p;
+
+	assert_true(g->n < 512);
+	g->va[g->n] = e->va;
+	g->pa[g->n++] = e->addr;
+	g->calls++;
+	return PTK_OK;
+}
+
+static enum ptk_status page_run(const struct ptk_walk_entry *e, uint64_t n,
+				void *p)
+{
+	struct pages *g = p;
+
+	assert_int_equal(e->end - e->va, n * 4 * KiB);
+	for (uint64_t k = 0; k < n; k++) {
+		assert_true(g->n < 512);
+		g->va[g->n] = e->va + k * 4 * KiB;
+		g->pa[g->n++] = e->addr + k * 4 * KiB;
+	}
+	g->calls++;
+	return PTK_OK;
+}
+
+/*
+ * leaf_run consumers get PTEs in runs found four entries a step (SSE2):
+ * the pages must be exactly those of one-by-one leaves, and the runs
+ * break exactly where the frame or the flags do, at any offset.
+ */
+static void pte_runs_break_where_frames_do(void **state)
+{
+	static const unsigned moved[] = { 1, 2, 3, 5, 8, 255, 256, 259, 509 };
+	const uint64_t va0 = 0x40000000;
+	struct fixture *f = fixture_new(4);
+	struct pages *one = calloc(1, sizeof(*one));
+	struct pages *runs = calloc(1, sizeof(*runs));
+	struct ptk_walk_ops by_leaf = { .leaf = page_leaf };
+	struct ptk_walk_ops by_run = { .leaf = page_leaf, .leaf_run = page_run };
+	size_t expect_runs = 0;
+	uint64_t prev_pa = 0;
+	unsigned prev_flags = 0;
+	bool prev = false;
+
+	(void)state;
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t pa = 0x10000000 + (uint64_t)i * 4 * KiB;
+		unsigned flags = i == 400 ? 0 : PTK_F_RW;
+		bool here = i != 100 && i != 101;	/* a hole */
+
+		for (size_t k = 0; k < sizeof(moved) / sizeof(moved[0]); k++)
+			if (moved[k] == i)
+				pa += GiB;
+		if (here) {
+			fixture_map(f, va0 + (uint64_t)i * 4 * KiB, pa, 4 * KiB,
+				    1, flags);
+			expect_runs += !prev || pa != prev_pa + 4 * KiB ||
+				       flags != prev_flags;
+		}
+		prev = here;
+		prev_pa = pa;
+		prev_flags = flags;
+	}
+	assert_int_equal(ptk_walk(f->src, &f->pg, va0, va0 + 2 * MiB, &by_leaf,
+				  one), PTK_OK);
+	assert_int_equal(ptk_walk(f->src, &f->pg, va0, va0 + 2 * MiB, &by_run,
+				  runs), PTK_OK);
+	assert_int_equal(one->n, 510);
+	assert_int_equal(runs->n, 510);
+	assert_memory_equal(one->va, runs->va, sizeof(one->va));
+	assert_memory_equal(one->pa, runs->pa, sizeof(one->pa));
+	assert_int_equal(runs->calls, expect_runs);
+	free(one);
+	free(runs);
+	fixture_free(f);
+}
+
 static void every_byte_once_in_order(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -550,6 +634,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_byte_once_in_order),
+		cmocka_unit_test(pte_runs_break_where_frames_do),
 		cmocka_unit_test(non_canonical_gap_is_one_level_0_hole),
 		cmocka_unit_test(holes_merge_within_a_table),
 		cmocka_unit_test(range_inside_a_large_page),
