@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "linebuf.h"
 
 struct translate_args {
 	struct source_opts src;
@@ -63,67 +64,106 @@ static const char *why_not(enum ptk_xlat_result r)
 
 static void print_text(const struct session *s, const struct ptk_xlat *x)
 {
+	struct linebuf l;
+
+	lb_init(&l);
+	lb_hex(&l, x->va, 16);
 	if (x->result == PTK_XLAT_MAPPED) {
-		printf("0x%016" PRIx64 " -> 0x%016" PRIx64 "  %s %s  %s %s%s%s",
-		       x->va, x->pa, page_name(x->level),
-		       ptk_level_name(&s->pg, x->level),
-		       x->eff & PTK_F_US ? "USR" : "kernel",
-		       x->eff & PTK_F_RW ? "RW" : "ro",
-		       x->eff & PTK_F_NX ? " NX" : " x",
-		       x->eff & PTK_F_G ? " GLB" : "");
-		if (x->pkey)
-			printf(" pkey=%u", x->pkey);
-		putchar('\n');
+		lb_str(&l, " -> ");
+		lb_hex(&l, x->pa, 16);
+		lb_str(&l, "  ");
+		lb_str(&l, page_name(x->level));
+		lb_str(&l, " ");
+		lb_str(&l, ptk_level_name(&s->pg, x->level));
+		lb_str(&l, x->eff & PTK_F_US ? "  USR " : "  kernel ");
+		lb_str(&l, x->eff & PTK_F_RW ? "RW" : "ro");
+		lb_str(&l, x->eff & PTK_F_NX ? " NX" : " x");
+		lb_str(&l, x->eff & PTK_F_G ? " GLB" : "");
+		if (x->pkey) {
+			lb_str(&l, " pkey=");
+			lb_dec(&l, x->pkey, 0);
+		}
+		lb_str(&l, "\n");
 	} else if (x->result == PTK_XLAT_NONCANONICAL) {
-		printf("0x%016" PRIx64 ": not mapped: not a canonical %u-bit "
-		       "address\n", x->va, ptk_va_bits(&s->pg));
+		lb_str(&l, ": not mapped: not a canonical ");
+		lb_dec(&l, ptk_va_bits(&s->pg), 0);
+		lb_str(&l, "-bit address\n");
 	} else {
 		const struct ptk_xlat_step *st = &x->path[x->nsteps - 1];
 
-		printf("0x%016" PRIx64 ": not mapped: %s[%u] is not present\n",
-		       x->va, ptk_level_name(&s->pg, st->level), st->index);
+		lb_str(&l, ": not mapped: ");
+		lb_str(&l, ptk_level_name(&s->pg, st->level));
+		lb_str(&l, "[");
+		lb_dec(&l, st->index, 0);
+		lb_str(&l, "] is not present\n");
 	}
 	for (unsigned i = 0; i < x->nsteps; i++) {
 		const struct ptk_xlat_step *st = &x->path[i];
 
-		printf("  %s[%3u]  table 0x%016" PRIx64 "  entry 0x%016" PRIx64
-		       "\n", ptk_level_name(&s->pg, st->level), st->index,
-		       st->table_pa, st->raw);
+		lb_str(&l, "  ");
+		lb_str(&l, ptk_level_name(&s->pg, st->level));
+		lb_str(&l, "[");
+		lb_dec(&l, st->index, 3);
+		lb_str(&l, "]  table ");
+		lb_hex(&l, st->table_pa, 16);
+		lb_str(&l, "  entry ");
+		lb_hex(&l, st->raw, 16);
+		lb_str(&l, "\n");
 	}
+	lb_write(&l, stdout);
 }
 
 static void print_json(const struct session *s, const struct ptk_xlat *x)
 {
 	bool mapped = x->result == PTK_XLAT_MAPPED;
+	struct linebuf l;
 
-	printf("{\"va\":\"0x%" PRIx64 "\"", x->va);
-	if (mapped)
-		printf(",\"pa\":\"0x%" PRIx64 "\",\"page\":%" PRIu64, x->pa,
-		       ptk_level_size(x->level));
-	else
-		printf(",\"pa\":null,\"page\":null");
-	if (x->level)
-		printf(",\"level\":\"%s\"", ptk_level_name(&s->pg, x->level));
-	else
-		printf(",\"level\":null");
-	printf(",\"mapped\":%s", mapped ? "true" : "false");
-	if (mapped)
-		printf(",\"rw\":%s,\"us\":%s,\"nx\":%s,\"pkey\":%u",
-		       x->eff & PTK_F_RW ? "true" : "false",
-		       x->eff & PTK_F_US ? "true" : "false",
-		       x->eff & PTK_F_NX ? "true" : "false", x->pkey);
-	else
-		printf(",\"reason\":\"%s\"", why_not(x->result));
-	printf(",\"path\":[");
+	lb_init(&l);
+	lb_str(&l, "{\"va\":\"");
+	lb_hex(&l, x->va, 0);
+	if (mapped) {
+		lb_str(&l, "\",\"pa\":\"");
+		lb_hex(&l, x->pa, 0);
+		lb_str(&l, "\",\"page\":");
+		lb_dec(&l, ptk_level_size(x->level), 0);
+	} else {
+		lb_str(&l, "\",\"pa\":null,\"page\":null");
+	}
+	if (x->level) {
+		lb_str(&l, ",\"level\":\"");
+		lb_str(&l, ptk_level_name(&s->pg, x->level));
+		lb_str(&l, "\"");
+	} else {
+		lb_str(&l, ",\"level\":null");
+	}
+	lb_str(&l, mapped ? ",\"mapped\":true" : ",\"mapped\":false");
+	if (mapped) {
+		lb_str(&l, x->eff & PTK_F_RW ? ",\"rw\":true" : ",\"rw\":false");
+		lb_str(&l, x->eff & PTK_F_US ? ",\"us\":true" : ",\"us\":false");
+		lb_str(&l, x->eff & PTK_F_NX ? ",\"nx\":true" : ",\"nx\":false");
+		lb_str(&l, ",\"pkey\":");
+		lb_dec(&l, x->pkey, 0);
+	} else {
+		lb_str(&l, ",\"reason\":\"");
+		lb_str(&l, why_not(x->result));
+		lb_str(&l, "\"");
+	}
+	lb_str(&l, ",\"path\":[");
 	for (unsigned i = 0; i < x->nsteps; i++) {
 		const struct ptk_xlat_step *st = &x->path[i];
 
-		printf("%s{\"level\":\"%s\",\"index\":%u,\"table\":\"0x%" PRIx64
-		       "\",\"entry\":\"0x%" PRIx64 "\"}", i ? "," : "",
-		       ptk_level_name(&s->pg, st->level), st->index,
-		       st->table_pa, st->raw);
+		lb_str(&l, i ? ",{\"level\":\"" : "{\"level\":\"");
+		lb_str(&l, ptk_level_name(&s->pg, st->level));
+		lb_str(&l, "\",\"index\":");
+		lb_dec(&l, st->index, 0);
+		lb_str(&l, ",\"table\":\"");
+		lb_hex(&l, st->table_pa, 0);
+		lb_str(&l, "\",\"entry\":\"");
+		lb_hex(&l, st->raw, 0);
+		lb_str(&l, "\"}");
 	}
-	printf("]}\n");
+	lb_str(&l, "]}\n");
+	lb_write(&l, stdout);
 }
 
 /* Translate one address; the exit status it deserves. */
