@@ -369,10 +369,10 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 	ROW("DirectMap4k (kB) at worst", res[i].worst_kb[1]);
 	ROW("  at event", res[i].worst_event);
 #undef ROW
-	printf("\nfree blocks in the buddy lists at the end (order 0-%d):\n",
-	       PTK_MAX_ORDER);
 	bool any = false;
 
+	printf("\nfree blocks in the buddy lists at the end (order 0-%d):\n",
+	       PTK_MAX_ORDER);
 	for (unsigned mt = 0; mt <= PTK_MIGRATE_TYPES; mt++) {
 		uint64_t sum = 0;
 

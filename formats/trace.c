@@ -92,16 +92,30 @@ uint64_t trace_gfp_list(const char *s, size_t len, uint64_t *unknown)
 	return bits;
 }
 
-static uint64_t gfp_bits(struct ptk_trace *t, const char *s, size_t len)
+/*
+ * The gfp_flags word at @s, up to a blank or @end: its bits, and in
+ * *after where it ends.  Flags repeat from event to event, so the last
+ * word is tried as a prefix before the word is scanned and parsed.
+ */
+static uint64_t gfp_word(struct ptk_trace *t, const char *s, const char *end,
+			 const char **after)
 {
+	size_t l = t->gfp_last_len;
+	const char *p = s;
 	uint64_t bits;
 
-	if (t->gfp_last_len == len && len && !memcmp(t->gfp_last, s, len))
+	if (l && (size_t)(end - s) >= l && !memcmp(s, t->gfp_last, l) &&
+	    (s + l == end || s[l] == ' ')) {
+		*after = s + l;
 		return t->gfp_last_bits;
-	bits = trace_gfp_list(s, len, &t->stats.unknown_gfp);
-	if (len <= sizeof(t->gfp_last)) {
-		memcpy(t->gfp_last, s, len);
-		t->gfp_last_len = len;
+	}
+	while (p < end && *p != ' ')
+		p++;
+	*after = p;
+	bits = trace_gfp_list(s, (size_t)(p - s), &t->stats.unknown_gfp);
+	if ((size_t)(p - s) <= sizeof(t->gfp_last)) {
+		memcpy(t->gfp_last, s, (size_t)(p - s));
+		t->gfp_last_len = (size_t)(p - s);
 		t->gfp_last_bits = bits;
 	}
 	return bits;
@@ -209,7 +223,7 @@ static bool parse_fields(struct ptk_trace *t, const char *p, const char *end,
 				return false;
 			rec->migratetype = (int)n;
 		} else if (eq - key == 9 && !memcmp(key, "gfp_flags", 9)) {
-			rec->gfp = gfp_bits(t, v, (size_t)(p - v));
+			rec->gfp = gfp_word(t, v, p, &v);
 		}
 	}
 	/* Every kmem page event prints both: a line without them was cut. */
@@ -296,22 +310,8 @@ static int native_line(struct ptk_trace *t, const char *s, const char *end,
 		rec->migratetype = (int)n;
 		while (p < end && *p == ' ')
 			p++;
-		if (p < end && *p != '#') {
-			size_t l = t->gfp_last_len;
-
-			w = p;
-			/* Flags repeat: try the last ones before scanning. */
-			if (l && (size_t)(end - w) >= l &&
-			    !memcmp(w, t->gfp_last, l) &&
-			    (w + l == end || w[l] == ' ')) {
-				rec->gfp = t->gfp_last_bits;
-				p = w + l;
-			} else {
-				while (p < end && *p != ' ')
-					p++;
-				rec->gfp = gfp_bits(t, w, (size_t)(p - w));
-			}
-		}
+		if (p < end && *p != '#')
+			rec->gfp = gfp_word(t, p, end, &p);
 	}
 	while (p < end && *p == ' ')
 		p++;

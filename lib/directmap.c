@@ -20,47 +20,60 @@ struct counter {
 	bool text;
 };
 
+#ifdef __SSE2__
+static uint64_t lo_lane(__m128i v)
+{
+	return (uint64_t)_mm_cvtsi128_si64(v);
+}
+
+static uint64_t hi_lane(__m128i v)
+{
+	return (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+}
+#endif
+
+/* The AND of @t[first..last]: with HW_P in it, every entry is present. */
+static uint64_t and_of(const uint64_t *t, unsigned first, unsigned last)
+{
+	uint64_t all = ~UINT64_C(0);
+	unsigned i = first;
+#ifdef __SSE2__
+	__m128i a0 = _mm_set1_epi64x(-1), a1 = a0;
+
+	for (; i + 3 <= last; i += 4) {
+		a0 = _mm_and_si128(a0, _mm_loadu_si128((const __m128i *)&t[i]));
+		a1 = _mm_and_si128(a1,
+				   _mm_loadu_si128((const __m128i *)&t[i + 2]));
+	}
+	a0 = _mm_and_si128(a0, a1);
+	all = lo_lane(a0) & hi_lane(a0);
+#endif
+	for (; i <= last; i++)
+		all &= t[i];
+	return all;
+}
+
 /*
  * The non-zero and the present entries of @t[first..last]: the hot loop
- * of a DirectMap count (16 M PTEs for 64 GiB of 4K pages).  GCC 12 does
- * not vectorize the plain loop (x != 0 on 64 bits has no SSE2 compare, and
- * -O2's cost model refuses the rest), so it is written for SSE2, which
- * every x86-64 has: (x | -x) >> 63 is x != 0.
+ * of a DirectMap count (16 M PTEs for 64 GiB of 4K pages).  Most PTE
+ * tables of a direct map are full, which an AND of the entries tells
+ * cheaply.  GCC 12 does not vectorize the counting loop (x != 0 on 64
+ * bits has no SSE2 compare, and -O2's cost model refuses the rest), so it
+ * is written for SSE2, which every x86-64 has: (x | -x) >> 63 is x != 0.
  */
 static void count_ptes(const uint64_t *t, unsigned first, unsigned last,
 		       uint64_t *nonzero, uint64_t *present)
 {
-	uint64_t nz = 0, p = 0, all = ~UINT64_C(0);
+	uint64_t nz = 0, p = 0;
 	unsigned i = first;
 
-	/* Most PTE tables of a direct map are full: when every entry is
-	 * present, an AND of them all says so at a fraction of the cost. */
-#ifdef __SSE2__
-	{
-		__m128i a0 = _mm_set1_epi64x(-1), a1 = a0;
-		uint64_t lane[2];
-
-		for (; i + 3 <= last; i += 4) {
-			a0 = _mm_and_si128(a0, _mm_loadu_si128(
-						       (const __m128i *)&t[i]));
-			a1 = _mm_and_si128(a1, _mm_loadu_si128(
-						       (const __m128i *)&t[i + 2]));
-		}
-		_mm_storeu_si128((__m128i *)lane, _mm_and_si128(a0, a1));
-		all = lane[0] & lane[1];
-	}
-#endif
-	for (; i <= last; i++)
-		all &= t[i];
-	i = first;
-	if (all & HW_P) {
+	if (and_of(t, first, last) & HW_P) {
 		*nonzero = *present = last - first + 1;
 		return;
 	}
 #ifdef __SSE2__
 	const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi64x(1);
 	__m128i vnz = zero, vp = zero;
-	uint64_t lanes[2];
 
 	for (; i + 1 <= last; i += 2) {
 		__m128i x = _mm_loadu_si128((const __m128i *)&t[i]);
@@ -69,10 +82,8 @@ static void count_ptes(const uint64_t *t, unsigned first, unsigned last,
 		vnz = _mm_add_epi64(vnz, _mm_srli_epi64(x_or_neg, 63));
 		vp = _mm_add_epi64(vp, _mm_and_si128(x, one));
 	}
-	_mm_storeu_si128((__m128i *)lanes, vnz);
-	nz = lanes[0] + lanes[1];
-	_mm_storeu_si128((__m128i *)lanes, vp);
-	p = lanes[0] + lanes[1];
+	nz = lo_lane(vnz) + hi_lane(vnz);
+	p = lo_lane(vp) + hi_lane(vp);
 #endif
 	for (; i <= last; i++) {
 		nz += t[i] != 0;
