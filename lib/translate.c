@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ptkit/translate.h"
+#include "entry-priv.h"
 
 enum ptk_status ptk_translate(struct ptk_source *src,
 			      const struct ptk_paging *pg, uint64_t va,
@@ -50,7 +51,7 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 		step->index = ptk_va_index(va, level);
 		step->table_pa = table_pa;
 		step->raw = table[step->index];
-		ptk_entry_decode(pg, level, step->raw, &d);
+		entry_decode(pg, level, step->raw, &d);
 		x.level = level;
 		if (d.kind == PTK_KIND_NONE) {
 			x.result = PTK_XLAT_NOT_PRESENT;
@@ -235,7 +236,7 @@ enum ptk_status ptk_translate_batch(struct ptk_source *src,
 			struct ptk_entry d;
 			unsigned eff;
 
-			ptk_entry_decode(pg, level, raw, &d);
+			entry_decode(pg, level, raw, &d);
 			o->level = (uint8_t)level;
 			if (d.kind == PTK_KIND_NONE) {
 				o->result = PTK_XLAT_NOT_PRESENT;

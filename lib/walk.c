@@ -14,6 +14,7 @@
 #endif
 
 #include "ptkit/walk.h"
+#include "entry-priv.h"
 
 struct walker {
 	struct ptk_source *src;
@@ -192,7 +193,7 @@ static enum ptk_status walk_ptes(struct walker *w, const uint64_t *table,
 			i = j;
 			continue;
 		}
-		ptk_entry_decode(w->pg, PTK_LEVEL_PTE, raw, &d);
+		entry_decode(w->pg, PTK_LEVEL_PTE, raw, &d);
 		fill_entry(w, &e, PTK_LEVEL_PTE, i,
 			   base + ((uint64_t)i << PTK_PAGE_SHIFT), &d, parent_eff);
 		if (d.reserved) {
@@ -279,7 +280,7 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 		uint64_t entry_last = entry_va + (size - 1);
 		uint64_t clip = entry_last < last ? entry_last : last;
 
-		ptk_entry_decode(w->pg, level, table[idx], &d);
+		entry_decode(w->pg, level, table[idx], &d);
 		if (d.kind == PTK_KIND_NONE) {
 			st = add_hole(w, va, clip, level);
 			if (st != PTK_OK)
