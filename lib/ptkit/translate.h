@@ -40,6 +40,8 @@ enum ptk_xlat_result {
 	PTK_XLAT_MAPPED,
 	PTK_XLAT_NOT_PRESENT,	/* the last step's entry is not present */
 	PTK_XLAT_NONCANONICAL,	/* the address is in the non-canonical gap */
+	PTK_XLAT_BAD,		/* batch and many only: a table that cannot
+				 * be read, reserved bits or a table loop */
 };
 
 /**
@@ -89,7 +91,6 @@ struct ptk_xlat_brief {
 	uint8_t level;
 	uint16_t eff;
 };
-#define PTK_XLAT_BAD 3
 
 /**
  * ptk_translate_batch() - translate @n addresses, results in their order
@@ -103,6 +104,24 @@ enum ptk_status ptk_translate_batch(struct ptk_source *src,
 				    const struct ptk_paging *pg,
 				    const uint64_t *va, size_t n,
 				    struct ptk_xlat_brief *out);
+
+/**
+ * ptk_translate_many() - ptk_translate() for @n addresses, paths included
+ * @out: @n results, in the order of @va
+ *
+ * Each result is what ptk_translate() gives for the address, except that
+ * a walk that meets a table that cannot be read, reserved bits or a table
+ * loop ends with @result PTK_XLAT_BAD and the path as far as it got
+ * (ptk_translate() on the address says why).  The walks of 16 addresses
+ * are interleaved, a level at a time, and each prefetches the entry it
+ * reads next: on random addresses of a large map, where every last-level
+ * entry is a cache miss, this is several times faster than one call each.
+ * Errors: only a root table that cannot be read, and no memory.
+ */
+enum ptk_status ptk_translate_many(struct ptk_source *src,
+				   const struct ptk_paging *pg,
+				   const uint64_t *va, size_t n,
+				   struct ptk_xlat *out);
 
 /**
  * ptk_read_virt() - read @len bytes at virtual address @va

@@ -614,6 +614,134 @@ static void batch_equals_one_by_one(void **state)
 	fixture_free(f);
 }
 
+/* A source that can only copy, over another: the way of dumps read with
+ * pread() or decompressed, where tables live in per-walk buffers. */
+static enum ptk_status copy_read(struct ptk_source *src, uint64_t pa,
+				 void *buf, size_t len)
+{
+	return ptk_source_read(ptk_source_priv(src), pa, buf, len);
+}
+
+static void assert_same_xlat(const struct ptk_xlat *many,
+			     const struct ptk_xlat *one)
+{
+	assert_int_equal(many->va, one->va);
+	assert_int_equal(many->result, one->result);
+	assert_int_equal(many->pa, one->pa);
+	assert_int_equal(many->level, one->level);
+	assert_int_equal(many->eff, one->eff);
+	assert_int_equal(many->pkey, one->pkey);
+	assert_int_equal(many->nsteps, one->nsteps);
+	for (unsigned i = 0; i < one->nsteps; i++) {
+		assert_int_equal(many->path[i].level, one->path[i].level);
+		assert_int_equal(many->path[i].index, one->path[i].index);
+		assert_int_equal(many->path[i].table_pa, one->path[i].table_pa);
+		assert_int_equal(many->path[i].raw, one->path[i].raw);
+	}
+}
+
+/* ptk_translate_many() over @src, for every prefix length worth trying
+ * (none, fewer walks than it interleaves, more), against ptk_translate(). */
+static void check_many(struct ptk_source *src, const struct ptk_paging *pg,
+		       const uint64_t *va, size_t n)
+{
+	static const size_t lengths[] = { 0, 1, 5, 16, 17, 33 };
+	struct ptk_xlat *out = calloc(n, sizeof(*out));
+	size_t bad = 0;
+
+	assert_non_null(out);
+	for (size_t k = 0; k <= sizeof(lengths) / sizeof(lengths[0]); k++) {
+		size_t len = k < sizeof(lengths) / sizeof(lengths[0])
+				     ? lengths[k] : n;
+
+		memset(out, 0xa5, n * sizeof(*out));
+		assert_int_equal(ptk_translate_many(src, pg, va, len, out),
+				 PTK_OK);
+		for (size_t i = 0; i < len; i++) {
+			struct ptk_xlat x;
+
+			if (ptk_translate(src, pg, va[i], &x) != PTK_OK) {
+				assert_int_equal(out[i].result, PTK_XLAT_BAD);
+				assert_int_equal(out[i].va, va[i]);
+				bad += len == n;
+				continue;
+			}
+			assert_same_xlat(&out[i], &x);
+		}
+	}
+	assert_true(bad > 0);	/* the bad addresses were met */
+	free(out);
+}
+
+static void many_equals_one_by_one(void **state)
+{
+	static const struct ptk_source_ops copy_ops = { .format = "copy",
+							.read = copy_read };
+	struct fixture *f = three_sizes();
+	struct ptk_source *copy;
+	uint64_t va[700];
+	uint64_t seed = 11;
+	struct ptk_xlat x;
+
+	(void)state;
+	/* Every way a walk can end: mapped at each size, not present at
+	 * each level, not canonical, reserved bits, a loop, a table
+	 * outside RAM. */
+	fixture_map(f, 0x80000000, 0x9400000, 2 * MiB, 2, PTK_F_RW);
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x80000000, &x), PTK_OK);
+	assert_int_equal(ptk_builder_set(f->b, x.path[2].table_pa +
+					 x.path[2].index * 8,
+					 x.path[2].raw | 1 << 14), PTK_OK);
+	assert_int_equal(ptk_builder_set(f->b, f->pg.root + 2 * 8,
+					 f->pg.root | 0x67), PTK_OK);
+	assert_int_equal(ptk_builder_set(f->b, f->pg.root + 3 * 8,
+					 UINT64_C(0x7fff000000) | 0x67), PTK_OK);
+	for (size_t i = 0; i < 700; i++) {
+		static const uint64_t bases[] = {
+			0x200000, 0x40000000, 0xffff888000000000, 0x80000000,
+			0x8000000000000000, 0x0, 0x10000000000, 0x18000000000,
+		};
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		va[i] = bases[i % 8] + ((seed >> 33) % (4 * MiB));
+	}
+	check_many(f->src, &f->pg, va, 700);
+	assert_int_equal(ptk_source_new(f->ctx, "copy", &copy_ops, f->src,
+					&copy), PTK_OK);
+	check_many(copy, &f->pg, va, 700);
+	ptk_source_free(copy);
+	fixture_free(f);
+}
+
+static void many_in_five_levels(void **state)
+{
+	struct fixture *f = fixture_new(5);
+	uint64_t va[64];
+	struct ptk_xlat out[64];
+
+	(void)state;
+	fixture_map(f, UINT64_C(0xff11000000000000), 0x9000000, 0x4000, 1,
+		    PTK_F_RW | PTK_F_NX);
+	for (size_t i = 0; i < 64; i++)	/* mapped, not, and a 48-bit gap */
+		va[i] = i % 3 == 0 ? UINT64_C(0xff11000000000000) + i * 0x1000
+			: i % 3 == 1 ? UINT64_C(0x0000800000000000) + i
+				     : UINT64_C(0x0100000000000000) + i;
+	assert_int_equal(ptk_translate_many(f->src, &f->pg, va, 64, out),
+			 PTK_OK);
+	for (size_t i = 0; i < 64; i++) {
+		struct ptk_xlat x;
+
+		assert_int_equal(ptk_translate(f->src, &f->pg, va[i], &x),
+				 PTK_OK);
+		assert_same_xlat(&out[i], &x);
+	}
+	assert_int_equal(out[0].result, PTK_XLAT_MAPPED);
+	assert_int_equal(out[0].nsteps, 5);
+	assert_int_equal(out[1].result, PTK_XLAT_NOT_PRESENT);
+	assert_int_equal(out[2].result, PTK_XLAT_NONCANONICAL);
+	fixture_free(f);
+}
+
 static void builder_refuses_overlaps_and_misalignment(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -650,6 +778,8 @@ int main(void)
 		cmocka_unit_test(runs_cut_holes_at_markers),
 		cmocka_unit_test(builder_refuses_overlaps_and_misalignment),
 		cmocka_unit_test(batch_equals_one_by_one),
+		cmocka_unit_test(many_equals_one_by_one),
+		cmocka_unit_test(many_in_five_levels),
 	};
 
 	return RUN(tests);
