@@ -77,4 +77,77 @@ test_expect 'usage: no address, a bad address' '
 	grep -q "xyz. is not an address" err
 '
 
+# Standard input is translated in batches (ptk_translate_many()); every
+# record must be what the same address gives on the command line.
+ADDRS="0x401abc 0x403fff 0x404000 0x500000 0x100000000000 0x8000000000000000
+0x7ffffffdf000 0xffff888000001000 0xffff888000200000 0xffff888040001234
+0xffff888080000000 0xffffffff81001000 0xffffffff81401000 0xffffffff81402000
+0xffffffffffffffff 0x0"
+
+test_expect 'standard input: the same records as the arguments, both formats' '
+	for a in $ADDRS $ADDRS $ADDRS $ADDRS $ADDRS; do echo $a; done >in &&
+	for fmt in text json; do
+		must_fail 1 ptkit translate --format=$fmt small.img \
+			$(cat in) >expect &&
+		must_fail 1 ptkit translate --format=$fmt small.img - \
+			<in >actual &&
+		test_cmp expect actual || return 1
+	done &&
+	test $(grep -c "^{" actual) -eq 80
+'
+
+test_expect 'standard input: corrupt tables, the same messages in place' '
+	printf "0x8000000000\n0x200000\n0x10000000000\n0x18000000000\n" >in &&
+	must_fail 3 ptkit translate bad.img $(cat in) >expect 2>&1 &&
+	must_fail 3 ptkit translate bad.img - <in >actual 2>&1 &&
+	test_cmp expect actual
+'
+
+test_expect 'standard input: every spelling of an address' '
+	printf "0X400000\n4194304\n0x400000\r\n\t 0x400000 # x\n0x00000000000000000000400000\n4M\n0x400000" |
+	ptkit translate small.img - >actual &&
+	test $(grep -c "^0x0000000000400000 -> 0x0000000003000000" actual) -eq 7
+'
+
+test_expect 'standard input: a bad line is reported between the records around it' '
+	printf "0x400000\n0x4000000x\n0x401000\n" >in &&
+	must_fail 3 ptkit translate small.img - <in >actual 2>&1 &&
+	sed -n "1p;6p;7p" actual >got &&
+	cat >expect <<-\EOT &&
+	0x0000000000400000 -> 0x0000000003000000  4K pte  USR ro x
+	ptkit translate: <stdin>:2: '\''0x4000000x'\'' is not an address
+	0x0000000000401000 -> 0x0000000003001000  4K pte  USR ro x
+	EOT
+	test_cmp expect got
+'
+
+test_expect 'standard input: a line longer than the read buffer' '
+	awk "BEGIN { while (n++ < 100000) printf \"f\"; print \"\" }" >in &&
+	echo 0x400000 >>in &&
+	must_fail 3 ptkit translate small.img - <in >actual 2>err &&
+	grep -q "<stdin>:1: .fff*. is not an address" err &&
+	grep -q "^0x0000000000400000 -> " actual
+'
+
+test_expect 'standard input: each answer comes while the writer waits' '
+	mkfifo fifo || return 1
+	{ ptkit translate small.img - <fifo >out; echo $? >rc; } &
+	exec 3>fifo &&
+	echo 0x400000 >&3 &&
+	i=0 &&
+	while ! grep -q -- "->" out 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done &&
+	grep -q "^0x0000000000400000 -> " out &&
+	echo 0x401000 >&3 &&
+	i=0 &&
+	while ! grep -q "^0x0000000000401000" out && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done &&
+	grep -q "^0x0000000000401000 -> " out &&
+	exec 3>&- &&
+	wait &&
+	test "$(cat rc)" = 0
+'
+
 done_testing
