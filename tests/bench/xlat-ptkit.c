@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * xlat-ptkit IMAGE N START SIZE [--list|--batch]: translate N
+ * xlat-ptkit IMAGE N START SIZE [--list|--batch|--many]: translate N
  * pseudo-random page addresses of [START, START + SIZE) with
- * ptk_translate(), or all at once with ptk_translate_batch(); prints the
- * time per translation and a checksum of the physical addresses.  With
- * --list, prints the addresses instead, one per line.
+ * ptk_translate(), or all at once with ptk_translate_batch(), or in
+ * chunks with ptk_translate_many(); prints the time per translation and
+ * a checksum of the physical addresses.  With --list, prints the
+ * addresses instead, one per line.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -15,66 +16,115 @@
 
 #include "ptkit/ptkit.h"
 
-int main(int argc, char **argv)
+/* The same sequence as xlat-addrxlat's. */
+static uint64_t *random_pages(uint64_t n, uint64_t start, uint64_t size)
 {
-	struct ptk_ctx *ctx = ptk_ctx_new();
-	struct ptk_source *src;
-	struct ptk_paging pg;
-	struct ptk_discovery why;
-	struct timespec a, b;
-	uint64_t n, start, size, seed = 1, sum = 0;
+	uint64_t *va = malloc(n * sizeof(*va));
+	uint64_t seed = 1;
 
-	bool list = argc == 6 && !strcmp(argv[5], "--list");
-	bool batch = argc == 6 && !strcmp(argv[5], "--batch");
-
-	if ((argc != 5 && !list && !batch) || ptk_source_open(ctx, argv[1], &src) ||
-	    ptk_paging_discover(src, &pg, &why)) {
-		fprintf(stderr, "usage: xlat-ptkit IMAGE N START SIZE (%s)\n",
-			ptk_ctx_err(ctx));
-		return 2;
+	if (!va)
+		exit(2);
+	for (uint64_t i = 0; i < n; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		va[i] = start + ((seed >> 20) % size & ~0xfffull);
 	}
-	n = strtoull(argv[2], NULL, 0);
-	start = strtoull(argv[3], NULL, 0);
-	size = strtoull(argv[4], NULL, 0);
-	if (batch) {
-		uint64_t *va = malloc(n * sizeof(*va));
-		struct ptk_xlat_brief *out = malloc(n * sizeof(*out));
+	return va;
+}
 
-		for (uint64_t i = 0; i < n; i++) {
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-			va[i] = start + ((seed >> 20) % size & ~0xfffull);
-		}
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		ptk_translate_batch(src, &pg, va, n, out);
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		for (uint64_t i = 0; i < n; i++)
-			if (out[i].result == PTK_XLAT_MAPPED)
-				sum += out[i].pa;
-		printf("%.1f ns/translation, checksum %" PRIx64 "\n",
-		       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n,
-		       sum);
-		free(va);
-		free(out);
-		return 0;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &a);
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static uint64_t one_by_one(struct ptk_source *src, struct ptk_paging *pg,
+			   const uint64_t *va, uint64_t n)
+{
+	uint64_t sum = 0;
+
 	for (uint64_t i = 0; i < n; i++) {
 		struct ptk_xlat x;
 
-		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-		if (list) {
-			printf("0x%" PRIx64 "\n",
-			       (uint64_t)(start + ((seed >> 20) % size & ~0xfffull)));
-			continue;
-		}
-		if (ptk_translate(src, &pg, start + ((seed >> 20) % size & ~0xfffull),
-				  &x) == PTK_OK && x.result == PTK_XLAT_MAPPED)
+		if (ptk_translate(src, pg, va[i], &x) == PTK_OK &&
+		    x.result == PTK_XLAT_MAPPED)
 			sum += x.pa;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	if (!list)
-		printf("%.1f ns/translation, checksum %" PRIx64 "\n",
-	       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n, sum);
+	return sum;
+}
+
+static uint64_t batch(struct ptk_source *src, struct ptk_paging *pg,
+		      const uint64_t *va, uint64_t n)
+{
+	struct ptk_xlat_brief *out = malloc(n * sizeof(*out));
+	uint64_t sum = 0;
+
+	ptk_translate_batch(src, pg, va, n, out);
+	for (uint64_t i = 0; i < n; i++)
+		if (out[i].result == PTK_XLAT_MAPPED)
+			sum += out[i].pa;
+	free(out);
+	return sum;
+}
+
+/* In chunks, as `ptkit translate -` does: a whole path each. */
+static uint64_t many(struct ptk_source *src, struct ptk_paging *pg,
+		     const uint64_t *va, uint64_t n)
+{
+	enum { CHUNK = 512 };
+	struct ptk_xlat *out = malloc(CHUNK * sizeof(*out));
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < n; i += CHUNK) {
+		size_t k = n - i < CHUNK ? n - i : CHUNK;
+
+		ptk_translate_many(src, pg, va + i, k, out);
+		for (size_t j = 0; j < k; j++)
+			if (out[j].result == PTK_XLAT_MAPPED)
+				sum += out[j].pa;
+	}
+	free(out);
+	return sum;
+}
+
+int main(int argc, char **argv)
+{
+	struct ptk_ctx *ctx = ptk_ctx_new();
+	const char *mode = argc == 6 ? argv[5] : "";
+	uint64_t (*run)(struct ptk_source *, struct ptk_paging *,
+			const uint64_t *, uint64_t) = one_by_one;
+	struct ptk_source *src;
+	struct ptk_paging pg;
+	struct ptk_discovery why;
+	uint64_t n, *va, sum;
+	double t;
+
+	if (!strcmp(mode, "--batch"))
+		run = batch;
+	else if (!strcmp(mode, "--many"))
+		run = many;
+	else if (*mode && strcmp(mode, "--list"))
+		argc = 0;
+	if ((argc != 5 && argc != 6) || ptk_source_open(ctx, argv[1], &src) ||
+	    ptk_paging_discover(src, &pg, &why)) {
+		fprintf(stderr, "usage: xlat-ptkit IMAGE N START SIZE "
+			"[--list|--batch|--many] (%s)\n", ptk_ctx_err(ctx));
+		return 2;
+	}
+	n = strtoull(argv[2], NULL, 0);
+	va = random_pages(n, strtoull(argv[3], NULL, 0),
+			  strtoull(argv[4], NULL, 0));
+	if (!strcmp(mode, "--list")) {
+		for (uint64_t i = 0; i < n; i++)
+			printf("0x%" PRIx64 "\n", va[i]);
+	} else {
+		t = now();
+		sum = run(src, &pg, va, n);
+		t = now() - t;
+		printf("%.1f ns/translation, checksum %" PRIx64 "\n", t / n, sum);
+	}
+	free(va);
 	ptk_source_free(src);
 	ptk_ctx_free(ctx);
 	return 0;
