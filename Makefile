@@ -84,10 +84,11 @@ $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(STATIC) $(LIBS) -lcmocka
 
-# Test helpers: the libaddrxlat reference translator, input makers.
+# Test helpers: the libaddrxlat reference translator, input makers, a
+# counter of zlib's work.
 $(O)/obj/tests/%: tests/tools/%.c $(STATIC) | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat -lz -ldl
 
 # Benchmarks: ratios against a plain read and libaddrxlat, same run.
 $(O)/obj/tests/%: tests/bench/%.c $(STATIC) | test-deps

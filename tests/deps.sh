@@ -5,7 +5,8 @@ set -eu
 
 build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev
        libtracecmd-dev libtracefs-dev libtraceevent-dev"
-test="libcmocka-dev mandoc perl valgrind tmux makedumpfile trace-cmd"
+test="libcmocka-dev mandoc perl valgrind tmux makedumpfile trace-cmd
+      zlib1g-dev"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

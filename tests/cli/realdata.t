@@ -78,6 +78,13 @@ for dump in "$ELF" "$KDUMP"; do
 	'
 done
 
+test_expect 'kdump-compressed: a walk inflates each table once at most, translations none' '
+	"$TOOLS/decompressions" "$KDUMP" >count &&
+	read -r _ tables _ _ _ walk _ again <count &&
+	cat count &&
+	test "$walk" -gt 0 && test "$walk" -le "$tables" && test "$again" -eq 0
+'
+
 test_expect 'the ELF and the kdump-compressed dump walk identically' '
 	for f in text ptdump json; do
 		ptkit walk --format=$f "$ELF" >elf.$f &&
