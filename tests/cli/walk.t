@@ -172,7 +172,8 @@ test_expect 'a full disk is an error, not a success' '
 # An input larger than the memory the process may map: the ELF source
 # falls back from mmap to pread, page by page.  (Not under ASan or
 # valgrind, which need far more address space than the limit.)
-if nm "$TOP/libptkit.a" 2>/dev/null | grep -q __asan || [ -n "${PTKIT_WRAPPER:-}" ]; then
+if nm "$(dirname "$PTKIT")/libptkit.a" 2>/dev/null | grep -q __asan ||
+   [ -n "${PTKIT_WRAPPER:-}" ]; then
 	test_skip 'an image larger than the address space allowed' \
 		'sanitizer or valgrind run'
 else
