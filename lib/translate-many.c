@@ -51,29 +51,33 @@ static bool start(struct walk *w, const struct ptk_paging *pg,
 }
 
 /*
- * The last table seen at each level, when the source lends its memory:
- * the upper tables are shared by most walks, and looking them up (a
- * search of the source's segments) was a tenth of the time.
+ * Tables the source lends its memory for, remembered by address: a few
+ * per level, each in the slot its page number picks.  Most walks share
+ * their upper tables (a 64 GiB direct map has 64 PMD tables), and looking
+ * one up (a search of the source's segments) was a tenth of the time.
  */
+enum { LENT_SLOTS = 64 };
+
 struct lent {
-	uint64_t pa[PTK_MAX_LEVELS + 1];
-	const uint64_t *table[PTK_MAX_LEVELS + 1];
+	uint64_t pa[PTK_MAX_LEVELS + 1][LENT_SLOTS];
+	const uint64_t *table[PTK_MAX_LEVELS + 1][LENT_SLOTS];
 };
 
 static enum ptk_status get_table(struct walk *w, struct lent *lent,
 				 struct ptk_source *src, unsigned level,
 				 uint64_t pa)
 {
+	unsigned slot = (unsigned)(pa >> PTK_PAGE_SHIFT) % LENT_SLOTS;
 	enum ptk_status st;
 
-	if (lent->pa[level] == pa) {
-		w->table = lent->table[level];
+	if (lent->pa[level][slot] == pa) {
+		w->table = lent->table[level][slot];
 		return PTK_OK;
 	}
 	st = ptk_source_table(src, pa, w->buf, &w->table);
 	if (st == PTK_OK && w->table != w->buf) {
-		lent->pa[level] = pa;
-		lent->table[level] = w->table;
+		lent->pa[level][slot] = pa;
+		lent->table[level][slot] = w->table;
 	}
 	return st;
 }
@@ -133,7 +137,7 @@ enum ptk_status ptk_translate_many(struct ptk_source *src,
 {
 	struct ptk_ctx *ctx = ptk_source_ctx(src);
 	struct walk w[INFLIGHT];
-	struct lent lent;
+	struct lent *lent;
 	const uint64_t *root;
 	uint64_t *bufs;
 	size_t next = 0;
@@ -145,19 +149,24 @@ enum ptk_status ptk_translate_many(struct ptk_source *src,
 		return ptk_set_err(ctx, PTK_ERR_INVALID,
 				   "%u-level paging is not x86-64", pg->levels);
 	bufs = malloc((INFLIGHT + 1) * PTK_ENTRIES * sizeof(*bufs));
-	if (!bufs)
+	lent = malloc(sizeof(*lent));
+	if (!bufs || !lent) {
+		free(bufs);
+		free(lent);
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "translating %zu "
 				   "addresses", n);
+	}
 	st = ptk_source_table(src, pg->root, bufs + INFLIGHT * PTK_ENTRIES,
 			      &root);
 	if (st != PTK_OK) {
 		free(bufs);
+		free(lent);
 		return ptk_set_err(ctx, st, "root table at %#llx",
 				   (unsigned long long)pg->root);
 	}
 
-	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
-		lent.pa[l] = UINT64_MAX;	/* not an entry's address */
+	/* All ones: not a table's address (those are page aligned). */
+	memset(lent->pa, 0xff, sizeof(lent->pa));
 
 	/* Fill the slots, then turn: each live walk reads one level. */
 	for (unsigned i = 0; i < INFLIGHT; i++) {
@@ -172,7 +181,7 @@ enum ptk_status ptk_translate_many(struct ptk_source *src,
 	}
 	while (active) {
 		for (unsigned i = 0; i < INFLIGHT; i++) {
-			if (!w[i].x || step(&w[i], &lent, src, pg))
+			if (!w[i].x || step(&w[i], lent, src, pg))
 				continue;
 			w[i].x = NULL;
 			while (next < n &&
@@ -185,5 +194,6 @@ enum ptk_status ptk_translate_many(struct ptk_source *src,
 		}
 	}
 	free(bufs);
+	free(lent);
 	return PTK_OK;
 }
