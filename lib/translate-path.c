@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Many translations with their whole paths, interleaved.
+ * Translations with their whole paths: the walk the MMU does, one level a
+ * step, for one address (ptk_translate()) or many interleaved.
  *
  * Translating random addresses one after another is a chain of dependent
  * loads: the PTE of a random page of a large map is a cache (and TLB)
@@ -9,8 +10,11 @@
  * next table prefetches the entry it will read there, and reads it only
  * INFLIGHT turns later, so the misses of different walks overlap instead
  * of queuing (the "asynchronous memory access chaining" of hash joins).
- * Each walk does exactly what ptk_translate() does, in the same order.
+ * Both use the same step; a walk that cannot go on ends PTK_XLAT_BAD, and
+ * ptk_translate() then says why.
  */
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +32,8 @@ struct walk {
 	uint64_t *buf;		/* the table's copy, for sources that copy */
 };
 
-/* Start a walk for @va; false if it ended at once (not canonical). */
+/* Start a walk for @va from @root (or, if NULL, a root the caller reads
+ * into w->table); false if it ended at once (not canonical). */
 static bool start(struct walk *w, const struct ptk_paging *pg,
 		  const uint64_t *root, uint64_t va, struct ptk_xlat *x)
 {
@@ -70,6 +75,8 @@ static enum ptk_status get_table(struct walk *w, struct lent *lent,
 	unsigned slot = (unsigned)(pa >> PTK_PAGE_SHIFT) % LENT_SLOTS;
 	enum ptk_status st;
 
+	if (!lent)
+		return ptk_source_table(src, pa, w->buf, &w->table);
 	if (lent->pa[level][slot] == pa) {
 		w->table = lent->table[level][slot];
 		return PTK_OK;
@@ -128,6 +135,87 @@ static bool step(struct walk *w, struct lent *lent, struct ptk_source *src,
 	w->level = level - 1;
 	__builtin_prefetch(&w->table[ptk_va_index(x->va, level - 1)]);
 	return true;
+}
+
+/*
+ * Why the walk of @x could not go on past its last step, as an error
+ * naming the address, the level and what is wrong; @buf is room for a
+ * table.
+ */
+static enum ptk_status explain_bad(struct ptk_source *src,
+				   const struct ptk_paging *pg,
+				   const struct ptk_xlat *x, uint64_t *buf)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	const struct ptk_xlat_step *s = &x->path[x->nsteps - 1];
+	uint64_t entry_pa = s->table_pa + s->index * 8;
+	const uint64_t *table;
+	struct ptk_entry d;
+	enum ptk_status st;
+
+	entry_decode(pg, s->level, s->raw, &d);
+	if (d.reserved) {
+		ptk_ctx_set_err_loc(ctx, x->va, s->level, entry_pa);
+		return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+				   "%s[%u] = %#" PRIx64 " at %#" PRIx64
+				   ": reserved bits %#" PRIx64 " set",
+				   ptk_level_name(pg, s->level), s->index,
+				   s->raw, entry_pa, d.reserved);
+	}
+	/* The MMU would follow a loop; ptkit calls it corrupt, as the
+	 * walker does.  (It could not hang: at most 5 steps.) */
+	for (unsigned i = 0; i < x->nsteps; i++) {
+		if (x->path[i].table_pa != d.addr)
+			continue;
+		ptk_ctx_set_err_loc(ctx, x->va, s->level, entry_pa);
+		return ptk_set_err(ctx, PTK_ERR_CORRUPT,
+				   "%s[%u] = %#" PRIx64 " points to the "
+				   "%s table at %#" PRIx64 " above it "
+				   "(a table loop)",
+				   ptk_level_name(pg, s->level), s->index,
+				   s->raw, ptk_level_name(pg, x->path[i].level),
+				   d.addr);
+	}
+	/* The table below cannot be read: read it again for the reason. */
+	st = ptk_source_table(src, d.addr, buf, &table);
+	if (st == PTK_OK)
+		st = PTK_ERR_CORRUPT;
+	ptk_ctx_set_err_loc(ctx, x->va, s->level - 1, d.addr);
+	return ptk_set_err(ctx, st, "%s table at %#" PRIx64,
+			   ptk_level_name(pg, s->level - 1), d.addr);
+}
+
+enum ptk_status ptk_translate(struct ptk_source *src,
+			      const struct ptk_paging *pg, uint64_t va,
+			      struct ptk_xlat *ret)
+{
+	struct ptk_ctx *ctx = ptk_source_ctx(src);
+	uint64_t buf[PTK_ENTRIES];
+	struct walk w = { .buf = buf };
+	struct ptk_xlat x;
+	enum ptk_status st;
+
+	ptk_ctx_clear_err(ctx);
+	if (pg->levels != 4 && pg->levels != 5)
+		return ptk_set_err(ctx, PTK_ERR_INVALID,
+				   "%u-level paging is not x86-64", pg->levels);
+	/* Built aside: on an error, *ret is left as it was. */
+	if (start(&w, pg, NULL, va, &x)) {
+		st = ptk_source_table(src, pg->root, buf, &w.table);
+		if (st != PTK_OK) {
+			ptk_ctx_set_err_loc(ctx, va, pg->levels, pg->root);
+			return ptk_set_err(ctx, st, "%s table at %#" PRIx64,
+					   ptk_level_name(pg, pg->levels),
+					   pg->root);
+		}
+		while (step(&w, NULL, src, pg))
+			;
+		if (x.result == PTK_XLAT_BAD)
+			return explain_bad(src, pg, &x, buf);
+	}
+	memcpy(ret, &x, offsetof(struct ptk_xlat, path) +
+	       x.nsteps * sizeof(x.path[0]));
+	return PTK_OK;
 }
 
 enum ptk_status ptk_translate_many(struct ptk_source *src,
