@@ -25,7 +25,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
               -Ilib -Iformats -MMD -MP $(CFLAGS)
-LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent
+LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent -lbpf
 CLI_LIBS   := -lncursesw
 
 LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)

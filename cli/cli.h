@@ -30,6 +30,9 @@ struct source_opts {
 	unsigned levels;	/* 0: as the source says */
 	int pti;		/* 0: as found, 'k': kernel copy, 'u': user */
 	unsigned phys_bits;	/* 0: as the source says */
+	const char *symbols;	/* --symbols=FILE, or NULL: kallsyms */
+	bool has_pid;
+	int32_t pid;		/* --pid: walk this process's tables */
 };
 extern const struct argp source_argp;
 /* The argp children of a command that reads sources: source_argp. */
@@ -51,6 +54,14 @@ struct session {
 	struct ptk_paging pg;
 	struct ptk_discovery why;
 	struct ptk_layout layout;
+	struct ptk_paging kpg;	/* the kernel's own tables, for its memory */
+	const struct source_opts *opts;
+	/* loaded when first asked for (cli/kernel.c) */
+	struct ptk_symbols *syms;
+	struct ptk_types *types;
+	struct ptk_tasks tasks;
+	bool tasks_read, tasks_threads, syms_tried;
+	const struct ptk_task *pid_task;	/* --pid's task */
 };
 
 /**
@@ -60,6 +71,37 @@ struct session {
 int session_open(struct session *s, const char *cmd,
 		 const struct source_opts *opts);
 void session_close(struct session *s);
+
+/**
+ * session_use_pid() - walk the tables of process @pid from now on (what
+ * --pid does); an exit status, after one message when not EXIT_OK
+ */
+int session_use_pid(struct session *s, int32_t pid);
+
+/**
+ * session_symbols() - the kernel's symbols: --symbols' file, else the
+ * dump's kallsyms.  Loaded once; NULL after printing one message (the
+ * exit status is then EXIT_BADINPUT or EXIT_ENV, in *@status).
+ */
+struct ptk_symbols *session_symbols(struct session *s, int *status);
+
+/** session_types() - the kernel's BTF types, as session_symbols() */
+struct ptk_types *session_types(struct session *s, int *status);
+
+/**
+ * session_tasks() - the dump's tasks (all threads with @threads), as
+ * session_symbols()
+ */
+const struct ptk_tasks *session_tasks(struct session *s, bool threads,
+				      int *status);
+
+/**
+ * session_symbol_at() - "name+0xoff" for a kernel address, into @buf, or
+ * NULL when no symbol holds it; never loads symbols that were not asked
+ * for (--symbols) or that cannot be had, and never prints
+ */
+const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
+			      size_t len);
 
 /** enum pti_state - what the page beside the root is (see pti_probe()) */
 enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON };
@@ -156,5 +198,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_freelists(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
+int cmd_symbols(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 
 #endif

@@ -9,7 +9,8 @@
 
 #include "cli.h"
 
-enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS, OPT_PTI };
+enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS, OPT_PTI, OPT_SYMBOLS,
+       OPT_PID };
 
 /* With page-table isolation the PGD is 8 KiB: the kernel's copy, then the
  * user's (PTI_USER_PGTABLE_BIT is PAGE_SHIFT, arch/x86/mm/pti.c). */
@@ -25,6 +26,13 @@ static const struct argp_option source_options[] = {
 	{ "pti", OPT_PTI, "kernel|user", 0,
 	  "with page-table isolation, walk the kernel's or the user's copy "
 	  "of the top table", 0 },
+	{ "pid", OPT_PID, "N", 0,
+	  "walk the page tables of process N (its user half; the kernel "
+	  "half is the kernel's); needs kallsyms and BTF in the dump", 0 },
+	{ NULL, 0, NULL, 0, "Kernel symbols:", 51 },
+	{ "symbols", OPT_SYMBOLS, "FILE", 0,
+	  "read the kernel's symbols from a System.map or a saved "
+	  "/proc/kallsyms instead of the dump's kallsyms", 0 },
 	{ 0 }
 };
 
@@ -50,6 +58,20 @@ static error_t parse_source_opt(int key, char *arg, struct argp_state *state)
 				   arg);
 		o->pti = arg[0];
 		return 0;
+	case OPT_SYMBOLS:
+		o->symbols = arg;
+		return 0;
+	case OPT_PID: {
+		char *end;
+		long long pid = strtoll(arg, &end, 10);
+
+		if (!*arg || *end || pid < 0 || pid > INT32_MAX)
+			argp_error(state, "--pid: '%s' is not a process id",
+				   arg);
+		o->has_pid = true;
+		o->pid = (int32_t)pid;
+		return 0;
+	}
 	case OPT_PHYS_BITS:
 		if (!parse_addr(arg, &v) || v < 32 || v > PTK_MAX_PHYS_BITS)
 			argp_error(state, "--phys-bits: '%s' is not 32-52", arg);
@@ -103,6 +125,7 @@ int session_open(struct session *s, const char *cmd,
 
 	memset(s, 0, sizeof(*s));
 	s->cmd = cmd;
+	s->opts = o;
 	s->ctx = ptk_ctx_new();
 	if (!s->ctx) {
 		fprintf(stderr, "%s: out of memory\n", cmd);
@@ -176,11 +199,57 @@ int session_open(struct session *s, const char *cmd,
 	st = ptk_layout_discover(s->src, &s->pg, &s->layout);
 	if (st != PTK_OK)
 		return fail_status(cmd, s->ctx, st);
+	s->kpg = s->pg;
+	if (o->has_pid)
+		return session_use_pid(s, o->pid);
+	return EXIT_OK;
+}
+
+int session_use_pid(struct session *s, int32_t pid)
+{
+	const struct ptk_tasks *tasks;
+	const struct ptk_task *t;
+	size_t n;
+	int ret;
+
+	if (s->opts && (s->opts->has_cr3 || s->opts->pti)) {
+		fprintf(stderr, "%s: --pid picks the tables itself: give it "
+			"without --cr3 and --pti\n", s->cmd);
+		return EXIT_USAGE;
+	}
+	tasks = session_tasks(s, true, &ret);
+	if (!tasks)
+		return ret;
+	t = ptk_tasks_find(tasks, pid);
+	if (!t) {
+		fprintf(stderr, "%s: '%s': no task has pid %" PRId32 "\n",
+			s->cmd, ptk_source_name(s->src), pid);
+		return EXIT_USAGE;
+	}
+	s->pid_task = t;
+	n = strlen(s->why.root);
+	if (!t->mm) {
+		/* A kernel thread borrows whatever mm ran last; its own
+		 * view is the kernel's, which is what the session has. */
+		snprintf(s->why.root + n, sizeof(s->why.root) - n,
+			 "; pid %" PRId32 " (%s) is a kernel thread: the "
+			 "kernel's tables", pid, t->comm);
+		return EXIT_OK;
+	}
+	s->pg.root = t->pgd;
+	snprintf(s->why.root, sizeof(s->why.root),
+		 "pid %" PRId32 " (%s): mm %#" PRIx64 " ->pgd", pid, t->comm,
+		 t->mm);
 	return EXIT_OK;
 }
 
 void session_close(struct session *s)
 {
+	ptk_tasks_release(&s->tasks);
+	ptk_types_free(s->types);
+	ptk_symbols_free(s->syms);
+	s->types = NULL;
+	s->syms = NULL;
 	ptk_source_free(s->src);
 	ptk_ctx_free(s->ctx);
 	s->src = NULL;

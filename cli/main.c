@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff, "what changed between two page-table states" },
 	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },
 	{ "tui", cmd_tui, "browse the tables interactively (ncurses)" },
+	{ "symbols", cmd_symbols, "the kernel's symbols, as /proc/kallsyms" },
+	{ "ps", cmd_ps, "the processes of a dump, with their page tables" },
 	{ "info", cmd_info, "describe a source: format, paging, RAM, tables" },
 	{ "export", cmd_export, "copy the page tables of a dump into a small image" },
 	{ "mkimage", cmd_mkimage, "build an image from a spec or a preset" },

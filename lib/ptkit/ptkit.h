@@ -25,6 +25,9 @@
 #include "mm.h"
 #include "build.h"
 #include "spec.h"
+#include "symbols.h"
+#include "types.h"
+#include "tasks.h"
 
 #define PTKIT_VERSION "0.1.0"
 
