@@ -62,6 +62,7 @@ struct session {
 	struct ptk_tasks tasks;
 	bool tasks_read, tasks_threads, syms_tried;
 	const struct ptk_task *pid_task;	/* --pid's task */
+	char why_no_tasks[256];
 };
 
 /**
@@ -102,6 +103,24 @@ const struct ptk_tasks *session_tasks(struct session *s, bool threads,
  */
 const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
 			      size_t len);
+
+/**
+ * struct spaces - the address spaces of a dump, for ptk_rmap(): the
+ * kernel's tables first (whole), then the user half of each distinct mm,
+ * with the task that owns it (the first thread listed)
+ */
+struct spaces {
+	struct ptk_rmap_space *space;
+	const struct ptk_task **task;	/* NULL for the kernel */
+	size_t n;
+};
+
+/**
+ * session_spaces() - fill @sp; without kallsyms or BTF, only the kernel's
+ * (and *@why says what is missing); an exit status after one message
+ */
+int session_spaces(struct session *s, struct spaces *sp, const char **why);
+void spaces_release(struct spaces *sp);
 
 /** enum pti_state - what the page beside the root is (see pti_probe()) */
 enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON };
@@ -179,6 +198,12 @@ int read_text_file(const char *cmd, const char *path, char **text,
 /** json_str() - print @s as a JSON string, escaped */
 void json_str(FILE *f, const char *s);
 
+/**
+ * flag_words() - effective flags as the walk prints them, "USR RW NX";
+ * with @ad, accessed and dirty too
+ */
+void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey, bool ad);
+
 /** page_name() - "4K", "2M", "1G" for leaf levels */
 const char *page_name(unsigned level);
 
@@ -200,5 +225,6 @@ int cmd_pages(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_symbols(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+int cmd_rmap(int argc, char **argv);
 
 #endif

@@ -329,6 +329,34 @@ bool parse_range_arg(const char *s, uint64_t *start, uint64_t *end)
 	return ptk_parse_u64(sep + 1, end) && *end > *start;
 }
 
+void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey, bool ad)
+{
+	static const struct {
+		unsigned flag;
+		const char *on, *off;
+	} words[] = {
+		{ PTK_F_US, "USR", NULL }, { PTK_F_RW, "RW", "ro" },
+		{ PTK_F_PWT, "PWT", NULL }, { PTK_F_PCD, "PCD", NULL },
+		{ PTK_F_PAT, "PAT", NULL }, { PTK_F_G, "GLB", NULL },
+		{ PTK_F_NX, "NX", "x" }, { PTK_F_A, "A", NULL },
+		{ PTK_F_D, "D", NULL },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *w = eff & words[i].flag ? words[i].on : words[i].off;
+
+		if (!ad && (words[i].flag & (PTK_F_A | PTK_F_D)))
+			continue;
+		if (w)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? " " : "", w);
+	}
+	if (pkey)
+		snprintf(buf + n, len - n, " pkey=%u", pkey);
+}
+
 const char *page_name(unsigned level)
 {
 	static const char *const names[] = { "?", "4K", "2M", "1G" };

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },
 	{ "tui", cmd_tui, "browse the tables interactively (ncurses)" },
 	{ "symbols", cmd_symbols, "the kernel's symbols, as /proc/kallsyms" },
+	{ "rmap", cmd_rmap, "every virtual mapping of some physical frames" },
 	{ "ps", cmd_ps, "the processes of a dump, with their page tables" },
 	{ "info", cmd_info, "describe a source: format, paging, RAM, tables" },
 	{ "export", cmd_export, "copy the page tables of a dump into a small image" },

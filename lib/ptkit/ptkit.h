@@ -28,6 +28,7 @@
 #include "symbols.h"
 #include "types.h"
 #include "tasks.h"
+#include "rmap.h"
 
 #define PTKIT_VERSION "0.1.0"
 
