@@ -82,28 +82,38 @@ static const struct argp check_argp = {
 static void emit(struct checker *c)
 {
 	const struct finding *f = &c->f;
-	char end[32];
+	char end[32], symbuf[600];
+	const char *sym;
 
 	if (!c->open)
 		return;
 	c->open = false;
+	/* kernel image and module addresses have names */
+	sym = f->va >> 63 ? session_symbol_at(c->s, f->va, symbuf,
+					      sizeof(symbuf)) : NULL;
 	if (c->json) {
 		printf("{\"finding\":\"%s\",\"va\":\"0x%" PRIx64 "\",\"end\":\"%s\","
 		       "\"level\":\"%s\",\"entry\":\"0x%" PRIx64 "\",\"entry_pa\":"
-		       "\"0x%" PRIx64 "\",\"count\":%" PRIu64 "}\n",
+		       "\"0x%" PRIx64 "\",\"count\":%" PRIu64,
 		       kind_name[f->kind], f->va,
 		       f->end ? (snprintf(end, sizeof(end), "0x%" PRIx64, f->end),
 				 end)
 			      : "0x10000000000000000",
 		       ptk_level_name(&c->s->pg, f->level), f->raw, f->entry_pa,
 		       f->count);
+		if (sym) {
+			printf(",\"symbol\":");
+			json_str(stdout, sym);
+		}
+		printf("}\n");
 		return;
 	}
 	printf("%-12s 0x%016" PRIx64 "-%s %s, %s entry 0x%016" PRIx64
-	       " at 0x%" PRIx64 "%s\n", kind_name[f->kind], f->va,
+	       " at 0x%" PRIx64 "%s%s%s%s\n", kind_name[f->kind], f->va,
 	       fmt_end(end, sizeof(end), f->end), kind_text[f->kind],
 	       ptk_level_name(&c->s->pg, f->level), f->raw, f->entry_pa,
-	       f->count > 1 ? " (the first of a run)" : "");
+	       f->count > 1 ? " (the first of a run)" : "",
+	       sym ? "  <" : "", sym ? sym : "", sym ? ">" : "");
 }
 
 static void report(struct checker *c, enum kind kind,

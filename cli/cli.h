@@ -31,6 +31,7 @@ struct source_opts {
 	int pti;		/* 0: as found, 'k': kernel copy, 'u': user */
 	unsigned phys_bits;	/* 0: as the source says */
 	const char *symbols;	/* --symbols=FILE, or NULL: kallsyms */
+	bool want_symbols;	/* --symbols, with or without FILE */
 	bool has_pid;
 	int32_t pid;		/* --pid: walk this process's tables */
 };
@@ -103,6 +104,47 @@ const struct ptk_tasks *session_tasks(struct session *s, bool threads,
  */
 const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
 			      size_t len);
+
+/**
+ * session_symbol_named() - the address of symbol @name; false when there
+ * is no such symbol or no symbols at all (quietly, as session_symbol_at())
+ */
+bool session_symbol_named(struct session *s, const char *name, uint64_t *ret);
+
+/**
+ * session_uts() - the kernel's release and version strings, from
+ * VMCOREINFO's init_uts_ns; false when the dump does not say
+ */
+bool session_uts(struct session *s, char release[65], char version[65]);
+
+/**
+ * struct kernel_facts - what ptkit could learn of the kernel, for info
+ * @no_symbols, @no_btf: "" or why they could not be had
+ */
+struct kernel_facts {
+	size_t nsyms;
+	const char *syms_from;
+	uint64_t btf_addr, btf_size;
+	char no_symbols[256], no_btf[256];
+};
+void session_kernel_facts(struct session *s, struct kernel_facts *f);
+
+/**
+ * struct image_region - a section of the kernel image ("text", "rodata",
+ * "data", "init", "bss", "brk"), from the symbols that bound it
+ */
+struct image_region {
+	const char *name;
+	uint64_t start, end;
+};
+enum { IMAGE_REGIONS_MAX = 8 };
+
+/**
+ * session_image_regions() - the kernel image's sections, from symbols
+ * that can be had (kallsyms or --symbols); 0 without a word if none
+ */
+size_t session_image_regions(struct session *s,
+			     struct image_region out[IMAGE_REGIONS_MAX]);
 
 /**
  * struct spaces - the address spaces of a dump, for ptk_rmap(): the

@@ -30,9 +30,10 @@ static const struct argp_option source_options[] = {
 	  "walk the page tables of process N (its user half; the kernel "
 	  "half is the kernel's); needs kallsyms and BTF in the dump", 0 },
 	{ NULL, 0, NULL, 0, "Kernel symbols:", 51 },
-	{ "symbols", OPT_SYMBOLS, "FILE", 0,
-	  "read the kernel's symbols from a System.map or a saved "
-	  "/proc/kallsyms instead of the dump's kallsyms", 0 },
+	{ "symbols", OPT_SYMBOLS, "FILE", OPTION_ARG_OPTIONAL,
+	  "name kernel addresses where a command can (walk --entries); with "
+	  "FILE, read the symbols from a System.map or a saved /proc/kallsyms "
+	  "instead of the dump's kallsyms", 0 },
 	{ 0 }
 };
 
@@ -60,6 +61,7 @@ static error_t parse_source_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_SYMBOLS:
 		o->symbols = arg;
+		o->want_symbols = true;
 		return 0;
 	case OPT_PID: {
 		char *end;

@@ -68,6 +68,79 @@ static void print_pti(struct session *s)
 	}
 }
 
+/* Symbols, types, version and the image's sections: Linux dumps only. */
+static void print_kernel_text(struct session *s)
+{
+	struct image_region img[IMAGE_REGIONS_MAX];
+	char release[65], version[65];
+	struct kernel_facts f;
+	size_t nimg;
+
+	if (session_uts(s, release, version))
+		printf("kernel:   %s %s\n", release, version);
+	session_kernel_facts(s, &f);
+	if (f.no_symbols[0]) {
+		printf("symbols:  none: %s\n", f.no_symbols);
+		return;
+	}
+	printf("symbols:  %zu from %s\n", f.nsyms, f.syms_from);
+	if (f.no_btf[0])
+		printf("btf:      none: %s\n", f.no_btf);
+	else
+		printf("btf:      %" PRIu64 " bytes at 0x%016" PRIx64
+		       " (__start_BTF)\n", f.btf_size, f.btf_addr);
+	nimg = session_image_regions(s, img);
+	if (nimg)
+		printf("image:\n");
+	for (size_t i = 0; i < nimg; i++)
+		printf("          0x%016" PRIx64 "-0x%016" PRIx64 " %s\n",
+		       img[i].start, img[i].end, img[i].name);
+}
+
+static void print_kernel_json(struct session *s)
+{
+	struct image_region img[IMAGE_REGIONS_MAX];
+	char release[65], version[65];
+	struct kernel_facts f;
+	size_t nimg;
+
+	printf(",\"kernel\":{");
+	if (session_uts(s, release, version)) {
+		printf("\"release\":");
+		json_str(stdout, release);
+		printf(",\"version\":");
+		json_str(stdout, version);
+	} else {
+		printf("\"release\":null,\"version\":null");
+	}
+	session_kernel_facts(s, &f);
+	if (f.no_symbols[0]) {
+		printf(",\"symbols\":0,\"symbols_from\":null,"
+		       "\"symbols_missing\":");
+		json_str(stdout, f.no_symbols);
+	} else {
+		printf(",\"symbols\":%zu,\"symbols_from\":", f.nsyms);
+		json_str(stdout, f.syms_from);
+	}
+	if (f.no_symbols[0] || f.no_btf[0]) {
+		printf(",\"btf_address\":null,\"btf_size\":0");
+		if (f.no_btf[0]) {
+			printf(",\"btf_missing\":");
+			json_str(stdout, f.no_btf);
+		}
+	} else {
+		printf(",\"btf_address\":\"0x%" PRIx64 "\",\"btf_size\":%"
+		       PRIu64, f.btf_addr, f.btf_size);
+	}
+	nimg = session_image_regions(s, img);
+	printf(",\"image\":[");
+	for (size_t i = 0; i < nimg; i++)
+		printf("%s{\"name\":\"%s\",\"start\":\"0x%" PRIx64
+		       "\",\"end\":\"0x%" PRIx64 "\"}", i ? "," : "",
+		       img[i].name, img[i].start, img[i].end);
+	printf("]}");
+}
+
 static void print_text(struct session *s, const struct ptk_census *c,
 		       enum ptk_status walk_st)
 {
@@ -121,6 +194,8 @@ static void print_text(struct session *s, const struct ptk_census *c,
 	for (size_t i = 0; i < nregions; i++)
 		printf("          0x%016" PRIx64 "-%s %s\n", rg[i].start,
 		       fmt_end(end, sizeof(end), rg[i].end), rg[i].name);
+	if (ptk_source_meta(s->src, "OSRELEASE"))
+		print_kernel_text(s);
 	printf("metadata: %zu key%s\n", nmeta, nmeta == 1 ? "" : "s");
 	for (size_t i = 0; i < nmeta; i++) {
 		const char *k, *v;
@@ -168,7 +243,10 @@ static void print_json(struct session *s, const struct ptk_census *c)
 			       "0x%" PRIx64, rg[i].end), end)
 					      : "0x10000000000000000");
 	}
-	printf("],\"metadata\":{");
+	printf("]");
+	if (ptk_source_meta(s->src, "OSRELEASE"))
+		print_kernel_json(s);
+	printf(",\"metadata\":{");
 	for (size_t i = 0; i < nmeta; i++) {
 		const char *k, *v;
 

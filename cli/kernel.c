@@ -86,19 +86,26 @@ const struct ptk_tasks *session_tasks(struct session *s, bool threads,
 	return &s->tasks;
 }
 
-const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
-			      size_t len)
+/* The symbols if they can be had, loaded once, without a word if not. */
+static struct ptk_symbols *quiet_symbols(struct session *s)
 {
-	const struct ptk_symbol *sym;
-	uint64_t off;
-
 	if (!s->syms && !s->syms_tried) {
 		s->syms_tried = true;
 		if (load_symbols(s) != PTK_OK)
 			s->syms = NULL;
 		ptk_ctx_clear_err(s->ctx);
 	}
-	if (!s->syms || !(sym = ptk_symbols_lookup(s->syms, addr, &off)))
+	return s->syms;
+}
+
+const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
+			      size_t len)
+{
+	const struct ptk_symbol *sym;
+	uint64_t off;
+
+	if (!quiet_symbols(s) ||
+	    !(sym = ptk_symbols_lookup(s->syms, addr, &off)))
 		return NULL;
 	if (off)
 		snprintf(buf, len, "%s+%#" PRIx64, sym->name, off);
@@ -156,4 +163,104 @@ void spaces_release(struct spaces *sp)
 	free(sp->space);
 	free(sp->task);
 	memset(sp, 0, sizeof(*sp));
+}
+
+bool session_symbol_named(struct session *s, const char *name, uint64_t *ret)
+{
+	const struct ptk_symbol *sym;
+
+	if (!quiet_symbols(s) || !(sym = ptk_symbols_find(s->syms, name)))
+		return false;
+	*ret = sym->addr;
+	return true;
+}
+
+/* The sections of the kernel image, between the symbols that bound them
+ * in arch/x86/kernel/vmlinux.lds.S. */
+static const struct {
+	const char *name, *start, *end;
+} sections[] = {
+	{ "text", "_stext", "_etext" },
+	{ "rodata", "__start_rodata", "__end_rodata" },
+	{ "data", "_sdata", "_edata" },
+	{ "init", "__init_begin", "__init_end" },
+	{ "bss", "__bss_start", "__bss_stop" },
+	{ "brk", "__brk_base", "__brk_limit" },
+};
+
+size_t session_image_regions(struct session *s,
+			     struct image_region out[IMAGE_REGIONS_MAX])
+{
+	size_t n = 0;
+
+	if (!quiet_symbols(s))
+		return 0;
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const struct ptk_symbol *a = ptk_symbols_find(s->syms,
+							      sections[i].start);
+		const struct ptk_symbol *b = ptk_symbols_find(s->syms,
+							      sections[i].end);
+
+		if (!a || !b || b->addr <= a->addr || n == IMAGE_REGIONS_MAX)
+			continue;
+		out[n].name = sections[i].name;
+		out[n].start = a->addr;
+		out[n++].end = b->addr;
+	}
+	return n;
+}
+
+/* struct new_utsname, include/uapi/linux/utsname.h: six fields of
+ * __NEW_UTS_LEN + 1 bytes; release is the third, version the fourth. */
+enum { UTS_FIELD = 65, UTS_RELEASE = 2 * UTS_FIELD, UTS_VERSION = 3 * UTS_FIELD };
+
+bool session_uts(struct session *s, char release[65], char version[65])
+{
+	const char *sym = ptk_source_meta(s->src, "SYMBOL(init_uts_ns)");
+	const char *off = ptk_source_meta(s->src,
+					  "OFFSET(uts_namespace.name)");
+	char buf[UTS_VERSION + UTS_FIELD];
+	uint64_t va, o;
+
+	if (!sym || !off || !ptk_parse_u64(off, &o) || o > 4096)
+		return false;
+	va = strtoull(sym, NULL, 16);
+	if (ptk_read_virt(s->src, &s->kpg, va + o, buf, sizeof(buf)) != PTK_OK) {
+		ptk_ctx_clear_err(s->ctx);
+		return false;
+	}
+	memcpy(release, buf + UTS_RELEASE, UTS_FIELD);
+	memcpy(version, buf + UTS_VERSION, UTS_FIELD);
+	release[UTS_FIELD - 1] = version[UTS_FIELD - 1] = '\0';
+	for (char *p = release; *p; p++)
+		if ((unsigned char)*p < ' ' || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	for (char *p = version; *p; p++)
+		if ((unsigned char)*p < ' ' || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	return true;
+}
+
+/* What a kernel's symbols and types are, or why there are none. */
+void session_kernel_facts(struct session *s, struct kernel_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	ptk_ctx_clear_err(s->ctx);
+	if (!s->syms && load_symbols(s) != PTK_OK) {
+		snprintf(f->no_symbols, sizeof(f->no_symbols), "%s",
+			 ptk_ctx_err(s->ctx));
+		s->syms_tried = true;
+		ptk_ctx_clear_err(s->ctx);
+		return;
+	}
+	f->nsyms = ptk_symbols_count(s->syms);
+	f->syms_from = ptk_symbols_origin(s->syms);
+	if (!s->types &&
+	    ptk_types_from_btf(s->src, &s->kpg, s->syms, &s->types) != PTK_OK) {
+		snprintf(f->no_btf, sizeof(f->no_btf), "%s",
+			 ptk_ctx_err(s->ctx));
+		ptk_ctx_clear_err(s->ctx);
+		return;
+	}
+	ptk_types_btf(s->types, &f->btf_addr, &f->btf_size);
 }

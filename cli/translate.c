@@ -74,7 +74,7 @@ static const char *why_not(enum ptk_xlat_result r)
  * record is mostly copies of them (a million records in a batch).
  */
 struct out {
-	const struct session *s;
+	struct session *s;
 	bool json;
 	struct lb_word leaf[PTK_MAX_LEVELS + 1];	/* page size and level */
 	struct lb_word flags[16];			/* by flag_index() */
@@ -95,7 +95,7 @@ static const char *tf(bool b)
 	return b ? "true" : "false";
 }
 
-static void out_init(struct out *o, const struct session *s, bool json)
+static void out_init(struct out *o, struct session *s, bool json)
 {
 	o->s = s;
 	o->json = json;
@@ -148,6 +148,45 @@ static char *text_path(const struct out *o, const struct ptk_xlat *x, char *p)
 	return p;
 }
 
+/* The kernel symbol that holds @va, or NULL (user addresses: none). */
+static const char *symbol_of(struct out *o, uint64_t va, char *buf,
+			     size_t len)
+{
+	if (!(va >> 63))
+		return NULL;
+	return session_symbol_at(o->s, va, buf, len);
+}
+
+/* " <name+0xoff>" after a record's first line (gdb and objdump's way). */
+static char *text_symbol(struct out *o, const struct ptk_xlat *x, char *p)
+{
+	char buf[600];
+	const char *sym = symbol_of(o, x->va, buf, sizeof(buf));
+
+	if (!sym)
+		return p;
+	p = put_lit(p, "  <");
+	p = put_str(p, sym);
+	return put_lit(p, ">");
+}
+
+static char *json_symbol(struct out *o, const struct ptk_xlat *x, char *p)
+{
+	char buf[600];
+	const char *sym = symbol_of(o, x->va, buf, sizeof(buf));
+
+	if (!sym)
+		return p;
+	p = put_lit(p, "\",\"symbol\":\"");
+	/* names are printable; quote the two characters JSON reserves */
+	for (; *sym; sym++) {
+		if (*sym == '"' || *sym == '\\')
+			*p++ = '\\';
+		*p++ = *sym;
+	}
+	return p;
+}
+
 static void print_text(struct out *o, const struct ptk_xlat *x)
 {
 	char *p = o->l.p;
@@ -162,6 +201,7 @@ static void print_text(struct out *o, const struct ptk_xlat *x)
 			p = put_lit(p, " pkey=");
 			p = put_dec(p, x->pkey, 0);
 		}
+		p = text_symbol(o, x, p);
 		p = put_lit(p, "\n");
 	} else if (x->result == PTK_XLAT_NONCANONICAL) {
 		p = put_lit(p, ": not mapped: not a canonical ");
@@ -174,7 +214,9 @@ static void print_text(struct out *o, const struct ptk_xlat *x)
 		p = put_word(p, &o->level[st->level]);
 		p = put_lit(p, "[");
 		p = put_dec(p, st->index, 0);
-		p = put_lit(p, "] is not present\n");
+		p = put_lit(p, "] is not present");
+		p = text_symbol(o, x, p);
+		p = put_lit(p, "\n");
 	}
 	o->l.p = text_path(o, x, p);
 	lb_end_record(&o->l);
@@ -204,6 +246,7 @@ static void print_json(struct out *o, const struct ptk_xlat *x)
 
 	p = put_lit(p, "{\"va\":\"0x");
 	p = put_xdigits(p, x->va, 0);
+	p = json_symbol(o, x, p);
 	if (x->result == PTK_XLAT_MAPPED) {
 		p = put_lit(p, "\",\"pa\":\"0x");
 		p = put_xdigits(p, x->pa, 0);

@@ -238,9 +238,12 @@ static void finish_prompt(struct tui *t)
 		find(t, 1);
 		return;
 	}
-	if (!ptk_parse_u64(t->input, &v)) {
+	if (!ptk_parse_u64(t->input, &v) &&
+	    (t->prompt_kind != 'g' ||
+	     !session_symbol_named(t->s, t->input, &v))) {
 		snprintf(t->message, sizeof(t->message), "'%.40s' is not an "
-			 "address", t->input);
+			 "address%s", t->input,
+			 t->prompt_kind == 'g' ? " or a kernel symbol" : "");
 		return;
 	}
 	if (t->prompt_kind == 'g') {
@@ -465,6 +468,7 @@ static void draw_entry(struct tui *t, struct canvas *c)
 	struct ptk_entry e;
 	uint64_t va = entry_va(t, tb, tb->cursor);
 	uint64_t size = ptk_level_size(tb->level);
+	char sym[600];
 	unsigned eff;
 	int r = 2;
 
@@ -476,6 +480,8 @@ static void draw_entry(struct tui *t, struct canvas *c)
 	canvas_fill_attr(c, 1, CA_HEADING);
 	canvas_put(c, r++, 0, CA_NORMAL, "maps       %016" PRIx64 "-%016" PRIx64,
 		   va, va + size - 1);
+	if ((va >> 63) && session_symbol_at(t->s, va, sym, sizeof(sym)))
+		canvas_put(c, r++, 0, CA_NORMAL, "symbol     %s", sym);
 	if (e.kind == PTK_KIND_NONE) {
 		canvas_put(c, r++, 0, CA_ABSENT, "not present: a hole, "
 			   "whatever the other bits say");
@@ -506,10 +512,21 @@ static void draw_help(struct canvas *c)
 			   key_help[i].keys, key_help[i].what);
 }
 
+/* The kernel symbol at the cursor's entry, or NULL. */
+static const char *cursor_symbol(struct tui *t, char *buf, size_t len)
+{
+	struct tui_table *tb = cur(t);
+	uint64_t va = entry_va(t, tb, tb->cursor);
+
+	if (!(va >> 63) || !tb->readable)
+		return NULL;
+	return session_symbol_at(t->s, va, buf, len);
+}
+
 void tui_draw(struct tui *t, struct canvas *c)
 {
 	struct tui_table *tb = cur(t);
-	char saved[sizeof(t->message)];
+	char saved[sizeof(t->message)], sym[600];
 
 	t->rows = c->rows;
 	memcpy(saved, t->message, sizeof(saved));
@@ -535,9 +552,11 @@ void tui_draw(struct tui *t, struct canvas *c)
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s%s?:help q:back",
 			   t->message, t->message[0] ? "  " : "");
 	else
-		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s %u/512  %s  "
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s %u/512  %s%s%s  "
 			   "?:help q:quit", ptk_level_name(&t->pg, tb->level),
-			   tb->cursor, t->message);
+			   tb->cursor, t->message,
+			   cursor_symbol(t, sym, sizeof(sym)) ? "  " : "",
+			   cursor_symbol(t, sym, sizeof(sym)) ? sym : "");
 	canvas_fill_attr(c, c->rows - 1, CA_STATUS);
 	memcpy(t->message, saved, sizeof(saved));
 }

@@ -96,7 +96,8 @@ static const struct argp walk_argp = {
 };
 
 /* "USR RW NX GLB": the set flags, in ptdump's words, for text output. */
-static void print_text(const struct ptk_run *r, const struct ptk_walk_entry *e)
+static void print_text(struct session *s, const struct ptk_run *r,
+		       const struct ptk_walk_entry *e)
 {
 	char size[32], end[32], flags[96];
 
@@ -107,10 +108,17 @@ static void print_text(const struct ptk_run *r, const struct ptk_walk_entry *e)
 	       page_name(r->level), r->count, flags);
 	if (e)
 		printf("  entry=0x%016" PRIx64, e->raw);
+	if (e && s->opts->want_symbols && (r->va >> 63)) {
+		char buf[600];
+		const char *sym = session_symbol_at(s, r->va, buf, sizeof(buf));
+
+		if (sym)
+			printf("  <%s>", sym);
+	}
 	putchar('\n');
 }
 
-static void print_json(const struct session *s, const struct ptk_run *r,
+static void print_json(struct session *s, const struct ptk_run *r,
 		       const struct ptk_walk_entry *e)
 {
 	char end[32];
@@ -130,6 +138,15 @@ static void print_json(const struct session *s, const struct ptk_run *r,
 	if (e)
 		printf(",\"entry\":\"0x%" PRIx64 "\",\"a\":%s,\"d\":%s", e->raw,
 		       B(PTK_F_A), B(PTK_F_D));
+	if (e && s->opts->want_symbols && (r->va >> 63)) {
+		char buf[600];
+		const char *sym = session_symbol_at(s, r->va, buf, sizeof(buf));
+
+		if (sym) {
+			printf(",\"symbol\":");
+			json_str(stdout, sym);
+		}
+	}
 	fputs("}\n", stdout);
 #undef B
 }
@@ -174,7 +191,7 @@ static enum ptk_status on_run(const struct ptk_run *r,
 
 	switch (p->format) {
 	case FMT_TEXT:
-		print_text(r, e);
+		print_text(p->s, r, e);
 		break;
 	case FMT_JSON:
 		print_json(p->s, r, e);
@@ -227,24 +244,40 @@ static const struct {
 	{ "fixmap", "Fixmap Area" },
 };
 
-static const struct ptk_region *find_region(const struct session *s,
-					    const char *want)
+/* A region by name: the source's, or a section of the kernel image. */
+static bool find_region(struct session *s, const char *want, uint64_t *start,
+			uint64_t *end)
 {
-	size_t n;
+	struct image_region img[IMAGE_REGIONS_MAX];
+	size_t n, nimg;
 	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
 
 	for (size_t i = 0; i < sizeof(region_aliases) / sizeof(region_aliases[0]); i++)
 		if (!strcasecmp(want, region_aliases[i].alias))
 			want = region_aliases[i].name;
 	for (size_t i = 0; i < n; i++)
-		if (!strcasecmp(want, rg[i].name))
-			return &rg[i];
+		if (!strcasecmp(want, rg[i].name)) {
+			*start = rg[i].start;
+			*end = rg[i].end;
+			return true;
+		}
+	nimg = session_image_regions(s, img);
+	for (size_t i = 0; i < nimg; i++)
+		if (!strcasecmp(want, img[i].name)) {
+			/* pages: the walk starts and ends on them */
+			*start = img[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
+			*end = (img[i].end + PTK_PAGE_SIZE - 1) &
+			       ~(uint64_t)(PTK_PAGE_SIZE - 1);
+			return true;
+		}
 	fprintf(stderr, "%s: '%s': no region named '%s'; %s\n", s->cmd,
 		ptk_source_name(s->src), want,
-		n ? "these are known:" : "the source names none");
+		n + nimg ? "these are known:" : "the source names none");
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "  %s\n", rg[i].name);
-	return NULL;
+	for (size_t i = 0; i < nimg; i++)
+		fprintf(stderr, "  %s\n", img[i].name);
+	return false;
 }
 
 static int marker_cmp(const void *a, const void *b)
@@ -303,14 +336,10 @@ int cmd_walk(int argc, char **argv)
 	p.s = &s;
 	p.format = a.format;
 	if (a.region) {
-		const struct ptk_region *rg = find_region(&s, a.region);
-
-		if (!rg) {
+		if (!find_region(&s, a.region, &a.start, &a.end)) {
 			ret = EXIT_USAGE;
 			goto out;
 		}
-		a.start = rg->start;
-		a.end = rg->end;
 	} else if (!a.has_range) {
 		a.start = 0;
 		a.end = 0;

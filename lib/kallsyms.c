@@ -169,13 +169,13 @@ static enum ptk_status expand(struct kallsyms *k, bool big_names,
 			n += tl;
 		}
 		off += len;
-		/* a type letter, then at least one printable character */
-		if (n < 2 || !((name[0] >= 'a' && name[0] <= 'z') ||
-			       (name[0] >= 'A' && name[0] <= 'Z')))
+		/* a type (nm's letter, or '?' where nm has none), then at
+		 * least one more printable character */
+		if (n < 2)
 			return ptk_set_err(ctx, PTK_ERR_CORRUPT,
 					   "kallsyms: symbol %" PRIu32
-					   " has no type letter", i);
-		for (size_t c = 1; c < n; c++)
+					   " has no name", i);
+		for (size_t c = 0; c < n; c++)
 			if ((unsigned char)name[c] <= ' ' ||
 			    (unsigned char)name[c] >= 0x7f)
 				return ptk_set_err(ctx, PTK_ERR_CORRUPT,

@@ -29,7 +29,7 @@ static int parse_line(char *line, uint64_t *addr, char *type, char **name,
 	if (errno || *end || end == a)
 		return -1;
 	*type = t[0];
-	if (!((*type >= 'a' && *type <= 'z') || (*type >= 'A' && *type <= 'Z')))
+	if (*type <= ' ' || *type >= 0x7f)
 		return -1;
 	*module = NULL;
 	if (m) {
