@@ -21,7 +21,7 @@ static const struct {
 	{ "Enter l Right", "open the table, or the entry's bits" },
 	{ "Backspace h Left", "back up to the table above" },
 	{ "e", "every bit of the entry" },
-	{ "g", "go to a virtual address" },
+	{ "g", "go to a virtual address or a kernel symbol" },
 	{ "p", "go to a physical address, through the direct map" },
 	{ "/", "find a mapping: W+X, user, NX, RO, G, 4K, 2M, 1G, ..." },
 	{ "n N", "next, previous match (or present entry, before a search)" },

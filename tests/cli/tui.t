@@ -73,7 +73,9 @@ test_expect 'Enter descends, Backspace comes back; n and N find present entries'
 test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 	ptkit tui --keys "p0x400000<Enter>" --size 80x4 small.img >actual &&
 	grep -q "^pmd 2/512  0xffff888000400000: pmd entry 2; " actual &&
-	ptkit tui --keys "gzz<Enter>" --size 80x4 small.img >actual &&
+	ptkit tui --keys "gzz<Enter>" --size 100x4 small.img >actual &&
+	grep -q "^pgd 0/512  .zz. is not an address or a kernel symbol; 4 present" actual &&
+	ptkit tui --keys "pzz<Enter>" --size 100x4 small.img >actual &&
 	grep -q "^pgd 0/512  .zz. is not an address; 4 present" actual &&
 	ptkit tui --keys "g0x800000000000<Enter>" --size 100x4 small.img >actual &&
 	grep -q "^pgd 0/512  0x800000000000 is not canonical; 4 present" actual
@@ -81,7 +83,7 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 
 test_expect 'help is the key table' '
 	ptkit tui --keys "?" --size 80x24 small.img >actual &&
-	grep -q "^  g                  go to a virtual address$" actual &&
+	grep -q "^  g                  go to a virtual address or a kernel symbol$" actual &&
 	test $(grep -c "^  [^ ]" actual) = 14 &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
 	grep -q "^ IDX" actual

@@ -1,0 +1,297 @@
+#!/bin/sh
+# Symbols, processes and who maps a frame, from the dumps alone (kallsyms
+# and BTF), checked against what the guests themselves recorded.
+. "$(dirname "$0")/lib.sh"
+
+STEPS=$REALDATA/steps
+HVO=$REALDATA/hvo
+[ -r "$STEPS/step2/vmcore-d31.kdump-zlib" ] ||
+	skip_all "no real dumps in $REALDATA (the shared data beside the clone)"
+S1=$STEPS/step1/vmcore-d31.kdump-zlib
+S2=$STEPS/step2/vmcore-d31.kdump-zlib
+S3=$STEPS/step3/vmcore-d31.kdump-zlib
+
+# The lines of a guest's kallsyms sample (comments dropped), sorted.
+sample() {
+	grep -v '^#' "$1" | grep . | sort
+}
+
+for d in step1 step2 step3; do
+	test_expect "symbols: every line of $d's /proc/kallsyms sample" '
+		ptkit symbols "$STEPS/$d/vmcore-d31.kdump-zlib" >syms &&
+		test "$(wc -l <syms)" -gt 90000 &&
+		sample "$STEPS/$d/guest/kallsyms_sample.txt" >expect &&
+		test "$(wc -l <expect)" -gt 300 &&
+		sort syms | comm -23 expect - >missing &&
+		test_cmp /dev/null missing &&
+		sort -c -s -k1,1 syms
+	'
+done
+
+test_expect 'symbols: the hvo boot and the addresses of kernel_layout.txt' '
+	ptkit symbols "$HVO/vmcore-d31.kdump-zlib" >syms &&
+	sort syms >syms.sorted &&
+	sample "$HVO/guest/kallsyms_sample.txt" | comm -23 - syms.sorted >missing &&
+	test_cmp /dev/null missing &&
+	for d in step2 step3; do
+		ptkit symbols "$STEPS/$d/vmcore-d31.kdump-zlib" >s || return 1
+		sed -n "s/^sym \([^ ]*\) addr=0x\([0-9a-f]*\) .*/\2 \1/p" \
+			"$STEPS/$d/guest/kernel_layout.txt" >want &&
+		test "$(wc -l <want)" -gt 25 &&
+		awk "{ print \$1, \$3 }" s | sort >have &&
+		sort want | comm -23 - have >missing &&
+		test_cmp /dev/null missing || return 1
+	done
+'
+
+test_expect 'symbols: another build (6.1.192 defconfig, no BTF)' '
+	D=$REALDATA/ptdump/vmcore-d31.kdump-zlib &&
+	ptkit symbols "$D" >syms &&
+	grep -v "^#" "$REALDATA/ptdump/guest/kallsyms_bases.txt" | sort >expect &&
+	sort syms | comm -23 expect - >missing &&
+	test_cmp /dev/null missing &&
+	grep -q "^ffffffffb[0-9a-f]* ? __nosave_begin$" syms
+'
+
+test_expect 'symbols: patterns, JSON, and a pattern that matches nothing' '
+	ptkit symbols "$S2" "init_t*" _stext >actual &&
+	cat >expect <<-\EOF &&
+	ffffffffa7000000 T _stext
+	ffffffffa70f61e0 T init_tg_cfs_entry
+	ffffffffa71538c0 T init_timer_key
+	ffffffffa71c1360 t init_tracer_tracefs
+	ffffffffa73271c0 t init_tracking
+	ffffffffa7a0d027 t init_tracer_tracefs.cold
+	ffffffffa7a4efd9 T init_trampoline_kaslr
+	ffffffffa8a00000 D init_thread_union
+	ffffffffa8a10000 D init_top_pgt
+	ffffffffa8a1aa40 D init_task
+	ffffffffa8b303c0 D init_time_ns
+	ffffffffa908a2dd t init_tsc_clocksource
+	ffffffffa90a9f7f T init_timers
+	ffffffffa90aa43f t init_timer_list_procfs
+	ffffffffa90acd8c t init_tracepoints
+	ffffffffa90ae1fa t init_trace_printk_function_export
+	ffffffffa90ae226 t init_trace_printk
+	ffffffffa90af4a2 t init_trampolines
+	ffffffffa90cfa50 t init_tis
+	EOF
+	test_cmp expect actual &&
+	ptkit symbols --format=json "$S2" init_task >actual &&
+	echo "{\"address\":\"0xffffffffa8a1aa40\",\"type\":\"D\",\"name\":\"init_task\"}" >expect &&
+	test_cmp expect actual &&
+	must_fail 1 ptkit symbols "$S2" "no_such_symbol_*" >actual &&
+	test_cmp /dev/null actual
+'
+
+test_expect '--symbols=FILE: a saved /proc/kallsyms, and a System.map moved by KASLR' '
+	ptkit symbols "$S2" >kallsyms &&
+	ptkit symbols --symbols=kallsyms "$S2" >again &&
+	test_cmp kallsyms again &&
+	ptkit info --symbols=kallsyms "$S2" >info &&
+	grep -q "^symbols:  94266 from kallsyms$" info &&
+	perl -ane "printf qq(%016x %s %s\n), \$F[1] eq q(A) ? hex(\$F[0]) :
+		hex(\$F[0]) - 0x26000000, \$F[1], \$F[2]" kallsyms >System.map &&
+	grep -q "^ffffffff81000000 T _stext$" System.map &&
+	ptkit symbols --symbols=System.map "$S2" >moved &&
+	test_cmp kallsyms moved &&
+	ptkit info --symbols=System.map "$S2" >info &&
+	grep -q "^symbols:  94266 from System.map, moved by +637534208 to VMCOREINFO.s SYMBOL(_stext)$" info &&
+	printf "ffffffff81000000 T _stext\nthis is not a symbol\n" >bad.map &&
+	must_fail 3 ptkit symbols --symbols=bad.map "$S2" 2>err &&
+	grep -q "^ptkit symbols: .*bad.map.* line 2: not \"ADDRESS TYPE NAME\"" err
+'
+
+test_expect 'info: the kernel, its symbols, its BTF and its sections' '
+	ptkit info "$S2" >info &&
+	grep -q "^kernel:   6.1.0-56-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)$" info &&
+	grep -q "^symbols:  94266 from kallsyms in the dump (VMCOREINFO SYMBOL(kallsyms_names))$" info &&
+	grep -q "^btf:      4359789 bytes at 0xffffffffa84c1b88 (__start_BTF)$" info &&
+	grep -q "^          0xffffffffa7000000-0xffffffffa7e01d32 text$" info &&
+	grep -q "^          0xffffffffa8000000-0xffffffffa88eb000 rodata$" info &&
+	ptkit info --format=json "$S2" >info.json &&
+	grep -q "\"kernel\":{\"release\":\"6.1.0-56-amd64\"," info.json &&
+	grep -q "\"symbols\":94266," info.json &&
+	grep -q "\"btf_size\":4359789," info.json &&
+	ptkit info "$REALDATA/ptdump/vmcore-d31.kdump-zlib" >info &&
+	grep -q "^btf:      none: no kernel types: the kernel has no BTF" info
+'
+
+test_expect 'walk --region: the sections of the kernel image' '
+	ptkit walk --region=rodata "$S2" >actual &&
+	cat >expect <<-\EOF &&
+	VIRTUAL                                 SIZE PHYSICAL           PG  ENTRIES  FLAGS
+	0xffffffffa8000000-0xffffffffa8800000     8M 0x0000000006200000 2M        4  ro GLB NX
+	0xffffffffa8800000-0xffffffffa88eb000   940K 0x0000000006a00000 4K      235  ro GLB NX
+	EOF
+	test_cmp expect actual &&
+	must_fail 2 ptkit walk --region=nope "$S2" 2>err &&
+	grep -q "^  rodata$" err
+'
+
+test_expect 'translate names kernel symbols; user addresses have none' '
+	ptkit translate "$S2" 0xffffffffa8a1aa48 >actual &&
+	head -1 actual >first &&
+	echo "0xffffffffa8a1aa48 -> 0x0000000006c1aa48  2M pmd  kernel RW NX GLB  <init_task+0x8>" >expect &&
+	test_cmp expect first &&
+	ptkit translate --format=json "$S2" 0xffffffffa7000000 >actual &&
+	grep -q "^{\"va\":\"0xffffffffa7000000\",\"symbol\":\"startup_64\",\"pa\":\"0x5200000\"," actual &&
+	ptkit translate --format=json --pid=193 "$S2" 0x7f5809e59000 >actual &&
+	! grep -q symbol actual &&
+	echo 0xffffffffa8a1aa40 | ptkit translate "$S2" - | grep -q "<init_task>$"
+'
+
+# PID PPID COMM of each process the guest listed, but ps itself.
+guest_ps() {
+	awk "NR > 1 && \$NF != \"ps\" { print \$1, \$2, \$NF }" "$1"
+}
+
+for d in step1 step2 step3; do
+	test_expect "ps: the processes of $d's guest/ps.txt" '
+		ptkit ps "$STEPS/$d/vmcore-d31.kdump-zlib" >ps &&
+		guest_ps "$STEPS/$d/guest/ps.txt" >want &&
+		test "$(wc -l <want)" -gt 40 &&
+		awk "NR > 1 { c = \$NF; gsub(/[][]/, \"\", c); print \$1, \$3, substr(c, 1, 15) }" ps >have &&
+		while read -r pid ppid comm; do
+			grep -q "^$pid $ppid " have || { echo "no $pid $ppid $comm"; return 1; }
+			mine=$(awk -v p="$pid" "\$1 == p { print \$3 }" have)
+			case $comm in
+			"$mine"*) ;;
+			*) echo "pid $pid: $comm is not $mine"; return 1 ;;
+			esac
+		done <want
+	'
+done
+
+test_expect 'ps: the CPU was running sleep (pid 164): its pgd is CR3' '
+	ptkit ps "$REALDATA/base/vmcore-d31.elf" >ps &&
+	grep -q "^    164     164       1 S 0xffff8a65c2630480 0x0000000002686000      360 sleep$" ps &&
+	grep -q "CR3=0000000002686000" "$REALDATA/base/qemu/info-registers.txt" &&
+	ptkit ps "$REALDATA/base/vmcore.kdump-zlib" >ps2 &&
+	test_cmp ps ps2
+'
+
+test_expect 'ps: JSON keys, kernel threads, --threads' '
+	ptkit ps --format=json "$S2" >ps.json &&
+	grep -q "^{\"pid\":193,\"tgid\":193,\"ppid\":1,\"comm\":\"rdhelper\",\"kernel_thread\":false,\"state\":\"S\",\"mm\":\"0xffff88c902840900\",\"pgd\":\"0x32e0000\",\"user_pages\":268," ps.json &&
+	grep -q "^{\"pid\":2,\"tgid\":2,\"ppid\":0,\"comm\":\"kthreadd\",\"kernel_thread\":true,\"state\":\"S\",\"mm\":null,\"pgd\":null,\"user_pages\":0," ps.json &&
+	ptkit ps "$S2" >ps &&
+	grep -q "^      2       2       0 S -                  -                         - \[kthreadd\]$" ps &&
+	ptkit ps --threads "$S2" >threads &&
+	test "$(wc -l <threads)" -ge "$(wc -l <ps)"
+'
+
+test_expect 'walk --pid: the secretmem helper maps each recorded page' '
+	sed -n "s/^secretpage .* uvaddr=\(0x[0-9a-f]*\) .* pfn=\(0x[0-9a-f]*\) .*/\1 \2/p" \
+		"$STEPS/step2/guest/secretmem.txt" >pages &&
+	test "$(wc -l <pages)" = 64 &&
+	awk "{ print \$1 }" pages | ptkit translate --pid=193 --format=json "$S2" - >xl &&
+	awk -F\" "{ print \$4, \$8 }" xl >got &&
+	perl -ane "printf qq(%s 0x%x000\n), \$F[0], hex(\$F[1])" pages >want &&
+	test_cmp want got &&
+	ptkit walk --pid=193 --entries --range=0x7f5809e59000+0x40000 "$S2" >walk &&
+	test "$(wc -l <walk)" = 64 &&
+	ptkit info --pid=193 "$S2" >info &&
+	grep -q "^root:     0x00000000032e0000 from pid 193 (rdhelper): mm 0xffff88c902840900 ->pgd$" info
+'
+
+test_expect 'walk --pid: the hvo helper maps its hugepages as 2M leaves' '
+	sed -n "s/^hugepage .* uvaddr=\(0x[0-9a-f]*\) .* pfn=\(0x[0-9a-f]*\) .*/\1 \2/p" \
+		"$HVO/guest/hugetlb.txt" >pages &&
+	test "$(wc -l <pages)" = 32 &&
+	ptkit walk --pid=144 --entries --format=json --range=0x7f0d36400000+0x4000000 \
+		"$HVO/vmcore-d31.kdump-zlib" >walk &&
+	awk -F\" "{ print \$4, \$12, \$15 }" walk | sort >got &&
+	perl -ane "printf qq(%s 0x%x000 :2097152,\n), \$F[0], hex(\$F[1])" pages |
+		sort >want &&
+	test_cmp want got
+'
+
+test_expect '--pid: a kernel thread walks the kernel, an unknown pid is refused' '
+	ptkit info --pid=2 "$S2" >info &&
+	grep -q "pid 2 (kthreadd) is a kernel thread: the kernel.s tables$" info &&
+	must_fail 2 ptkit walk --pid=4242 "$S2" 2>err &&
+	grep -q "^ptkit walk: .*: no task has pid 4242$" err &&
+	must_fail 2 ptkit walk --pid=193 --cr3=0x1000 "$S2" 2>err &&
+	must_fail 2 ptkit walk --pid=x "$S2" 2>err
+'
+
+test_expect 'rmap: a secret page is the helper.s and not in the direct map' '
+	must_fail 1 ptkit rmap "$S2" 0x32b8 >actual &&
+	cat >expect <<-\EOF &&
+	PFN          SPACE                  VIRTUAL            PG  FLAGS
+	0x32b8       kernel                 0xffff88c9032b8000 -   not in the direct map (pte not present)  [Low Kernel Mapping]
+	0x32b8       193 rdhelper           0x00007f5809e59000 4K  USR RW NX
+	EOF
+	test_cmp expect actual &&
+	ptkit rmap --format=json "$S2" 0x32b8 >actual.json
+	test $? = 1 &&
+	cat >expect.json <<-\EOF &&
+	{"pfn":"0x32b8","space":"kernel","pid":null,"comm":null,"va":"0xffff88c9032b8000","level":"pte","mapped":false,"page":null,"rw":null,"nx":null,"user":null,"region":"Low Kernel Mapping"}
+	{"pfn":"0x32b8","space":"user","pid":193,"comm":"rdhelper","va":"0x7f5809e59000","level":"pte","mapped":true,"page":4096,"rw":true,"nx":true,"user":true}
+	EOF
+	test_cmp expect.json actual.json
+'
+
+test_expect 'rmap: after the release the page is back, and the helper gone' '
+	ptkit rmap "$S3" 0x32b8 >actual &&
+	cat >expect <<-\EOF &&
+	PFN          SPACE                  VIRTUAL            PG  FLAGS
+	0x32b8       kernel                 0xffff88c9032b8000 4K  RW NX  [Low Kernel Mapping]
+	EOF
+	test_cmp expect actual
+'
+
+test_expect 'rmap: kernel text has two mappings; all 64 secret pages are found' '
+	ptkit rmap "$S2" 0x5200 >actual &&
+	grep -q "^0x5200       kernel                 0xffffffffa7000000 2M  ro GLB x  \[High Kernel Mapping\]$" actual &&
+	grep -q "^0x5200       kernel                 0xffff88c905200000 2M  ro GLB NX  \[Low Kernel Mapping\]$" actual &&
+	sed -n "s/^secretpage .* pfn=\(0x[0-9a-f]*\) .*/\1/p" \
+		"$STEPS/step2/guest/secretmem.txt" >pfns &&
+	ptkit rmap --format=json "$S2" $(cat pfns) >all.json
+	test $? = 1 &&
+	test "$(grep -c "\"mapped\":false" all.json)" = 64 &&
+	test "$(grep -c "\"comm\":\"rdhelper\"" all.json)" = 64 &&
+	test "$(wc -l <all.json)" = 128 &&
+	# the last 32 pages, which the guest.s iomem.txt calls Reserved
+	must_fail 1 ptkit rmap --all "$S1" >every &&
+	grep "not in the direct map" every | awk "{ print \$1 }" >holes &&
+	test "$(wc -l <holes)" = 32 &&
+	head -1 holes | grep -qx 0x1ffe0 && tail -1 holes | grep -qx 0x1ffff
+'
+
+test_expect 'check names the symbol of a W+X mapping' '
+	ptkit symbols "$S2" >kallsyms &&
+	ptkit edit "$S2" -o wx.img -e "protect 0xffffffffa7000000 0x200000 +rw" >/dev/null &&
+	must_fail 1 ptkit check --symbols=kallsyms wx.img >actual &&
+	grep -q "^wx           0xffffffffa7000000-0xffffffffa7200000 writable and executable kernel mapping, pmd entry .*  <startup_64>$" actual &&
+	must_fail 1 ptkit check --symbols=kallsyms --format=json wx.img >actual &&
+	grep -q "\"symbol\":\"startup_64\"}$" actual
+'
+
+test_expect 'walk --entries --symbols, and the TUI, name kernel addresses' '
+	ptkit walk --entries --symbols --region=text "$S2" >walk &&
+	head -1 walk | grep -q "  entry=0x00000000052001e1  <startup_64>$" &&
+	ptkit tui --keys "ginit_task<Enter>" --size 100x4 "$S2" >screen &&
+	grep -q "^pmd 325/512  0xffffffffa8a1aa40: pmd entry 325; 27 present  init_stack  ?:help q:quit" screen
+'
+
+test_expect 'without kallsyms or BTF: one line, exit 3; old commands as before' '
+	ptkit mkimage --preset=linux -o linux.img >/dev/null &&
+	must_fail 3 ptkit symbols linux.img >out 2>err &&
+	test_cmp /dev/null out &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^ptkit symbols: .linux.img.: no kernel symbols: VMCOREINFO has no SYMBOL(kallsyms_names)" err &&
+	must_fail 3 ptkit ps linux.img 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	must_fail 3 ptkit walk --pid=1 linux.img 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	must_fail 3 ptkit ps "$REALDATA/ptdump/vmcore-d31.kdump-zlib" 2>err &&
+	grep -q "^ptkit ps: .*: no kernel types: the kernel has no BTF" err &&
+	ptkit rmap linux.img 0x1000 >out 2>err &&
+	grep -q "kernel mappings only: no kernel symbols" err &&
+	ptkit translate linux.img 0xffffffff81000000 >out &&
+	! grep -q "<" out
+'
+
+done_testing

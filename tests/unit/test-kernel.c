@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Symbols, types, tasks and the reverse map of a synthetic kernel: its
+ * kallsyms tables encoded as scripts/kallsyms.c writes them, its BTF made
+ * with libbpf's own writer, and a task list with a kernel thread, a
+ * process with two threads and one that maps a page in its user half.
+ *
+ *   kernel image  0xffffffff81000000 -> PA 64M, 2M pages
+ *     +0          _stext ... _etext = +0x1000
+ *     +0x100000   kallsyms tables
+ *     +0x200000   BTF
+ *     +0x300000   init_task
+ *   direct map    0xffff888000000000 -> PA 0, 128M
+ *     PA 96M      task_structs, mm_structs, signal_structs
+ *     PA 112M     a process's pgd, pud, pmd, pte; it maps user 0x400000
+ *                 to PA 120M
+ */
+#include <stdio.h>
+
+#include <bpf/btf.h>
+
+#include "unit.h"
+
+#define IMAGE_VA    UINT64_C(0xffffffff81000000)
+#define IMAGE_PA    (64 * MiB)
+#define PAGE_OFFSET UINT64_C(0xffff888000000000)
+#define KALLSYMS    (IMAGE_VA + 0x100000)
+#define BTF_VA      (IMAGE_VA + 0x200000)
+#define INIT_TASK   (IMAGE_VA + 0x300000)
+#define OBJ_PA      (96 * MiB)
+#define PGD_PA      (112 * MiB)
+#define USER_PA     (120 * MiB)
+#define PF_KTHREAD  0x00200000u
+
+/* The layout the BTF below describes. */
+enum {
+	T_STATE = 0, T_TASKS = 8, T_PID = 24, T_TGID = 28, T_PARENT = 32,
+	T_COMM = 40, T_FLAGS = 56, T_MM = 64, T_SIGNAL = 72, T_THREAD = 80,
+	T_EXIT = 96, T_SIZE = 128,
+	MM_PGD = 16, MM_SIZE = 64, SIG_HEAD = 8, SIG_SIZE = 32,
+};
+
+/* A shadow of the memory the test writes, flushed into the builder. */
+struct kernel {
+	struct fixture *f;
+	unsigned char *img;	/* IMAGE_PA, 4 MiB */
+	unsigned char *obj;	/* OBJ_PA, 64 KiB */
+	size_t img_used, obj_used;
+};
+
+static void *at(struct kernel *k, uint64_t va)
+{
+	if (va >= IMAGE_VA && va < IMAGE_VA + 4 * MiB) {
+		if (va - IMAGE_VA + 64 > k->img_used)
+			k->img_used = va - IMAGE_VA + 64;
+		return k->img + (va - IMAGE_VA);
+	}
+	assert_true(va >= PAGE_OFFSET + OBJ_PA &&
+		    va < PAGE_OFFSET + OBJ_PA + 64 * KiB);
+	if (va - PAGE_OFFSET - OBJ_PA + 64 > k->obj_used)
+		k->obj_used = va - PAGE_OFFSET - OBJ_PA + 64;
+	return k->obj + (va - PAGE_OFFSET - OBJ_PA);
+}
+
+static void put(struct kernel *k, uint64_t va, const void *p, size_t n)
+{
+	memcpy(at(k, va), p, n);
+	at(k, va + n - 1);
+}
+
+static void put64(struct kernel *k, uint64_t va, uint64_t v)
+{
+	put(k, va, &v, 8);
+}
+
+static void put32(struct kernel *k, uint64_t va, uint32_t v)
+{
+	put(k, va, &v, 4);
+}
+
+static void flush_range(struct kernel *k, uint64_t pa, unsigned char *mem,
+			size_t used)
+{
+	used = (used + PTK_PAGE_SIZE - 1) & ~(size_t)(PTK_PAGE_SIZE - 1);
+	for (size_t off = 0; off < used; off += 8) {
+		uint64_t v;
+
+		memcpy(&v, mem + off, 8);
+		assert_int_equal(ptk_builder_set(k->f->b, pa + off, v), PTK_OK);
+	}
+}
+
+static void flush(struct kernel *k)
+{
+	flush_range(k, IMAGE_PA, k->img, k->img_used);
+	flush_range(k, OBJ_PA, k->obj, k->obj_used);
+}
+
+static void meta(struct kernel *k, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)v);
+	assert_int_equal(ptk_source_set_meta(k->f->src, key, buf), PTK_OK);
+}
+
+/* --- kallsyms, as scripts/kallsyms.c lays it out --- */
+
+struct ksym {
+	const char *name;	/* type letter first */
+	uint64_t addr;
+};
+
+/*
+ * Tokens: 0x80 is "init_", every other byte value is its own character.
+ * With @abs_percpu, per-CPU ('A') symbols keep their value in the offset
+ * and the others count down from base - 1; without, all are base + u32.
+ */
+static void write_kallsyms(struct kernel *k, const struct ksym *syms,
+			   size_t n, bool abs_percpu, bool big_names)
+{
+	uint64_t base = IMAGE_VA;
+	uint64_t offsets = KALLSYMS, relbase = KALLSYMS + 0x8000;
+	uint64_t num = relbase + 8, names = num + 8;
+	uint64_t p = names, table, index;
+	uint16_t tix[256];
+	char tokens[2048];
+	size_t tlen = 0;
+
+	for (unsigned t = 0; t < 256; t++) {
+		tix[t] = (uint16_t)tlen;
+		if (t == 0x80) {
+			memcpy(tokens + tlen, "init_", 6);
+			tlen += 6;
+		} else {
+			tokens[tlen++] = (char)(t ? t : '?');
+			tokens[tlen++] = '\0';
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *s = syms[i].name;
+		unsigned char rec[1024];
+		size_t len = 0;
+		int32_t off;
+
+		while (*s) {
+			if (!strncmp(s, "init_", 5)) {
+				rec[len++] = 0x80;
+				s += 5;
+			} else {
+				rec[len++] = (unsigned char)*s++;
+			}
+		}
+		if (len >= 128) {
+			unsigned char hdr[2] = { (unsigned char)(0x80 | (len & 0x7f)),
+						 (unsigned char)(len >> 7) };
+
+			assert_true(big_names);
+			put(k, p, hdr, 2);
+			p += 2;
+		} else {
+			unsigned char hdr = (unsigned char)len;
+
+			put(k, p, &hdr, 1);
+			p += 1;
+		}
+		put(k, p, rec, len);
+		p += len;
+		if (!abs_percpu)
+			off = (int32_t)(uint32_t)(syms[i].addr - base);
+		else if (syms[i].name[0] == 'A')
+			off = (int32_t)syms[i].addr;
+		else
+			off = (int32_t)(base - 1 - syms[i].addr);
+		put32(k, offsets + 4 * i, (uint32_t)off);
+	}
+	table = (p + 256) & ~(uint64_t)7;
+	index = table + ((tlen + 8) & ~(size_t)7);
+	put(k, table, tokens, tlen);
+	put(k, index, tix, sizeof(tix));
+	put64(k, relbase, base);
+	put32(k, num, (uint32_t)n);
+	meta(k, "SYMBOL(kallsyms_names)", names);
+	meta(k, "SYMBOL(kallsyms_num_syms)", num);
+	meta(k, "SYMBOL(kallsyms_token_table)", table);
+	meta(k, "SYMBOL(kallsyms_token_index)", index);
+	meta(k, "SYMBOL(kallsyms_offsets)", offsets);
+	meta(k, "SYMBOL(kallsyms_relative_base)", relbase);
+}
+
+/* --- BTF, written by libbpf --- */
+
+static size_t write_btf(struct kernel *k)
+{
+	struct btf *btf = btf__new_empty();
+	const void *raw;
+	uint32_t size;
+	int u32, s32, chr, ulong, lh, lh_ptr, task, task_ptr, mm, mm_ptr, sig;
+	int sig_ptr, comm, anon, pgd_ptr;
+
+	assert_non_null(btf);
+	u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	s32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	chr = btf__add_int(btf, "char", 1, BTF_INT_CHAR);
+	ulong = btf__add_int(btf, "long unsigned int", 8, 0);
+	lh = btf__add_struct(btf, "list_head", 16);
+	lh_ptr = lh + 1;	/* the next type: a pointer to it */
+	btf__add_field(btf, "next", lh_ptr, 0, 0);
+	btf__add_field(btf, "prev", lh_ptr, 64, 0);
+	assert_int_equal(btf__add_ptr(btf, lh), lh_ptr);
+	comm = btf__add_array(btf, u32, chr, 16);
+	anon = btf__add_struct(btf, NULL, 16);
+	btf__add_field(btf, "tasks", lh, 0, 0);
+	/* ids to come: task, task*, mm, mm*, pgd*, signal, signal* */
+	task = anon + 1;
+	task_ptr = task + 1;
+	mm = task + 2;
+	mm_ptr = task + 3;
+	pgd_ptr = task + 4;
+	sig = task + 5;
+	sig_ptr = task + 6;
+	assert_int_equal(btf__add_struct(btf, "task_struct", T_SIZE), task);
+	btf__add_field(btf, "__state", u32, T_STATE * 8, 0);
+	btf__add_field(btf, NULL, anon, T_TASKS * 8, 0);
+	btf__add_field(btf, "pid", s32, T_PID * 8, 0);
+	btf__add_field(btf, "tgid", s32, T_TGID * 8, 0);
+	btf__add_field(btf, "real_parent", task_ptr, T_PARENT * 8, 0);
+	btf__add_field(btf, "comm", comm, T_COMM * 8, 0);
+	btf__add_field(btf, "flags", u32, T_FLAGS * 8, 0);
+	btf__add_field(btf, "mm", mm_ptr, T_MM * 8, 0);
+	btf__add_field(btf, "signal", sig_ptr, T_SIGNAL * 8, 0);
+	btf__add_field(btf, "thread_node", lh, T_THREAD * 8, 0);
+	btf__add_field(btf, "exit_state", s32, T_EXIT * 8, 0);
+	btf__add_field(btf, "in_execve", u32, T_EXIT * 8 + 32, 1);
+	assert_int_equal(btf__add_ptr(btf, task), task_ptr);
+	assert_int_equal(btf__add_struct(btf, "mm_struct", MM_SIZE), mm);
+	btf__add_field(btf, "pgd", pgd_ptr, MM_PGD * 8, 0);
+	assert_int_equal(btf__add_ptr(btf, mm), mm_ptr);
+	assert_int_equal(btf__add_ptr(btf, ulong), pgd_ptr);
+	assert_int_equal(btf__add_struct(btf, "signal_struct", SIG_SIZE), sig);
+	btf__add_field(btf, "nr_threads", s32, 0, 0);
+	btf__add_field(btf, "thread_head", lh, SIG_HEAD * 8, 0);
+	assert_int_equal(btf__add_ptr(btf, sig), sig_ptr);
+	assert_true(btf__add_enum(btf, "zone_stat_item", 4) > 0);
+	btf__add_enum_value(btf, "NR_FREE_PAGES", 0);
+	btf__add_enum_value(btf, "NR_ZONE_LRU_BASE", 1);
+	raw = btf__raw_data(btf, &size);
+	assert_non_null(raw);
+	put(k, BTF_VA, raw, size);
+	btf__free(btf);
+	return size;
+}
+
+/* --- tasks --- */
+
+static uint64_t obj(unsigned i)
+{
+	return PAGE_OFFSET + OBJ_PA + (uint64_t)i * 0x400;
+}
+
+static void task(struct kernel *k, uint64_t t, int pid, int tgid,
+		 uint64_t parent, const char *comm, uint32_t flags,
+		 uint64_t mm, uint64_t sig, uint32_t state)
+{
+	char name[16] = { 0 };
+
+	strncpy(name, comm, sizeof(name) - 1);
+	put32(k, t + T_STATE, state);
+	put32(k, t + T_PID, (uint32_t)pid);
+	put32(k, t + T_TGID, (uint32_t)tgid);
+	put64(k, t + T_PARENT, parent);
+	put(k, t + T_COMM, name, 16);
+	put32(k, t + T_FLAGS, flags);
+	put64(k, t + T_MM, mm);
+	put64(k, t + T_SIGNAL, sig);
+	put32(k, t + T_EXIT, 0);
+}
+
+static void link_list(struct kernel *k, const uint64_t *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		put64(k, nodes[i], nodes[(i + 1) % n]);
+		put64(k, nodes[i] + 8, nodes[(i + n - 1) % n]);
+	}
+}
+
+/*
+ * init_task (pid 0), init (1, mm A, maps user 0x400000), kthreadd (2,
+ * kernel thread), app (100, mm B) with its thread 101.
+ */
+static void write_tasks(struct kernel *k)
+{
+	uint64_t init = obj(0), kthreadd = obj(1), app = obj(2), thr = obj(3);
+	uint64_t mm_a = obj(4), mm_b = obj(5), sig = obj(6), sig1 = obj(7);
+	uint64_t tasks[] = { INIT_TASK + T_TASKS, init + T_TASKS,
+			     kthreadd + T_TASKS, app + T_TASKS };
+	uint64_t threads[] = { sig + SIG_HEAD, app + T_THREAD, thr + T_THREAD };
+	uint64_t one[] = { sig1 + SIG_HEAD, init + T_THREAD };
+
+	task(k, INIT_TASK, 0, 0, INIT_TASK, "swapper/0", PF_KTHREAD, 0, 0, 0);
+	task(k, init, 1, 1, INIT_TASK, "init", 0, mm_a, sig1, 1);
+	task(k, kthreadd, 2, 2, INIT_TASK, "kthreadd", PF_KTHREAD, 0, 0, 0x402);
+	task(k, app, 100, 100, init, "app", 0, mm_b, sig, 0);
+	task(k, thr, 101, 100, init, "app-worker", 0, mm_b, sig, 2);
+	link_list(k, tasks, 4);
+	link_list(k, threads, 3);
+	link_list(k, one, 2);
+	put64(k, mm_a + MM_PGD, PAGE_OFFSET + PGD_PA);
+	put64(k, mm_b + MM_PGD, PAGE_OFFSET + PGD_PA + 0x10000);
+}
+
+/* A process's tables: the kernel's top half, and user 0x400000 ->
+ * USER_PA, 4K, in its own pud, pmd and pte pages. */
+static void write_user_tables(struct kernel *k, uint64_t pgd)
+{
+	uint64_t root[PTK_ENTRIES];
+	const uint64_t *kroot;
+
+	assert_int_equal(ptk_source_table(k->f->src, k->f->pg.root, root,
+					  &kroot), PTK_OK);
+	memcpy(root, kroot, sizeof(root));
+	for (unsigned i = 0; i < PTK_ENTRIES; i++)
+		assert_int_equal(ptk_builder_set(k->f->b, pgd + 8 * i,
+						 i < 256 ? 0 : root[i]), PTK_OK);
+	assert_int_equal(ptk_builder_set(k->f->b, pgd, (pgd + 0x1000) | 0x67),
+			 PTK_OK);
+	assert_int_equal(ptk_builder_set(k->f->b, pgd + 0x1000,
+					 (pgd + 0x2000) | 0x67), PTK_OK);
+	assert_int_equal(ptk_builder_set(k->f->b, pgd + 0x2000 + 8 * 2,
+					 (pgd + 0x3000) | 0x67), PTK_OK);
+	assert_int_equal(ptk_builder_set(k->f->b, pgd + 0x3000,
+			 USER_PA | 0x67 | (UINT64_C(1) << 63)), PTK_OK);
+}
+
+static const struct ksym base_syms[] = {
+	{ "Afixed_percpu_data", 0 },
+	{ "Acpu_tss_rw", 0x6000 },
+	{ "T_stext", IMAGE_VA },
+	{ "T_text", IMAGE_VA },
+	{ "tstartup_64", IMAGE_VA },
+	{ "Tdo_work", IMAGE_VA + 0x100 },
+	{ "Tinit_work", IMAGE_VA + 0x180 },
+	{ "T_etext", IMAGE_VA + 0x1000 },
+	{ "R__start_BTF", BTF_VA },
+	{ "R__stop_BTF", 0 },		/* set when the BTF's size is known */
+	{ "Dinit_task", INIT_TASK },
+	{ "dlocal_thing", INIT_TASK + 0x1000 },
+	{ "Dlocal_thing", INIT_TASK + 0x2000 },
+	{ "B_end", INIT_TASK + 0x10000 },
+};
+
+static struct kernel *kernel_new(bool abs_percpu)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+	struct ksym syms[sizeof(base_syms) / sizeof(base_syms[0])];
+	size_t btf_size;
+
+	assert_non_null(k);
+	k->img = calloc(1, 4 * MiB);
+	k->obj = calloc(1, 64 * KiB);
+	assert_true(k->img && k->obj);
+	k->f = fixture_new(4);
+	assert_int_equal(ptk_source_add_ram(k->f->src, 0, 128 * MiB), PTK_OK);
+	fixture_map(k->f, PAGE_OFFSET, 0, 128 * MiB, 2, PTK_F_RW | PTK_F_NX);
+	fixture_map(k->f, IMAGE_VA, IMAGE_PA, 4 * MiB, 2, PTK_F_RW);
+	assert_int_equal(ptk_source_set_meta(k->f->src, "OSRELEASE", "6.1.0"),
+			 PTK_OK);
+	meta(k, "SYMBOL(_stext)", IMAGE_VA);
+	btf_size = write_btf(k);
+	memcpy(syms, base_syms, sizeof(syms));
+	syms[9].addr = BTF_VA + btf_size;
+	write_kallsyms(k, syms, sizeof(syms) / sizeof(syms[0]), abs_percpu,
+		       false);
+	write_tasks(k);
+	flush(k);
+	write_user_tables(k, PGD_PA);
+	write_user_tables(k, PGD_PA + 0x10000);
+	return k;
+}
+
+static void kernel_free(struct kernel *k)
+{
+	fixture_free(k->f);
+	free(k->img);
+	free(k->obj);
+	free(k);
+}
+
+/* --- the tests --- */
+
+static void symbols_both_address_encodings(void **state)
+{
+	(void)state;
+	for (int abs_percpu = 0; abs_percpu < 2; abs_percpu++) {
+		struct kernel *k = kernel_new(abs_percpu);
+		struct ptk_symbols *syms;
+		const struct ptk_symbol *s;
+		uint64_t off;
+
+		assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg,
+							   &syms), PTK_OK);
+		assert_int_equal(ptk_symbols_count(syms), 14);
+		s = ptk_symbols_find(syms, "init_task");
+		assert_non_null(s);
+		assert_int_equal(s->addr, INIT_TASK);
+		assert_int_equal(s->type, 'D');
+		/* "init_" came through the multi-character token */
+		assert_non_null(ptk_symbols_find(syms, "init_work"));
+		/* sorted by address; the per-CPU ones first */
+		assert_string_equal(ptk_symbols_at(syms, 0)->name,
+				    "fixed_percpu_data");
+		assert_int_equal(ptk_symbols_at(syms, 1)->addr, 0x6000);
+		/* aliases keep kallsyms' order; lookups name the first */
+		assert_string_equal(ptk_symbols_at(syms, 2)->name, "_stext");
+		s = ptk_symbols_lookup(syms, IMAGE_VA + 0x10, &off);
+		assert_string_equal(s->name, "_stext");
+		assert_int_equal(off, 0x10);
+		s = ptk_symbols_lookup(syms, IMAGE_VA + 0x17f, &off);
+		assert_string_equal(s->name, "do_work");
+		assert_int_equal(s->size, 0x80);
+		/* a global is preferred to a local of the same name */
+		assert_int_equal(ptk_symbols_find(syms, "local_thing")->type,
+				 'D');
+		/* per-CPU offsets and addresses past _end name nothing */
+		assert_null(ptk_symbols_lookup(syms, 0x6008, NULL));
+		assert_null(ptk_symbols_lookup(syms, INIT_TASK + 0x10000 + 1,
+					       NULL));
+		assert_non_null(ptk_symbols_lookup(syms, INIT_TASK + 0x2fff,
+						   NULL));
+		assert_string_equal(ptk_symbols_origin(syms),
+				    "kallsyms in the dump (VMCOREINFO "
+				    "SYMBOL(kallsyms_names))");
+		ptk_symbols_free(syms);
+		kernel_free(k);
+	}
+}
+
+static void symbols_long_names(void **state)
+{
+	struct kernel *k = kernel_new(true);
+	char longname[300];
+	struct ksym syms[3];
+	struct ptk_symbols *s;
+
+	(void)state;
+	memset(longname, 'x', sizeof(longname));
+	longname[0] = 'T';
+	longname[200] = '\0';
+	syms[0] = (struct ksym){ "T_stext", IMAGE_VA };
+	syms[1] = (struct ksym){ longname, IMAGE_VA + 0x10 };
+	syms[2] = (struct ksym){ "Tafter", IMAGE_VA + 0x20 };
+	write_kallsyms(k, syms, 3, true, true);
+	flush(k);
+	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg, &s),
+			 PTK_OK);
+	assert_int_equal(strlen(ptk_symbols_at(s, 1)->name), 199);
+	assert_string_equal(ptk_symbols_at(s, 2)->name, "after");
+	ptk_symbols_free(s);
+	kernel_free(k);
+}
+
+static void symbols_refused(void **state)
+{
+	struct kernel *k = kernel_new(true);
+	struct ptk_symbols *s = NULL;
+
+	(void)state;
+	/* _stext is not where VMCOREINFO says: no reading fits */
+	meta(k, "SYMBOL(_stext)", IMAGE_VA + 0x1000);
+	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg, &s),
+			 PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(k->f->ctx), "_stext"));
+	meta(k, "SYMBOL(_stext)", IMAGE_VA);
+	/* an absurd count */
+	put32(k, KALLSYMS + 0x8008, 0x7fffffff);
+	flush(k);
+	ptk_ctx_clear_err(k->f->ctx);
+	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg, &s),
+			 PTK_ERR_CORRUPT);
+	/* more symbols than the names hold: the read runs off the image */
+	put32(k, KALLSYMS + 0x8008, 100000);
+	flush(k);
+	ptk_ctx_clear_err(k->f->ctx);
+	assert_int_not_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg,
+						       &s), PTK_OK);
+	/* older kernels: no kallsyms in VMCOREINFO */
+	assert_int_equal(ptk_source_set_meta(k->f->src,
+					     "SYMBOL(kallsyms_names)", "zz"),
+			 PTK_OK);
+	ptk_ctx_clear_err(k->f->ctx);
+	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg, &s),
+			 PTK_ERR_NODATA);
+	assert_non_null(strstr(ptk_ctx_err(k->f->ctx),
+			       "SYMBOL(kallsyms_names)"));
+	assert_null(s);
+	kernel_free(k);
+}
+
+static void types_from_btf(void **state)
+{
+	struct kernel *k = kernel_new(true);
+	struct ptk_symbols *syms;
+	struct ptk_types *t;
+	struct ptk_member m;
+	uint64_t size, addr;
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg,
+						   &syms), PTK_OK);
+	assert_int_equal(ptk_types_from_btf(k->f->src, &k->f->pg, syms, &t),
+			 PTK_OK);
+	ptk_types_btf(t, &addr, &size);
+	assert_int_equal(addr, BTF_VA);
+	assert_int_equal(ptk_types_size(t, "task_struct", &size), PTK_OK);
+	assert_int_equal(size, T_SIZE);
+	/* inside the anonymous struct */
+	assert_int_equal(ptk_types_member(t, "task_struct", "tasks", &m),
+			 PTK_OK);
+	assert_int_equal(m.offset, T_TASKS);
+	assert_int_equal(m.size, 16);
+	assert_int_equal(ptk_types_member(t, "task_struct", "thread_node.prev",
+					  &m), PTK_OK);
+	assert_int_equal(m.offset, T_THREAD + 8);
+	assert_int_equal(ptk_types_member(t, "task_struct", "comm", &m),
+			 PTK_OK);
+	assert_int_equal(m.size, 16);
+	assert_int_equal(m.elem, 1);
+	assert_int_equal(ptk_types_member(t, "task_struct", "in_execve", &m),
+			 PTK_ERR_UNSUPPORTED);
+	assert_int_equal(ptk_types_member(t, "task_struct", "nope", &m),
+			 PTK_ERR_NODATA);
+	assert_int_equal(ptk_types_member(t, "nope_struct", "x", &m),
+			 PTK_ERR_NODATA);
+	assert_int_equal(ptk_types_enum(t, "NR_ZONE_LRU_BASE", &v), PTK_OK);
+	assert_int_equal(v, 1);
+	ptk_types_free(t);
+	/* bytes that are not BTF */
+	put32(k, BTF_VA, 0xdeadbeef);
+	flush(k);
+	assert_int_equal(ptk_types_from_btf(k->f->src, &k->f->pg, syms, &t),
+			 PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(k->f->ctx), "libbpf"));
+	ptk_symbols_free(syms);
+	kernel_free(k);
+}
+
+struct loaded {
+	struct kernel *k;
+	struct ptk_symbols *syms;
+	struct ptk_types *types;
+};
+
+static void load(struct loaded *l)
+{
+	l->k = kernel_new(true);
+	assert_int_equal(ptk_symbols_from_kallsyms(l->k->f->src, &l->k->f->pg,
+						   &l->syms), PTK_OK);
+	assert_int_equal(ptk_types_from_btf(l->k->f->src, &l->k->f->pg,
+					    l->syms, &l->types), PTK_OK);
+}
+
+static void unload(struct loaded *l)
+{
+	ptk_types_free(l->types);
+	ptk_symbols_free(l->syms);
+	kernel_free(l->k);
+}
+
+static void tasks_and_threads(void **state)
+{
+	struct loaded l;
+	struct ptk_tasks ts;
+	const struct ptk_task *t;
+
+	(void)state;
+	load(&l);
+	assert_int_equal(ptk_tasks_read(l.k->f->src, &l.k->f->pg, l.syms,
+					 l.types, 0, &ts), PTK_OK);
+	assert_int_equal(ts.n, 3);
+	assert_int_equal(ts.task[0].pid, 1);
+	assert_int_equal(ts.task[1].pid, 2);
+	assert_int_equal(ts.task[2].pid, 100);
+	t = &ts.task[0];
+	assert_string_equal(t->comm, "init");
+	assert_int_equal(t->ppid, 0);
+	assert_false(t->kernel_thread);
+	assert_int_equal(t->pgd, PGD_PA);
+	assert_int_equal(t->state, 'S');
+	t = &ts.task[1];
+	assert_true(t->kernel_thread);
+	assert_int_equal(t->mm, 0);
+	assert_int_equal(t->pgd, 0);
+	assert_int_equal(t->state, 'I');
+	assert_int_equal(ts.task[2].ppid, 1);
+	assert_int_equal(ts.task[2].state, 'R');
+	ptk_tasks_release(&ts);
+
+	assert_int_equal(ptk_tasks_read(l.k->f->src, &l.k->f->pg, l.syms,
+					 l.types, PTK_TASKS_THREADS, &ts),
+			 PTK_OK);
+	assert_int_equal(ts.n, 4);
+	t = ptk_tasks_find(&ts, 101);
+	assert_non_null(t);
+	assert_int_equal(t->tgid, 100);
+	assert_string_equal(t->comm, "app-worker");
+	assert_int_equal(t->pgd, PGD_PA + 0x10000);
+	assert_int_equal(t->state, 'D');
+	assert_ptr_equal(t, &ts.task[3]);
+	assert_null(ptk_tasks_find(&ts, 7));
+	ptk_tasks_release(&ts);
+	unload(&l);
+}
+
+static void tasks_that_loop(void **state)
+{
+	struct loaded l;
+	struct ptk_tasks ts = { 0 };
+
+	(void)state;
+	load(&l);
+	/* app's next is init again: a loop that never reaches init_task */
+	put64(l.k, obj(2) + T_TASKS, obj(0) + T_TASKS);
+	flush(l.k);
+	assert_int_equal(ptk_tasks_read(l.k->f->src, &l.k->f->pg, l.syms,
+					 l.types, 0, &ts), PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(l.k->f->ctx), "comes twice"));
+	assert_null(ts.task);
+	/* a next pointer into nothing */
+	put64(l.k, obj(2) + T_TASKS, UINT64_C(0xffffc90000000000));
+	flush(l.k);
+	ptk_ctx_clear_err(l.k->f->ctx);
+	assert_int_equal(ptk_tasks_read(l.k->f->src, &l.k->f->pg, l.syms,
+					 l.types, 0, &ts), PTK_ERR_NODATA);
+	unload(&l);
+}
+
+struct hits {
+	struct ptk_rmap_hit h[16];
+	size_t n;
+};
+
+static enum ptk_status collect(const struct ptk_rmap_hit *h, void *priv)
+{
+	struct hits *hs = priv;
+
+	assert_true(hs->n < 16);
+	hs->h[hs->n++] = *h;
+	return PTK_OK;
+}
+
+static void rmap_one_pass(void **state)
+{
+	struct loaded l;
+	struct ptk_rmap_space sp[3];
+	struct ptk_range pfns[] = {
+		{ 5, 6 },	/* in the direct map only */
+		{ USER_PA >> 12, (USER_PA >> 12) + 1 },
+	};
+	struct hits hs = { .n = 0 };
+	uint64_t nbad = 7;
+
+	(void)state;
+	load(&l);
+	memset(sp, 0, sizeof(sp));
+	sp[0].pg = l.k->f->pg;
+	sp[1].pg = l.k->f->pg;
+	sp[1].pg.root = PGD_PA;
+	sp[1].end = UINT64_C(1) << 47;
+	sp[2].pg = l.k->f->pg;
+	sp[2].pg.root = 512 * MiB;	/* outside RAM: a bad space */
+	sp[2].end = UINT64_C(1) << 47;
+	assert_int_equal(ptk_rmap(l.k->f->src, sp, 3, pfns, 2, collect, &hs,
+				  &nbad), PTK_OK);
+	assert_int_equal(nbad, 1);
+	assert_int_equal(hs.n, 3);
+	assert_int_equal(hs.h[0].pfn, 5);
+	assert_int_equal(hs.h[0].va, PAGE_OFFSET + 0x5000);
+	assert_int_equal(hs.h[0].level, 2);
+	assert_int_equal(hs.h[1].pfn, USER_PA >> 12);
+	assert_int_equal(hs.h[1].space, 0);
+	assert_int_equal(hs.h[2].space, 1);
+	assert_int_equal(hs.h[2].va, 0x400000);
+	assert_int_equal(hs.h[2].level, 1);
+	assert_true(hs.h[2].eff & PTK_F_US);
+	assert_true(hs.h[2].eff & PTK_F_NX);
+	unload(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(symbols_both_address_encodings),
+		cmocka_unit_test(symbols_long_names),
+		cmocka_unit_test(symbols_refused),
+		cmocka_unit_test(types_from_btf),
+		cmocka_unit_test(tasks_and_threads),
+		cmocka_unit_test(tasks_that_loop),
+		cmocka_unit_test(rmap_one_pass),
+	};
+
+	return RUN(tests);
+}
