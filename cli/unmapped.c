@@ -6,13 +6,16 @@
 #include <string.h>
 
 #include "attrib.h"
+#include "rmap-out.h"
 
 struct unmapped_args {
 	struct source_opts src;
-	bool json;
+	bool json, owners;
 	bool has_range;
 	uint64_t start, end;
 };
+
+enum { OPT_OWNERS = 0x200 };
 
 struct hole {
 	uint64_t va, end;
@@ -28,12 +31,21 @@ struct holes {
 	struct hole h;
 	uint64_t nholes, pages;
 	struct attrib attrib;	/* what the holes' pages are, if known */
+	/* --owners: the holes, kept until their owners are known */
+	bool keep;
+	struct hole *kept;
+	size_t nkept, capkept;
+	const struct rmap_out *owners;
 };
 
 static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
 	{ "range", 'r', "START-END", 0,
 	  "show the holes of this virtual range instead", 0 },
+	{ "owners", OPT_OWNERS, NULL, 0,
+	  "under each hole of the direct map, who maps its pages: each "
+	  "process's user mappings (and other kernel ones), as ptkit rmap "
+	  "finds them", 0 },
 	{ 0 }
 };
 
@@ -45,6 +57,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'r':
 		page_range_opt(state, arg, &a->start, &a->end);
 		a->has_range = true;
+		return 0;
+	case OPT_OWNERS:
+		a->owners = true;
 		return 0;
 	default:
 		return one_source_opt(key, arg, state, &a->src, &a->json);
@@ -61,9 +76,12 @@ static const struct argp unmapped_argp = {
 	source_children, NULL, NULL,
 };
 
-static void print_hole(struct holes *u)
+/* The owners of one hole's pages, merged into runs; see print_owners(). */
+static void print_owners(const struct holes *u, uint64_t pfn,
+			 uint64_t end_pfn);
+
+static void print_hole(struct holes *u, const struct hole *h)
 {
-	const struct hole *h = &u->h;
 	uint64_t pages = (h->end - h->va) >> PTK_PAGE_SHIFT;
 	uint64_t pfn = (h->va - u->page_offset) >> PTK_PAGE_SHIFT;
 	uint64_t end_pfn = (h->end - u->page_offset) >> PTK_PAGE_SHIFT;
@@ -89,6 +107,8 @@ static void print_hole(struct holes *u)
 			printf(",\"kinds\":");
 			attrib_json(stdout, count);
 		}
+		if (u->owners)
+			print_owners(u, pfn, end_pfn);
 		printf("}\n");
 		return;
 	}
@@ -105,6 +125,105 @@ static void print_hole(struct holes *u)
 	else
 		printf("0x%016" PRIx64 "-%s %10" PRIu64 "  %s\n", h->va,
 		       fmt_end(end, sizeof(end), h->end), pages, level);
+	if (u->owners && u->in_direct)
+		print_owners(u, pfn, end_pfn);
+}
+
+/* One owner: a run of a space's mapping over consecutive frames. */
+struct owner {
+	uint32_t space;
+	uint64_t va, pfn, n;
+	uint8_t level;
+	uint16_t eff;
+};
+
+static int cmp_owner(const void *x, const void *y)
+{
+	const struct owner *a = x, *b = y;
+
+	if (a->space != b->space)
+		return a->space < b->space ? -1 : 1;
+	return a->va < b->va ? -1 : a->va > b->va;
+}
+
+static void print_owner(const struct holes *u, const struct owner *o,
+			bool first)
+{
+	const struct rmap_out *r = u->owners;
+	const struct ptk_task *t = r->sp.task[o->space];
+	char space[64], flags[96];
+	struct rmap_rec rec = { .space = o->space };
+
+	if (u->json) {
+		printf("%s{\"space\":\"%s\",\"pid\":", first ? "" : ",",
+		       t ? "user" : "kernel");
+		if (t) {
+			printf("%" PRId32 ",\"comm\":", t->tgid);
+			json_str(stdout, t->comm);
+		} else {
+			printf("null,\"comm\":null");
+		}
+		printf(",\"va\":\"0x%" PRIx64 "\",\"pfn\":\"0x%" PRIx64
+		       "\",\"pages\":%" PRIu64 ",\"level\":\"%s\",\"rw\":%s,"
+		       "\"nx\":%s,\"user\":%s}", o->va, o->pfn, o->n,
+		       ptk_level_name(&u->s->kpg, o->level),
+		       o->eff & PTK_F_RW ? "true" : "false",
+		       o->eff & PTK_F_NX ? "true" : "false",
+		       o->eff & PTK_F_US ? "true" : "false");
+		return;
+	}
+	flag_words(flags, sizeof(flags), o->eff, 0, false);
+	printf("    owner %-20s 0x%016" PRIx64 " %6" PRIu64 " page%s from "
+	       "pfn 0x%" PRIx64 ", %s %s\n",
+	       rmap_space_name(r, &rec, space, sizeof(space)), o->va, o->n,
+	       o->n == 1 ? " " : "s", o->pfn, page_name(o->level), flags);
+}
+
+static void print_owners(const struct holes *u, uint64_t pfn,
+			 uint64_t end_pfn)
+{
+	const struct rmap_out *r = u->owners;
+	size_t lo = 0, hi = r->n, n = 0, out = 0;
+	struct owner *o;
+
+	while (lo < hi) {	/* the first record at or past pfn */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->rec[mid].pfn < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < r->n && r->rec[hi].pfn < end_pfn; hi++)
+		n += !r->rec[hi].missing;
+	o = calloc(n ? n : 1, sizeof(*o));
+	if (u->json)
+		printf(",\"owners\":[");
+	for (size_t i = lo; o && i < hi; i++) {
+		const struct rmap_rec *rec = &r->rec[i];
+
+		if (rec->missing)
+			continue;
+		o[out++] = (struct owner){ rec->space, rec->va, rec->pfn, 1,
+					   rec->level, rec->eff };
+	}
+	if (o)
+		qsort(o, out, sizeof(*o), cmp_owner);
+	for (size_t i = 0, runs = 0; o && i < out; ) {
+		struct owner run = o[i++];
+
+		while (i < out && o[i].space == run.space &&
+		       o[i].va == run.va + (run.n << PTK_PAGE_SHIFT) &&
+		       o[i].pfn == run.pfn + run.n && o[i].eff == run.eff &&
+		       o[i].level == run.level) {
+			run.n++;
+			i++;
+		}
+		print_owner(u, &run, !runs++);
+	}
+	if (u->json)
+		printf("]");
+	free(o);
 }
 
 static void print_header(const struct holes *u)
@@ -117,6 +236,57 @@ static void print_header(const struct holes *u)
 		       "LEVEL");
 }
 
+/* The hole u->h is complete: print it, or keep it for --owners. */
+static int hole_done(struct holes *u)
+{
+	if (!u->keep) {
+		print_hole(u, &u->h);
+		return 0;
+	}
+	if (u->nkept == u->capkept) {
+		size_t cap = u->capkept ? 2 * u->capkept : 64;
+		struct hole *p = realloc(u->kept, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		u->kept = p;
+		u->capkept = cap;
+	}
+	u->kept[u->nkept++] = u->h;
+	return 0;
+}
+
+/* --owners: who maps the pages of every hole kept, then the holes. */
+static int print_kept(struct holes *u)
+{
+	struct ptk_range *pfns = calloc(u->nkept ? u->nkept : 1,
+					sizeof(*pfns));
+	struct rmap_out r;
+	int ret;
+
+	if (!pfns) {
+		fprintf(stderr, "%s: out of memory\n", u->s->cmd);
+		return EXIT_ENV;
+	}
+	for (size_t i = 0; i < u->nkept; i++) {
+		pfns[i].start = (u->kept[i].va - u->page_offset) >> PTK_PAGE_SHIFT;
+		pfns[i].end = (u->kept[i].end - u->page_offset) >> PTK_PAGE_SHIFT;
+	}
+	ret = rmap_collect(&r, u->s, pfns, u->nkept);
+	free(pfns);
+	if (ret != EXIT_OK)
+		return ret;
+	if (r.why_no_tasks)
+		fprintf(stderr, "%s: '%s': owners in the kernel only: %s\n",
+			u->s->cmd, ptk_source_name(u->s->src), r.why_no_tasks);
+	u->owners = &r;
+	for (size_t i = 0; i < u->nkept; i++)
+		print_hole(u, &u->kept[i]);
+	u->owners = NULL;
+	rmap_out_release(&r);
+	return EXIT_OK;
+}
+
 static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
 			       void *priv)
 {
@@ -126,8 +296,8 @@ static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
 		u->h.end = end;
 		return PTK_OK;
 	}
-	if (u->pending)
-		print_hole(u);
+	if (u->pending && hole_done(u))
+		return PTK_ERR_NOMEM;
 	u->pending = true;
 	u->h = (struct hole){ va, end, level };
 	return PTK_OK;
@@ -181,6 +351,7 @@ int cmd_unmapped(int argc, char **argv)
 	if (a.has_range) {
 		u.in_direct = direct && a.start >= direct->start &&
 			      a.end - 1 < direct->end - 1;
+		u.keep = a.owners && u.in_direct;
 		if (!a.json && u.in_direct)
 			print_header(&u);
 		else if (!a.json)
@@ -198,6 +369,7 @@ int cmd_unmapped(int argc, char **argv)
 			goto out;
 		}
 		u.in_direct = true;
+		u.keep = a.owners;
 		if (!a.json)
 			print_header(&u);
 		for (size_t i = 0; i < nram && st == PTK_OK; i++) {
@@ -213,8 +385,13 @@ int cmd_unmapped(int argc, char **argv)
 		ret = fail_source(&s, st);
 		goto out;
 	}
-	if (u.pending)
-		print_hole(&u);
+	if (u.pending && hole_done(&u)) {
+		fprintf(stderr, "%s: out of memory\n", argv[0]);
+		ret = EXIT_ENV;
+		goto out;
+	}
+	if (u.keep && (ret = print_kept(&u)) != EXIT_OK)
+		goto out;
 	if (!a.json) {
 		fmt_size(size, sizeof(size), u.pages << PTK_PAGE_SHIFT);
 		printf("total: %" PRIu64 " pages (%s) in %" PRIu64 " hole%s\n",
@@ -222,6 +399,7 @@ int cmd_unmapped(int argc, char **argv)
 		       u.nholes == 1 ? "" : "s");
 	}
 out:
+	free(u.kept);
 	attrib_close(&u.attrib);
 	session_close(&s);
 	return finish_output(argv[0], ret);

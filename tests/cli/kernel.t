@@ -260,6 +260,25 @@ test_expect 'rmap: kernel text has two mappings; all 64 secret pages are found' 
 	head -1 holes | grep -qx 0x1ffe0 && tail -1 holes | grep -qx 0x1ffff
 '
 
+test_expect 'unmapped --owners: the 64 secret pages are the helper.s' '
+	ptkit unmapped --owners "$S2" >actual &&
+	grep "^    owner 193 rdhelper " actual |
+		awk "{ n += \$5 } END { print n }" >pages &&
+	echo 64 >expect && test_cmp expect pages &&
+	grep -q "^0x0000003259-0x000000325b          2  0xffff88c903259000  pte    file 2$" actual &&
+	grep -A2 "^0x0000003259-" actual | tail -2 >owners &&
+	cat >expect <<-\EOF &&
+	    owner 193 rdhelper         0x00007f5809e5b000      1 page  from pfn 0x325a, 4K USR RW NX
+	    owner 193 rdhelper         0x00007f5809e5c000      1 page  from pfn 0x3259, 4K USR RW NX
+	EOF
+	test_cmp expect owners &&
+	ptkit unmapped --owners --format=json "$S2" >actual.json &&
+	grep -c "\"comm\":\"rdhelper\"" actual.json >n &&
+	test "$(cat n)" -ge 22 &&
+	ptkit unmapped --owners "$S3" >after &&
+	! grep -q rdhelper after
+'
+
 test_expect 'check names the symbol of a W+X mapping' '
 	ptkit symbols "$S2" >kallsyms &&
 	ptkit edit "$S2" -o wx.img -e "protect 0xffffffffa7000000 0x200000 +rw" >/dev/null &&
