@@ -64,6 +64,9 @@ struct session {
 	bool tasks_read, tasks_threads, syms_tried;
 	const struct ptk_task *pid_task;	/* --pid's task */
 	char why_no_tasks[256];
+	struct ptk_vmstat *vmstat;
+	bool vmstat_tried;
+	char why_no_vmstat[256];
 };
 
 /**
@@ -110,6 +113,18 @@ const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
  * is no such symbol or no symbols at all (quietly, as session_symbol_at())
  */
 bool session_symbol_named(struct session *s, const char *name, uint64_t *ret);
+
+/**
+ * session_vmstat() - the kernel's counters with their per-CPU deltas, or
+ * NULL, quietly, with the reason in s->why_no_vmstat
+ */
+struct ptk_vmstat *session_vmstat(struct session *s);
+
+/**
+ * session_kernel_int() - the kernel's int variable @name, quietly; -1
+ * when there are no symbols, no such symbol, or it cannot be read
+ */
+int session_kernel_int(struct session *s, const char *name, int64_t *ret);
 
 /**
  * session_uts() - the kernel's release and version strings, from

@@ -248,6 +248,8 @@ int session_use_pid(struct session *s, int32_t pid)
 void session_close(struct session *s)
 {
 	ptk_tasks_release(&s->tasks);
+	ptk_vmstat_free(s->vmstat);
+	s->vmstat = NULL;
 	ptk_types_free(s->types);
 	ptk_symbols_free(s->syms);
 	s->types = NULL;

@@ -99,16 +99,41 @@ static void print_text(const struct ptk_freelists *f)
 	printf("\n");
 }
 
+/*
+ * What each CPU has not yet folded into a zone's NR_FREE_PAGES, as
+ * zone_page_state_snapshot() adds it; 0 without symbols or BTF (then
+ * *@known is false).
+ */
+static int64_t free_pending(struct session *s, const struct ptk_zone_free *z,
+			    bool *known)
+{
+	struct ptk_vmstat *vs = session_vmstat(s);
+	struct ptk_counter c;
+
+	*known = false;
+	if (!vs || ptk_vmstat_zone(vs, z->node, z->zone, "NR_FREE_PAGES",
+				   &c) != PTK_OK || c.atomic != z->nr_free) {
+		ptk_ctx_clear_err(s->ctx);
+		return 0;
+	}
+	*known = true;
+	return c.pending;
+}
+
 /* The totals, and whether each zone's lists add up to its counter. */
-static bool check_totals(const char *cmd, const char *path,
+static bool check_totals(struct session *s, const char *path,
 			 const struct ptk_freelists *f, bool json)
 {
 	FILE *out = json ? stderr : stdout;
+	const char *cmd = s->cmd;
 	bool ok = true;
 
 	for (size_t i = 0; i < f->nzones; i++) {
 		const struct ptk_zone_free *z = &f->zones[i];
 		uint64_t pages = zone_pages(f, z);
+		bool known;
+		int64_t pending, counter;
+		char folded[96] = "";
 
 		if (z->list_errors) {
 			fprintf(stderr, "%s: '%s': node %u zone %s: %u list%s "
@@ -125,16 +150,23 @@ static bool check_totals(const char *cmd, const char *path,
 					z->node, z->name, pages);
 			continue;
 		}
-		if ((uint64_t)z->nr_free != pages) {
+		pending = free_pending(s, z, &known);
+		counter = z->nr_free + pending;
+		if (pending)
+			snprintf(folded, sizeof(folded), " (%" PRId64 " %s %"
+				 PRId64 " the CPUs have not folded in)",
+				 z->nr_free, pending < 0 ? "-" : "+",
+				 pending < 0 ? -pending : pending);
+		if (counter < 0 || (uint64_t)counter != pages) {
 			fprintf(stderr, "%s: '%s': node %u zone %s: %" PRIu64
 				" free pages on the lists, NR_FREE_PAGES says %"
-				PRId64 "\n", cmd, path, z->node, z->name, pages,
-				z->nr_free);
+				PRId64 "%s\n", cmd, path, z->node, z->name,
+				pages, counter, folded);
 			ok = false;
 		} else if (!json) {
 			fprintf(out, "Node %u, zone %8s: %" PRIu64 " free pages "
-				"on the lists = NR_FREE_PAGES\n", z->node,
-				z->name, pages);
+				"on the lists = NR_FREE_PAGES%s\n", z->node,
+				z->name, pages, folded);
 		}
 	}
 	return ok;
@@ -161,7 +193,7 @@ int cmd_freelists(int argc, char **argv)
 		print_json(&f);
 	else
 		print_text(&f);
-	if (!check_totals(argv[0], a.src.path, &f, a.json))
+	if (!check_totals(&s, a.src.path, &f, a.json))
 		ret = EXIT_FINDING;
 out:
 	ptk_freelists_release(&f);

@@ -264,3 +264,36 @@ void session_kernel_facts(struct session *s, struct kernel_facts *f)
 	}
 	ptk_types_btf(s->types, &f->btf_addr, &f->btf_size);
 }
+
+struct ptk_vmstat *session_vmstat(struct session *s)
+{
+	if (!s->vmstat && !s->vmstat_tried) {
+		s->vmstat_tried = true;
+		if (!quiet_symbols(s) ||
+		    (!s->types && ptk_types_from_btf(s->src, &s->kpg, s->syms,
+						     &s->types) != PTK_OK) ||
+		    ptk_vmstat_open(s->src, &s->kpg, s->syms, s->types,
+				    &s->vmstat) != PTK_OK) {
+			snprintf(s->why_no_vmstat, sizeof(s->why_no_vmstat),
+				 "%s", ptk_ctx_err(s->ctx));
+			s->vmstat = NULL;
+		}
+		ptk_ctx_clear_err(s->ctx);
+	}
+	return s->vmstat;
+}
+
+int session_kernel_int(struct session *s, const char *name, int64_t *ret)
+{
+	uint64_t addr;
+	int32_t v;
+
+	if (!session_symbol_named(s, name, &addr))
+		return -1;
+	if (ptk_read_virt(s->src, &s->kpg, addr, &v, sizeof(v)) != PTK_OK) {
+		ptk_ctx_clear_err(s->ctx);
+		return -1;
+	}
+	*ret = v;
+	return 0;
+}

@@ -184,6 +184,31 @@ static void print_row(const char *name, const struct tally *t, unsigned levels)
 	putchar('\n');
 }
 
+/*
+ * /proc/meminfo has a DirectMap1G line only where the kernel may map the
+ * direct map with 1 GiB pages: arch_report_meminfo() prints it when
+ * direct_gbpages is set.  Where the dump does not say, it is printed.
+ */
+static bool gbpages_known(struct session *ss, bool *on)
+{
+	int64_t v;
+
+	if (session_kernel_int(ss, "direct_gbpages", &v)) {
+		*on = true;
+		return false;
+	}
+	*on = v != 0;
+	return true;
+}
+
+static bool gbpages(struct session *ss)
+{
+	bool on;
+
+	gbpages_known(ss, &on);
+	return on;
+}
+
 static void print_text(struct session *ss, struct stats *s,
 		       const struct ptk_dm_count *dm, bool have_dm)
 {
@@ -221,7 +246,8 @@ static void print_text(struct session *ss, struct stats *s,
 		/* /proc/meminfo's layout: show_val_kb() */
 		printf("DirectMap4k:    %8" PRIu64 " kB\n", kb[1]);
 		printf("DirectMap2M:    %8" PRIu64 " kB\n", kb[2]);
-		printf("DirectMap1G:    %8" PRIu64 " kB\n", kb[3]);
+		if (gbpages(ss))
+			printf("DirectMap1G:    %8" PRIu64 " kB\n", kb[3]);
 	} else {
 		printf("DirectMap: unknown, the source names no direct map\n");
 	}
@@ -264,8 +290,11 @@ static void print_json(struct session *ss, struct stats *s,
 		uint64_t kb[PTK_LEVEL_PUD + 1];
 
 		ptk_dm_meminfo_kb(dm, kb);
+		bool on, known = gbpages_known(ss, &on);
+
 		printf(",\"directmap\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64
-		       ",\"1g\":%" PRIu64 "}", kb[1], kb[2], kb[3]);
+		       ",\"1g\":%" PRIu64 ",\"direct_gbpages\":%s}", kb[1],
+		       kb[2], kb[3], !known ? "null" : on ? "true" : "false");
 	}
 	printf("}\n");
 }

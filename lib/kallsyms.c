@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kread-priv.h"
 #include "meta-priv.h"
 #include "symbols-priv.h"
 #include "ptkit/translate.h"
@@ -52,13 +53,7 @@ struct kallsyms {
 static enum ptk_status read_virt(struct kallsyms *k, uint64_t va, void *buf,
 				 size_t len, const char *what)
 {
-	enum ptk_status st = ptk_read_virt(k->src, k->pg, va, buf, len);
-
-	if (st != PTK_OK)
-		return ptk_set_err(ptk_source_ctx(k->src), st,
-				   "kallsyms: reading %s at %#" PRIx64, what,
-				   va);
-	return PTK_OK;
+	return kread(k->src, k->pg, va, buf, len, what);
 }
 
 /* Make names[0, want) readable, a page at a time: where kallsyms_names

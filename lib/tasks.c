@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kread-priv.h"
 #include "ptkit/tasks.h"
 #include "ptkit/translate.h"
 
@@ -125,11 +126,7 @@ static uint64_t get(const unsigned char *buf, const struct ptk_member *m)
 static enum ptk_status read_virt(struct reader *r, uint64_t va, void *buf,
 				 size_t len, const char *what)
 {
-	enum ptk_status st = ptk_read_virt(r->src, r->pg, va, buf, len);
-
-	if (st != PTK_OK)
-		return ptk_set_err(r->ctx, st, "%s at %#" PRIx64, what, va);
-	return PTK_OK;
+	return kread(r->src, r->pg, va, buf, len, what);
 }
 
 /* Add @va to the set; false if it was there (a list that loops). */

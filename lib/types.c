@@ -239,15 +239,16 @@ enum ptk_status ptk_types_size(const struct ptk_types *t, const char *type,
 	return PTK_OK;
 }
 
-enum ptk_status ptk_types_enum(const struct ptk_types *t, const char *name,
-			       int64_t *ret)
+enum ptk_status ptk_types_enum(const struct ptk_types *t, const char *type,
+			       const char *name, int64_t *ret)
 {
 	uint32_t n = btf__type_cnt(t->btf);
 
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
 
-		if (!bt)
+		if (!bt || (type && strcmp(btf__name_by_offset(t->btf,
+						bt->name_off), type)))
 			continue;
 		if (btf_is_enum(bt)) {
 			const struct btf_enum *e = btf_enum(bt);
@@ -270,5 +271,6 @@ enum ptk_status ptk_types_enum(const struct ptk_types *t, const char *name,
 		}
 	}
 	return ptk_set_err(t->ctx, PTK_ERR_NODATA,
-			   "the kernel's BTF has no enumerator %s", name);
+			   "the kernel's BTF has no enumerator %s%s%s", name,
+			   type ? " in enum " : "", type ? type : "");
 }

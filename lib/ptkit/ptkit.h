@@ -29,6 +29,7 @@
 #include "types.h"
 #include "tasks.h"
 #include "rmap.h"
+#include "vmstat.h"
 
 #define PTKIT_VERSION "0.1.0"
 

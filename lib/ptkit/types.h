@@ -75,11 +75,12 @@ enum ptk_status ptk_types_size(const struct ptk_types *types,
 			       const char *type, uint64_t *ret);
 
 /**
- * ptk_types_enum() - the value of enumerator @name (of any enum);
- * PTK_ERR_NODATA if no enum has it
+ * ptk_types_enum() - the value of enumerator @name of enum @type (NULL:
+ * of any enum); PTK_ERR_NODATA if there is none
  */
 enum ptk_status ptk_types_enum(const struct ptk_types *types,
-			       const char *name, int64_t *ret);
+			       const char *type, const char *name,
+			       int64_t *ret);
 
 #ifdef __cplusplus
 }

@@ -295,6 +295,29 @@ test_expect 'walk --entries --symbols, and the TUI, name kernel addresses' '
 	grep -q "^pmd 325/512  0xffffffffa8a1aa40: pmd entry 325; 27 present  init_stack  ?:help q:quit" screen
 '
 
+test_expect 'freelists: what the CPUs have not folded into NR_FREE_PAGES counts' '
+	ptkit freelists "$S1" >actual &&
+	grep -q "^Node 0, zone    DMA32: 103484 free pages on the lists = NR_FREE_PAGES (103483 + 1 the CPUs have not folded in)$" actual &&
+	must_fail 1 ptkit freelists --symbols=/dev/null "$S1" >/dev/null 2>err &&
+	grep -q "zone DMA32: 103484 free pages on the lists, NR_FREE_PAGES says 103483$" err &&
+	ptkit freelists "$S2" >actual &&
+	grep -q "^Node 0, zone    DMA32: 103328 free pages on the lists = NR_FREE_PAGES$" actual
+'
+
+test_expect 'stats: DirectMap1G only where the kernel prints it (direct_gbpages)' '
+	ptkit stats "$S1" | grep "^DirectMap" >actual &&
+	grep "^DirectMap" "$STEPS/step1/guest/meminfo.txt" >expect &&
+	test_cmp expect actual &&
+	ptkit symbols "$S1" >kallsyms &&
+	zero=$(awk "\$3 == \"__pgtable_l5_enabled\" { print \$1 }" kallsyms) &&
+	awk -v z="$zero" "\$3 == \"direct_gbpages\" { \$1 = z } { print }" kallsyms >nogb &&
+	ptkit stats --symbols=nogb "$S1" | grep "^DirectMap" >actual &&
+	head -2 expect >expect2 &&
+	test_cmp expect2 actual &&
+	ptkit stats --format=json --symbols=nogb "$S1" | grep -q "\"direct_gbpages\":false}" &&
+	ptkit stats --format=json "$S1" | grep -q "\"direct_gbpages\":true}"
+'
+
 test_expect 'without kallsyms or BTF: one line, exit 3; old commands as before' '
 	ptkit mkimage --preset=linux -o linux.img >/dev/null &&
 	must_fail 3 ptkit symbols linux.img >out 2>err &&

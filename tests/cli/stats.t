@@ -22,7 +22,7 @@ test_expect 'text: leaves and table pages per region, DirectMap lines' '
 
 test_expect 'json: the same numbers, one object' '
 	cat >expect <<-\EOT &&
-	{"regions":[{"name":"User Space","start":"0x0","end":"0x800000000000","4k":6,"2m":0,"1g":0,"tables":{"pud":2,"pmd":2,"pte":2}},{"name":"Low Kernel Mapping","start":"0xffff888000000000","end":"0xffffc88000000000","4k":512,"2m":511,"1g":1,"tables":{"pud":1,"pmd":1,"pte":1}},{"name":"High Kernel Mapping","start":"0xffffffff80000000","end":"0xffffffffc0000000","4k":2,"2m":2,"1g":0,"tables":{"pud":0,"pmd":1,"pte":1}},{"name":null,"4k":0,"2m":0,"1g":0,"tables":{"pud":1,"pmd":0,"pte":0}}],"bad_entries":0,"directmap":{"4k":4096,"2m":1044480,"1g":1048576}}
+	{"regions":[{"name":"User Space","start":"0x0","end":"0x800000000000","4k":6,"2m":0,"1g":0,"tables":{"pud":2,"pmd":2,"pte":2}},{"name":"Low Kernel Mapping","start":"0xffff888000000000","end":"0xffffc88000000000","4k":512,"2m":511,"1g":1,"tables":{"pud":1,"pmd":1,"pte":1}},{"name":"High Kernel Mapping","start":"0xffffffff80000000","end":"0xffffffffc0000000","4k":2,"2m":2,"1g":0,"tables":{"pud":0,"pmd":1,"pte":1}},{"name":null,"4k":0,"2m":0,"1g":0,"tables":{"pud":1,"pmd":0,"pte":0}}],"bad_entries":0,"directmap":{"4k":4096,"2m":1044480,"1g":1048576,"direct_gbpages":null}}
 	EOT
 	ptkit stats --format=json small.img >actual &&
 	test_cmp expect actual

@@ -532,8 +532,14 @@ static void types_from_btf(void **state)
 			 PTK_ERR_NODATA);
 	assert_int_equal(ptk_types_member(t, "nope_struct", "x", &m),
 			 PTK_ERR_NODATA);
-	assert_int_equal(ptk_types_enum(t, "NR_ZONE_LRU_BASE", &v), PTK_OK);
+	assert_int_equal(ptk_types_enum(t, NULL, "NR_ZONE_LRU_BASE", &v),
+			 PTK_OK);
 	assert_int_equal(v, 1);
+	assert_int_equal(ptk_types_enum(t, "zone_stat_item", "NR_FREE_PAGES",
+					&v), PTK_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(ptk_types_enum(t, "node_stat_item", "NR_FREE_PAGES",
+					&v), PTK_ERR_NODATA);
 	ptk_types_free(t);
 	/* bytes that are not BTF */
 	put32(k, BTF_VA, 0xdeadbeef);
