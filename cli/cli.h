@@ -61,9 +61,10 @@ struct session {
 	struct ptk_symbols *syms;
 	struct ptk_types *types;
 	struct ptk_tasks tasks;
-	bool tasks_read, tasks_threads, syms_tried;
+	bool tasks_read, tasks_threads, tasks_failed, syms_tried;
 	const struct ptk_task *pid_task;	/* --pid's task */
 	char why_no_tasks[256];
+	char why_no_symbols[256];
 	struct ptk_vmstat *vmstat;
 	bool vmstat_tried;
 	char why_no_vmstat[256];
@@ -99,6 +100,12 @@ struct ptk_types *session_types(struct session *s, int *status);
  */
 const struct ptk_tasks *session_tasks(struct session *s, bool threads,
 				      int *status);
+
+/**
+ * session_tasks_quiet() - the tasks (threads if already read), or NULL
+ * without a word when they cannot be had
+ */
+const struct ptk_tasks *session_tasks_quiet(struct session *s);
 
 /**
  * session_symbol_at() - "name+0xoff" for a kernel address, into @buf, or
@@ -207,6 +214,13 @@ void table_pages_release(struct table_pages *tp);
 enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 				    struct ptk_source *view,
 				    const struct ptk_paging *pg);
+
+/**
+ * table_pages_add_processes() - add the tables of every process (found
+ * quietly, as session_spaces() finds them; none without symbols or BTF);
+ * -1 when out of memory
+ */
+int table_pages_add_processes(struct table_pages *tp, struct session *s);
 
 /**
  * write_image() - ptk_image_write(), with SIGINT, SIGTERM, SIGHUP and

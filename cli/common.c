@@ -446,6 +446,25 @@ static int pfn_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort, and drop duplicates and the pages @view does not hold. */
+static void tables_finish(struct table_pages *tp, struct ptk_source *view)
+{
+	size_t out = 0;
+
+	qsort(tp->pfn, tp->n, sizeof(*tp->pfn), pfn_cmp);
+	for (size_t i = 0; i < tp->n; i++) {
+		if (out && tp->pfn[i] == tp->pfn[out - 1])
+			continue;
+		if (ptk_source_page_state(view, tp->pfn[i] << PTK_PAGE_SHIFT) !=
+		    PTK_PAGE_PRESENT) {
+			tp->absent++;
+			continue;
+		}
+		tp->pfn[out++] = tp->pfn[i];
+	}
+	tp->n = out;
+}
+
 enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 				    struct ptk_source *view,
 				    const struct ptk_paging *pg)
@@ -455,7 +474,7 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 	enum ptk_status st;
 	uint64_t other;
 	unsigned present;
-	size_t ncpus, out = 0;
+	size_t ncpus;
 
 	ptk_census_init(&c);
 	st = ptk_census_add(&c, view, pg);
@@ -483,19 +502,42 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 	ptk_census_release(&c);
 	if (st != PTK_OK)
 		return st;
-	qsort(tp->pfn, tp->n, sizeof(*tp->pfn), pfn_cmp);
-	for (size_t i = 0; i < tp->n; i++) {
-		if (out && tp->pfn[i] == tp->pfn[out - 1])
-			continue;
-		if (ptk_source_page_state(view, tp->pfn[i] << PTK_PAGE_SHIFT) !=
-		    PTK_PAGE_PRESENT) {
-			tp->absent++;
-			continue;
-		}
-		tp->pfn[out++] = tp->pfn[i];
-	}
-	tp->n = out;
+	tables_finish(tp, view);
 	return PTK_OK;
+}
+
+int table_pages_add_processes(struct table_pages *tp, struct session *s)
+{
+	const struct ptk_tasks *tasks = session_tasks_quiet(s);
+	struct ptk_census c;
+	enum ptk_status st = PTK_OK;
+
+	if (!tasks)
+		return 0;
+	ptk_census_init(&c);
+	for (size_t i = 0; i < tasks->n && st == PTK_OK; i++) {
+		struct ptk_paging pg = s->kpg;
+
+		/* threads share their mm: each root once is enough, and the
+		 * census counts a table once however often it is reached */
+		if (!tasks->task[i].pgd ||
+		    (i && tasks->task[i].mm == tasks->task[i - 1].mm))
+			continue;
+		pg.root = tasks->task[i].pgd;
+		st = ptk_census_add(&c, s->src, &pg);
+		if (st != PTK_OK && st != PTK_ERR_NOMEM) {
+			ptk_ctx_clear_err(s->ctx);	/* one bad process */
+			st = PTK_OK;
+		}
+	}
+	if (st == PTK_OK && add_census(tp, &c))
+		st = PTK_ERR_NOMEM;
+	tp->nbad += c.nbad;
+	ptk_census_release(&c);
+	if (st != PTK_OK)
+		return -1;
+	tables_finish(tp, s->src);
+	return 0;
 }
 
 int read_text_file(const char *cmd, const char *path, char **text,

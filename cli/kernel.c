@@ -76,6 +76,18 @@ struct ptk_types *session_types(struct session *s, int *status)
 	return s->types;
 }
 
+const struct ptk_tasks *session_tasks_quiet(struct session *s)
+{
+	if (s->tasks_read)
+		return &s->tasks;
+	if (s->tasks_failed || load_tasks(s, false) != PTK_OK) {
+		s->tasks_failed = true;
+		ptk_ctx_clear_err(s->ctx);
+		return NULL;
+	}
+	return &s->tasks;
+}
+
 const struct ptk_tasks *session_tasks(struct session *s, bool threads,
 				      int *status)
 {
@@ -91,8 +103,11 @@ static struct ptk_symbols *quiet_symbols(struct session *s)
 {
 	if (!s->syms && !s->syms_tried) {
 		s->syms_tried = true;
-		if (load_symbols(s) != PTK_OK)
+		if (load_symbols(s) != PTK_OK) {
 			s->syms = NULL;
+			snprintf(s->why_no_symbols, sizeof(s->why_no_symbols),
+				 "%s", ptk_ctx_err(s->ctx));
+		}
 		ptk_ctx_clear_err(s->ctx);
 	}
 	return s->syms;
@@ -269,11 +284,14 @@ struct ptk_vmstat *session_vmstat(struct session *s)
 {
 	if (!s->vmstat && !s->vmstat_tried) {
 		s->vmstat_tried = true;
-		if (!quiet_symbols(s) ||
-		    (!s->types && ptk_types_from_btf(s->src, &s->kpg, s->syms,
-						     &s->types) != PTK_OK) ||
-		    ptk_vmstat_open(s->src, &s->kpg, s->syms, s->types,
-				    &s->vmstat) != PTK_OK) {
+		if (!quiet_symbols(s)) {
+			snprintf(s->why_no_vmstat, sizeof(s->why_no_vmstat),
+				 "%s", s->why_no_symbols);
+		} else if ((!s->types &&
+			    ptk_types_from_btf(s->src, &s->kpg, s->syms,
+					       &s->types) != PTK_OK) ||
+			   ptk_vmstat_open(s->src, &s->kpg, s->syms, s->types,
+					   &s->vmstat) != PTK_OK) {
 			snprintf(s->why_no_vmstat, sizeof(s->why_no_vmstat),
 				 "%s", ptk_ctx_err(s->ctx));
 			s->vmstat = NULL;

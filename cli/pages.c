@@ -27,6 +27,8 @@ struct pages_out {
 	uint64_t runs;
 	uint64_t freed_tables, first_freed_table;
 	uint64_t table_kinds[PTK_PAGE_NKINDS];	/* as their struct pages say */
+	uint64_t counted_tables;	/* those the kernel's counter counts */
+	bool ranged;			/* --range: counters do not apply */
 };
 
 static const struct argp_option options[] = {
@@ -93,6 +95,7 @@ static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
 	c->mapped += pi->mapped;
 	if (pi->kind == PTK_PAGE_PGTABLE)
 		o->table_kinds[pi->table_kind]++;
+	o->counted_tables += pi->counted_table;
 	if (pi->freed_table && !o->freed_tables++)
 		o->first_freed_table = pfn;
 	if (o->pending && o->end == pfn && o->kind == pi->kind) {
@@ -108,7 +111,129 @@ static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
 	return PTK_OK;
 }
 
-static void print_totals(const struct pages_out *o)
+/*
+ * The kernel's own counters beside the kinds, each difference with its
+ * reason.  What the kernel counts and what a struct page says differ in
+ * known ways: NR_PAGETABLE counts only the tables pte_alloc_one() and
+ * pmd_alloc_one() made (PG_table), not boot-time tables nor user PUDs
+ * and PGDs; NR_SLAB_* count kmalloc_large() allocations, compound kernel
+ * pages that are not PG_slab (mm/slab_common.c); NR_ANON_MAPPED leaves
+ * out hugetlb pages.
+ */
+struct counter_line {
+	const char *name;	/* as /proc/vmstat prints it */
+	const char *item[2];	/* enumerators, summed */
+	int64_t pages;		/* what the kinds say the counter holds */
+	int64_t other;		/* pages the note is about, or 0 */
+	const char *note;	/* printf format for other (and pages) */
+};
+
+static void counters_lines(const struct pages_out *o, struct counter_line *l)
+{
+	const struct kind_count *c = o->count;
+	int64_t compound_kernel = (int64_t)(c[PTK_PAGE_KERNEL].heads +
+					    c[PTK_PAGE_KERNEL].tails);
+	int64_t compound_anon = (int64_t)(c[PTK_PAGE_ANON].heads +
+					  c[PTK_PAGE_ANON].tails);
+
+	l[0] = (struct counter_line){ "nr_free_pages", { "NR_FREE_PAGES" },
+		(int64_t)c[PTK_PAGE_FREE].pages, 0, NULL };
+	l[1] = (struct counter_line){ "nr_page_table_pages",
+		{ "NR_PAGETABLE" }, (int64_t)o->counted_tables,
+		(int64_t)c[PTK_PAGE_PGTABLE].pages,
+		"of %" PRId64 " page tables: only those pte_alloc_one() and "
+		"pmd_alloc_one() made count" };
+	l[2] = (struct counter_line){ "nr_slab_reclaimable+unreclaimable",
+		{ "NR_SLAB_RECLAIMABLE_B", "NR_SLAB_UNRECLAIMABLE_B" },
+		(int64_t)c[PTK_PAGE_SLAB].pages + compound_kernel,
+		compound_kernel,
+		"%" PRId64 " of them in compound kernel pages: kmalloc_large() "
+		"counts as slab" };
+	l[3] = (struct counter_line){ "nr_file_pages", { "NR_FILE_PAGES" },
+		(int64_t)c[PTK_PAGE_FILE].pages, 0, NULL };
+	l[4] = (struct counter_line){ "nr_anon_pages", { "NR_ANON_MAPPED" },
+		(int64_t)c[PTK_PAGE_ANON].pages - compound_anon,
+		compound_anon,
+		"and %" PRId64 " anonymous pages in compound pages it leaves "
+		"out: hugetlb" };
+}
+
+enum { NCOUNTERS = 5 };
+
+/* The counters of @s, or false (quietly) without symbols or BTF. */
+static bool read_counters(struct session *s, const struct counter_line *l,
+			  struct ptk_counter *c)
+{
+	struct ptk_vmstat *vs = session_vmstat(s);
+
+	if (!vs)
+		return false;
+	for (unsigned i = 0; i < NCOUNTERS; i++) {
+		c[i].atomic = c[i].pending = 0;
+		for (unsigned j = 0; j < 2 && l[i].item[j]; j++) {
+			struct ptk_counter one;
+
+			if (ptk_vmstat_global(vs, l[i].item[j], &one) != PTK_OK) {
+				ptk_ctx_clear_err(s->ctx);
+				return false;
+			}
+			c[i].atomic += one.atomic;
+			c[i].pending += one.pending;
+		}
+	}
+	return true;
+}
+
+/* Returns how many counters disagree with the kinds. */
+static unsigned print_counters(struct session *s, const struct pages_out *o)
+{
+	struct counter_line l[NCOUNTERS];
+	struct ptk_counter c[NCOUNTERS];
+	unsigned bad = 0;
+
+	counters_lines(o, l);
+	if (!read_counters(s, l, c)) {
+		if (!o->json && ptk_source_meta(s->src, "OSRELEASE"))
+			printf("the kernel's counters: not known (%s)\n",
+			       s->why_no_vmstat);
+		return 0;
+	}
+	if (o->json)
+		printf(",\"counters\":{");
+	else
+		printf("\nthe kernel's counters at the dump (as /proc/vmstat, "
+		       "with what %u CPU%s had not folded in):\n",
+		       ptk_vmstat_cpus(s->vmstat),
+		       ptk_vmstat_cpus(s->vmstat) == 1 ? "" : "s");
+	for (unsigned i = 0; i < NCOUNTERS; i++) {
+		int64_t value = c[i].atomic + c[i].pending;
+		bool same = value == l[i].pages;
+
+		bad += !same;
+		if (o->json) {
+			printf("%s\"%s\":{\"counter\":%" PRId64 ",\"pending\":%"
+			       PRId64 ",\"pages\":%" PRId64 "}", i ? "," : "",
+			       l[i].name, c[i].atomic, c[i].pending,
+			       l[i].pages);
+			continue;
+		}
+		printf("  %-34s %8" PRId64, l[i].name, c[i].atomic);
+		if (c[i].pending)
+			printf(" %+" PRId64, c[i].pending);
+		printf(" %s %" PRId64 " pages", same ? "=" : "!=", l[i].pages);
+		if (l[i].other) {
+			printf(" (");
+			printf(l[i].note, l[i].other);
+			printf(")");
+		}
+		printf("\n");
+	}
+	if (o->json)
+		printf("}");
+	return bad;
+}
+
+static void print_totals(struct session *s, const struct pages_out *o)
 {
 	uint64_t total = 0;
 
@@ -130,6 +255,8 @@ static void print_totals(const struct pages_out *o)
 		printf("},\"pages\":%" PRIu64 ",\"runs\":%" PRIu64
 		       ",\"pagetable_by_struct_page\":", total, o->runs);
 		attrib_json(stdout, o->table_kinds);
+		if (!o->ranged)
+			print_counters(s, o);
 		printf("}\n");
 		return;
 	}
@@ -155,6 +282,8 @@ static void print_totals(const struct pages_out *o)
 		attrib_text(what, sizeof(what), o->table_kinds);
 		printf("page tables by their struct pages: %s\n", what);
 	}
+	if (!o->ranged)
+		print_counters(s, o);
 }
 
 static void say_missing(const char *cmd, const struct ptk_pages_keys *m)
@@ -199,7 +328,10 @@ int cmd_pages(int argc, char **argv)
 		goto out;
 	o.json = a.json;
 	o.summary = a.summary;
+	o.ranged = a.start != 0 || a.end != UINT64_MAX;
 	st = table_pages_collect(&tp, &s, s.src, &s.pg);
+	if (st == PTK_OK && table_pages_add_processes(&tp, &s))
+		st = ptk_set_err(s.ctx, PTK_ERR_NOMEM, "table pages");
 	if (st == PTK_OK && !a.json && !a.summary)
 		printf("%-25s %10s  %s\n", "PFN", "PAGES", "KIND");
 	if (st == PTK_OK)
@@ -212,7 +344,7 @@ int cmd_pages(int argc, char **argv)
 	if (o.pending)
 		print_run(&o);
 	if (!a.json || a.summary)
-		print_totals(&o);
+		print_totals(&s, &o);
 	say_missing(argv[0], &missing);
 	if (o.freed_tables) {
 		fprintf(stderr, "%s: '%s': %" PRIu64 " page table%s in use "

@@ -35,6 +35,7 @@ struct page_keys {
 	uint64_t size, flags, refcount, mapcount, mapping, private, head;
 	uint64_t buddy, offline, head_mask;
 	uint64_t pg_slab, pg_reserved, pg_hwpoison;
+	int32_t table_type;	/* _mapcount of a PageTable page, or 0 */
 };
 
 struct pages_walk {
@@ -139,6 +140,44 @@ static bool is_table(struct pages_walk *w, uint64_t pfn)
 	return w->next_table < w->ntables && w->tables[w->next_table] == pfn;
 }
 
+/*
+ * The page_type the kernel gives its counted page tables (PG_table):
+ * #defined in page-flags.h, not in VMCOREINFO nor BTF, and moved between
+ * versions (0x400, then 0x200, then a PGTY_table byte in 6.12).  So it is
+ * learned from the tables the walker found: the _mapcount most of them
+ * share that is a page type (below -1) and not the buddy's or offline's.
+ * Boot-time tables have no type (-1) and do not vote.
+ */
+static void learn_table_type(struct pages_walk *w)
+{
+	int32_t best = 0;
+	size_t best_n = 0;
+
+	for (size_t i = 0; i < w->ntables && i < 4096; i++) {
+		const uint8_t *sp = struct_page(w, w->tables[i]);
+		int32_t v;
+		size_t n = 0;
+
+		if (!sp)
+			continue;
+		v = s32_at(sp, w->k.mapcount);
+		if (v >= -1 || v == (int32_t)w->k.buddy ||
+		    (!w->missing.offline && v == (int32_t)w->k.offline) ||
+		    v == best)
+			continue;
+		for (size_t j = 0; j < w->ntables && j < 4096; j++) {
+			const uint8_t *sj = struct_page(w, w->tables[j]);
+
+			n += sj && s32_at(sj, w->k.mapcount) == v;
+		}
+		if (n > best_n) {
+			best = v;
+			best_n = n;
+		}
+	}
+	w->k.table_type = best_n >= 2 ? best : 0;
+}
+
 /* The kind of a page that is not a compound tail. */
 static void classify(struct pages_walk *w, const uint8_t *sp,
 		     struct ptk_page_info *pi)
@@ -151,7 +190,12 @@ static void classify(struct pages_walk *w, const uint8_t *sp,
 	pi->mapped = mapcount >= 0;
 	if (!w->missing.head && (flags & k->head_mask))
 		pi->compound = 'h';
-	if (mapcount == (int32_t)k->buddy) {
+	if (k->table_type && mapcount == k->table_type) {
+		pi->kind = PTK_PAGE_PGTABLE;
+		pi->table_kind = PTK_PAGE_PGTABLE;
+		pi->counted_table = true;
+		pi->mapped = false;
+	} else if (mapcount == (int32_t)k->buddy) {
 		uint64_t order = u64_at(sp, k->private);
 
 		pi->kind = PTK_PAGE_FREE;
@@ -197,6 +241,7 @@ static void page_info(struct pages_walk *w, uint64_t pfn,
 			alloc.kind = PTK_PAGE_FREE;
 		pi->kind = PTK_PAGE_PGTABLE;
 		pi->table_kind = alloc.kind;
+		pi->counted_table = alloc.counted_table;
 		pi->freed_table = pfn < w->free_until ||
 				  alloc.kind == PTK_PAGE_FREE;
 		return;
@@ -277,6 +322,8 @@ enum ptk_status ptk_pages_walk(struct ptk_source *src,
 	st = read_keys(w);
 	if (st != PTK_OK)
 		goto out;
+	learn_table_type(w);
+	w->chunk_va = 0;
 	if (missing)
 		*missing = w->missing;
 	if (end_pfn > w->max_pfn)

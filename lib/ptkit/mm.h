@@ -113,7 +113,8 @@ enum ptk_status ptk_freelists_walk(struct ptk_source *src,
  * enum ptk_page_kind - what a page of RAM is, from its struct page
  *
  * Checked in this order: no readable struct page; a table page the walker
- * found (passed in); a free buddy block (PAGE_BUDDY_MAPCOUNT_VALUE, order
+ * found (passed in), or one whose struct page has the page type of the
+ * tables found (PG_table, learned from them); a free buddy block (PAGE_BUDDY_MAPCOUNT_VALUE, order
  * in page.private; all its pages); offline; hwpoison; slab; reserved;
  * refcount zero (a per-CPU free list, or a page being freed); anonymous
  * (page.mapping with PAGE_MAPPING_ANON); file (any other mapping: page
@@ -148,6 +149,11 @@ const char *ptk_page_kind_name(enum ptk_page_kind kind);
  *            it is free: a table used after it was freed, or a corrupt
  *            dump
  * @table_kind: for a page table, the kind its struct page alone gives
+ * @counted_table: its struct page has the page type of the page tables
+ *            the kernel counts in NR_PAGETABLE (those made by
+ *            pte_alloc_one() and pmd_alloc_one(); boot-time tables and
+ *            user PUDs and PGDs are not); such a page is a page table
+ *            even where no walk found it
  */
 struct ptk_page_info {
 	enum ptk_page_kind kind;
@@ -156,6 +162,7 @@ struct ptk_page_info {
 	unsigned order;
 	bool mapped;
 	bool freed_table;
+	bool counted_table;
 };
 
 typedef enum ptk_status (*ptk_page_fn)(uint64_t pfn,

@@ -318,6 +318,38 @@ test_expect 'stats: DirectMap1G only where the kernel prints it (direct_gbpages)
 	ptkit stats --format=json "$S1" | grep -q "\"direct_gbpages\":true}"
 '
 
+# The kernel's counters, with the CPUs' deltas, against what the struct
+# pages say, on every dump of the 6.1 kernel: equal, each of them.
+for d in base/vmcore.kdump-zlib steps/step1/vmcore-d31.kdump-zlib \
+	 steps/step2/vmcore-d31.kdump-zlib steps/step3/vmcore-d31.kdump-zlib \
+	 hvo/vmcore-d31.kdump-zlib; do
+	test_expect "pages: the kernel's five counters equal the kinds, $d" '
+		ptkit pages --summary "$REALDATA/$d" >sum 2>/dev/null &&
+		sed -n "/^the kernel.s counters at the dump/,\$p" sum >counters &&
+		test "$(grep -c " = " counters)" = 5 &&
+		! grep -q " != " counters &&
+		ptkit pages --summary --format=json "$REALDATA/$d" >sum.json 2>/dev/null &&
+		grep -o "\"counters\":{.*" sum.json | grep -o "{\"counter\":[^}]*}" |
+			awk -F"[:,}]" "{ if (\$2 + \$4 != \$6) exit 1; n++ } END { exit n != 5 }"
+	'
+done
+
+test_expect 'pages: the reasons, step1 (a CPU with deltas) and hvo (hugetlb)' '
+	ptkit pages --summary "$S1" 2>/dev/null | sed -n "/^the kernel.s counters/,\$p" >actual &&
+	cat >expect <<-\EOF &&
+	the kernel.s counters at the dump (as /proc/vmstat, with what 1 CPU had not folded in):
+	  nr_free_pages                        107291 +1 = 107292 pages
+	  nr_page_table_pages                      14 -5 = 9 pages (of 115 page tables: only those pte_alloc_one() and pmd_alloc_one() made count)
+	  nr_slab_reclaimable+unreclaimable      3835 = 3835 pages (288 of them in compound kernel pages: kmalloc_large() counts as slab)
+	  nr_file_pages                           715 -1 = 714 pages
+	  nr_anon_pages                            36 -4 = 32 pages
+	EOF
+	sed -i "s/kernel.s/kernel\x27s/" expect &&
+	test_cmp expect actual &&
+	ptkit pages --summary "$HVO/vmcore-d31.kdump-zlib" 2>/dev/null >hvo &&
+	grep -q "^  nr_anon_pages                            56 +1 = 57 pages (and 16384 anonymous pages in compound pages it leaves out: hugetlb)$" hvo
+'
+
 test_expect 'without kallsyms or BTF: one line, exit 3; old commands as before' '
 	ptkit mkimage --preset=linux -o linux.img >/dev/null &&
 	must_fail 3 ptkit symbols linux.img >out 2>err &&
