@@ -350,6 +350,27 @@ test_expect 'pages: the reasons, step1 (a CPU with deltas) and hvo (hugetlb)' '
 	grep -q "^  nr_anon_pages                            56 +1 = 57 pages (and 16384 anonymous pages in compound pages it leaves out: hugetlb)$" hvo
 '
 
+# /proc/kcore carries VMCOREINFO too: the same answers live.  This machine
+# may have no /proc/kcore, so mkkcore lays the step2 dump out as one.
+test_expect '/proc/kcore layout: symbols, ps, rmap and the counters as the dump' '
+	layout=$STEPS/step2/guest/kernel_layout.txt &&
+	text=$(grep "^kcore_load vaddr=0xffffffff[89ab]" "$layout" | head -n 1) &&
+	va=$(echo "$text" | sed "s/.*vaddr=\(0x[0-9a-f]*\).*/\1/") &&
+	pa=$(echo "$text" | sed "s/.*paddr=\(0x[0-9a-f]*\).*/\1/") &&
+	size=$(echo "$text" | sed "s/.*size=\(0x[0-9a-f]*\).*/\1/") &&
+	"$TOOLS/mkkcore" "$S2" kcore 0xffff88c900000000 $va $pa $size &&
+	ptkit symbols "$S2" >expect && PTKIT_NO_MMAP=1 ptkit symbols kcore >actual &&
+	test_cmp expect actual &&
+	ptkit ps --threads "$S2" >expect && PTKIT_NO_MMAP=1 ptkit ps --threads kcore >actual &&
+	test_cmp expect actual &&
+	must_fail 1 ptkit rmap "$S2" 0x32b8 >expect &&
+	PTKIT_NO_MMAP=1 must_fail 1 ptkit rmap kcore 0x32b8 >actual &&
+	test_cmp expect actual &&
+	ptkit pages --summary "$S2" >expect 2>/dev/null &&
+	PTKIT_NO_MMAP=1 ptkit pages --summary kcore >actual 2>/dev/null &&
+	test_cmp expect actual
+'
+
 test_expect 'without kallsyms or BTF: one line, exit 3; old commands as before' '
 	ptkit mkimage --preset=linux -o linux.img >/dev/null &&
 	must_fail 3 ptkit symbols linux.img >out 2>err &&
