@@ -201,7 +201,18 @@ int session_open(struct session *s, const char *cmd,
 	st = ptk_layout_discover(s->src, &s->pg, &s->layout);
 	if (st != PTK_OK)
 		return fail_status(cmd, s->ctx, st);
+	/* The kernel's memory is read through the kernel's own tables: the
+	 * discovered root, its kernel copy under PTI; with --cr3 only, the
+	 * tables given (their kernel half is the kernel's). */
 	s->kpg = s->pg;
+	if (!o->has_cr3) {
+		struct ptk_paging found;
+		struct ptk_discovery why;
+
+		if (ptk_paging_discover(s->src, &found, &why) == PTK_OK)
+			s->kpg.root = found.root & ~PTI_USER_BIT;
+		ptk_ctx_clear_err(s->ctx);
+	}
 	if (o->has_pid)
 		return session_use_pid(s, o->pid);
 	return EXIT_OK;
@@ -214,9 +225,9 @@ int session_use_pid(struct session *s, int32_t pid)
 	size_t n;
 	int ret;
 
-	if (s->opts && (s->opts->has_cr3 || s->opts->pti)) {
-		fprintf(stderr, "%s: --pid picks the tables itself: give it "
-			"without --cr3 and --pti\n", s->cmd);
+	if (s->opts && s->opts->has_cr3) {
+		fprintf(stderr, "%s: --pid picks the root itself: give it "
+			"without --cr3\n", s->cmd);
 		return EXIT_USAGE;
 	}
 	tasks = session_tasks(s, true, &ret);
@@ -238,10 +249,15 @@ int session_use_pid(struct session *s, int32_t pid)
 			 "kernel's tables", pid, t->comm);
 		return EXIT_OK;
 	}
+	/* mm->pgd is the kernel's copy under PTI; --pti=user takes the
+	 * copy the CPU runs the process's user mode on */
 	s->pg.root = t->pgd;
+	if (s->opts && s->opts->pti == 'u')
+		s->pg.root |= PTI_USER_BIT;
 	snprintf(s->why.root, sizeof(s->why.root),
-		 "pid %" PRId32 " (%s): mm %#" PRIx64 " ->pgd", pid, t->comm,
-		 t->mm);
+		 "pid %" PRId32 " (%s): mm %#" PRIx64 " ->pgd%s", pid, t->comm,
+		 t->mm, s->opts && s->opts->pti == 'u' ? ", the user copy "
+		 "(--pti)" : "");
 	return EXIT_OK;
 }
 

@@ -213,6 +213,8 @@ test_expect '--pid: a kernel thread walks the kernel, an unknown pid is refused'
 	must_fail 2 ptkit walk --pid=4242 "$S2" 2>err &&
 	grep -q "^ptkit walk: .*: no task has pid 4242$" err &&
 	must_fail 2 ptkit walk --pid=193 --cr3=0x1000 "$S2" 2>err &&
+	ptkit info --pid=193 --pti=user "$S2" >info &&
+	grep -q "^root:     0x00000000032e1000 from pid 193 (rdhelper): mm 0xffff88c902840900 ->pgd, the user copy (--pti)$" info &&
 	must_fail 2 ptkit walk --pid=x "$S2" 2>err
 '
 
