@@ -67,6 +67,10 @@ struct session {
 	char why_no_symbols[256];
 	struct ptk_vmstat *vmstat;
 	bool vmstat_tried;
+	struct ptk_modules mods;
+	bool mods_read, mods_tried;
+	struct ptk_symbols *modsyms;	/* the modules' own */
+	bool modsyms_tried;
 	char why_no_vmstat[256];
 };
 
@@ -114,6 +118,18 @@ const struct ptk_tasks *session_tasks_quiet(struct session *s);
  */
 const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
 			      size_t len);
+
+/**
+ * session_modules() - the loaded modules, or NULL (quietly) without
+ * symbols or BTF
+ */
+const struct ptk_modules *session_modules(struct session *s);
+
+/**
+ * session_module_symbols() - the modules' own symbols, read from the dump
+ * (not with --symbols=FILE, whose file lists them); NULL, quietly, if none
+ */
+struct ptk_symbols *session_module_symbols(struct session *s);
 
 /**
  * session_symbol_named() - the address of symbol @name; false when there

@@ -266,6 +266,9 @@ void session_close(struct session *s)
 	ptk_tasks_release(&s->tasks);
 	ptk_vmstat_free(s->vmstat);
 	s->vmstat = NULL;
+	ptk_modules_release(&s->mods);
+	ptk_symbols_free(s->modsyms);
+	s->modsyms = NULL;
 	ptk_types_free(s->types);
 	ptk_symbols_free(s->syms);
 	s->types = NULL;

@@ -72,6 +72,7 @@ static void print_pti(struct session *s)
 static void print_kernel_text(struct session *s)
 {
 	struct image_region img[IMAGE_REGIONS_MAX];
+	const struct ptk_modules *mods;
 	char release[65], version[65];
 	struct kernel_facts f;
 	size_t nimg;
@@ -95,11 +96,22 @@ static void print_kernel_text(struct session *s)
 	for (size_t i = 0; i < nimg; i++)
 		printf("          0x%016" PRIx64 "-0x%016" PRIx64 " %s\n",
 		       img[i].start, img[i].end, img[i].name);
+	mods = session_modules(s);
+	if (mods)
+		printf("modules:  %zu loaded\n", mods->n);
+	for (size_t i = 0; mods && i < mods->n; i++)
+		for (unsigned r = 0; r < mods->module[i].nranges; r++)
+			printf("          0x%016" PRIx64 "-0x%016" PRIx64
+			       " %s %s\n", mods->module[i].ranges[r].start,
+			       mods->module[i].ranges[r].end,
+			       mods->module[i].name,
+			       mods->module[i].ranges[r].what);
 }
 
 static void print_kernel_json(struct session *s)
 {
 	struct image_region img[IMAGE_REGIONS_MAX];
+	const struct ptk_modules *mods;
 	char release[65], version[65];
 	struct kernel_facts f;
 	size_t nimg;
@@ -138,7 +150,26 @@ static void print_kernel_json(struct session *s)
 		printf("%s{\"name\":\"%s\",\"start\":\"0x%" PRIx64
 		       "\",\"end\":\"0x%" PRIx64 "\"}", i ? "," : "",
 		       img[i].name, img[i].start, img[i].end);
-	printf("]}");
+	mods = session_modules(s);
+	printf("],\"modules\":");
+	if (!mods)
+		printf("null");
+	for (size_t i = 0; mods && i < mods->n; i++) {
+		const struct ptk_module *m = &mods->module[i];
+
+		printf("%s{\"name\":", i ? "," : "[");
+		json_str(stdout, m->name);
+		printf(",\"ranges\":[");
+		for (unsigned r = 0; r < m->nranges; r++)
+			printf("%s{\"name\":\"%s\",\"start\":\"0x%" PRIx64
+			       "\",\"end\":\"0x%" PRIx64 "\"}", r ? "," : "",
+			       m->ranges[r].what, m->ranges[r].start,
+			       m->ranges[r].end);
+		printf("]}");
+	}
+	if (mods)
+		printf("%s", mods->n ? "]" : "[]");
+	printf("}");
 }
 
 static void print_text(struct session *s, const struct ptk_census *c,

@@ -113,19 +113,65 @@ static struct ptk_symbols *quiet_symbols(struct session *s)
 	return s->syms;
 }
 
+const struct ptk_modules *session_modules(struct session *s)
+{
+	if (s->mods_read || s->mods_tried)
+		return s->mods_read ? &s->mods : NULL;
+	s->mods_tried = true;
+	if (!quiet_symbols(s) ||
+	    (!s->types && ptk_types_from_btf(s->src, &s->kpg, s->syms,
+					     &s->types) != PTK_OK) ||
+	    ptk_modules_read(s->src, &s->kpg, s->syms, s->types,
+			     &s->mods) != PTK_OK) {
+		ptk_ctx_clear_err(s->ctx);
+		return NULL;
+	}
+	s->mods_read = true;
+	return &s->mods;
+}
+
+struct ptk_symbols *session_module_symbols(struct session *s)
+{
+	const struct ptk_modules *mods;
+
+	if (s->modsyms || s->modsyms_tried)
+		return s->modsyms;
+	s->modsyms_tried = true;
+	/* a saved /proc/kallsyms has the modules' symbols already */
+	if (s->opts && s->opts->symbols)
+		return NULL;
+	mods = session_modules(s);
+	if (!mods || ptk_modules_symbols(s->src, &s->kpg, s->types, mods,
+					 &s->modsyms) != PTK_OK) {
+		s->modsyms = NULL;
+		ptk_ctx_clear_err(s->ctx);
+	}
+	return s->modsyms;
+}
+
 const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
 			      size_t len)
 {
-	const struct ptk_symbol *sym;
+	const struct ptk_symbol *sym = NULL;
 	uint64_t off;
 
-	if (!quiet_symbols(s) ||
-	    !(sym = ptk_symbols_lookup(s->syms, addr, &off)))
+	if (!quiet_symbols(s))
 		return NULL;
+	sym = ptk_symbols_lookup(s->syms, addr, &off);
+	if (!sym && session_module_symbols(s))
+		sym = ptk_symbols_lookup(s->modsyms, addr, &off);
+	if (!sym)
+		return NULL;
+	/* as the kernel's %pS prints it: name+0xoff [module] */
 	if (off)
 		snprintf(buf, len, "%s+%#" PRIx64, sym->name, off);
 	else
 		snprintf(buf, len, "%s", sym->name);
+	if (sym->module) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " [%s]", sym->module);
+	}
 	return buf;
 }
 
@@ -184,7 +230,12 @@ bool session_symbol_named(struct session *s, const char *name, uint64_t *ret)
 {
 	const struct ptk_symbol *sym;
 
-	if (!quiet_symbols(s) || !(sym = ptk_symbols_find(s->syms, name)))
+	if (!quiet_symbols(s))
+		return false;
+	sym = ptk_symbols_find(s->syms, name);
+	if (!sym && session_module_symbols(s))
+		sym = ptk_symbols_find(s->modsyms, name);
+	if (!sym)
 		return false;
 	*ret = sym->addr;
 	return true;

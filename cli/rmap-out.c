@@ -163,6 +163,24 @@ static const char *region_of(struct session *s, uint64_t va)
 	return "";
 }
 
+/* The module part that holds @va ("qemu_fw_cfg.text"), into @buf, or NULL. */
+static const char *module_of(struct session *s, uint64_t va, char *buf,
+			     size_t len)
+{
+	const struct ptk_modules *mods = session_modules(s);
+
+	for (size_t i = 0; mods && i < mods->n; i++)
+		for (unsigned r = 0; r < mods->module[i].nranges; r++)
+			if (va >= mods->module[i].ranges[r].start &&
+			    va < mods->module[i].ranges[r].end) {
+				snprintf(buf, len, "%s.%s",
+					 mods->module[i].name,
+					 mods->module[i].ranges[r].what);
+				return buf;
+			}
+	return NULL;
+}
+
 static void print_json(const struct rmap_out *out, struct session *s,
 		       const struct rmap_rec *r)
 {
@@ -191,8 +209,14 @@ static void print_json(const struct rmap_out *out, struct session *s,
 		       r->eff & PTK_F_NX ? "true" : "false",
 		       r->eff & PTK_F_US ? "true" : "false");
 	if (!t) {
+		char mod[128];
+
 		printf(",\"region\":");
 		json_str(stdout, region_of(s, r->va));
+		if (module_of(s, r->va, mod, sizeof(mod))) {
+			printf(",\"module\":");
+			json_str(stdout, mod);
+		}
 	}
 	printf("}\n");
 }
@@ -212,8 +236,14 @@ static void print_text(const struct rmap_out *out, struct session *s,
 		flag_words(flags, sizeof(flags), r->eff, 0, false);
 		printf("%-3s %s", page_name(r->level), flags);
 	}
-	if (!r->space)
-		printf("  [%s]", region_of(s, r->va));
+	if (!r->space) {
+		char mod[128];
+
+		printf("  [%s", region_of(s, r->va));
+		if (module_of(s, r->va, mod, sizeof(mod)))
+			printf(": %s", mod);
+		printf("]");
+	}
 	putchar('\n');
 }
 

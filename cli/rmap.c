@@ -105,6 +105,8 @@ static void normalize(struct rmap_args *a)
 {
 	size_t out = 0;
 
+	if (!a->n)
+		return;
 	qsort(a->pfns, a->n, sizeof(*a->pfns), cmp_range);
 	for (size_t i = 0; i < a->n; i++) {
 		if (out && a->pfns[i].start <= a->pfns[out - 1].end) {

@@ -79,7 +79,7 @@ static void print_symbol(const struct ptk_symbol *sym, bool json)
 int cmd_symbols(int argc, char **argv)
 {
 	struct symbols_args a = { 0 };
-	struct ptk_symbols *syms;
+	struct ptk_symbols *syms, *mods;
 	struct session s;
 	size_t matched = 0;
 	int ret;
@@ -96,9 +96,23 @@ int cmd_symbols(int argc, char **argv)
 	syms = session_symbols(&s, &ret);
 	if (!syms)
 		goto out;
-	for (size_t i = 0; i < ptk_symbols_count(syms); i++) {
-		const struct ptk_symbol *sym = ptk_symbols_at(syms, i);
+	/* the kernel's and the modules' (where BTF finds them), merged in
+	 * address order */
+	mods = session_module_symbols(&s);
+	for (size_t i = 0, j = 0; i < ptk_symbols_count(syms) ||
+	     (mods && j < ptk_symbols_count(mods));) {
+		const struct ptk_symbol *k = ptk_symbols_at(syms, i);
+		const struct ptk_symbol *m = mods ? ptk_symbols_at(mods, j)
+						  : NULL;
+		const struct ptk_symbol *sym;
 
+		if (k && (!m || k->addr <= m->addr)) {
+			sym = k;
+			i++;
+		} else {
+			sym = m;
+			j++;
+		}
 		if (!wanted(&a, sym->name))
 			continue;
 		print_symbol(sym, a.json);

@@ -35,4 +35,13 @@ int symbols_finish(struct ptk_symbols *syms);
  */
 int symbols_shift(struct ptk_symbols *syms, uint64_t delta);
 
+/**
+ * symbols_bound() - after symbols_finish(): the symbols of @module in
+ * [@start, @end) end at @end at the latest, and the last of them there,
+ * as the kernel's find_kallsyms_symbol() bounds a module's last symbol
+ * by the end of its section
+ */
+void symbols_bound(struct ptk_symbols *syms, const char *module,
+		   uint64_t start, uint64_t end);
+
 #endif

@@ -280,3 +280,18 @@ const struct ptk_symbol *ptk_symbols_lookup(const struct ptk_symbols *s,
 		*offset = addr - sym->addr;
 	return sym;
 }
+
+void symbols_bound(struct ptk_symbols *s, const char *module, uint64_t start,
+		   uint64_t end)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct ptk_symbol *sym = &s->sym[i];
+
+		if (!sym->module || strcmp(sym->module, module) ||
+		    sym->addr < start || sym->addr >= end ||
+		    is_absolute(sym->type))
+			continue;
+		if (!sym->size || sym->addr + sym->size > end)
+			sym->size = end - sym->addr;
+	}
+}

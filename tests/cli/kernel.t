@@ -89,17 +89,54 @@ test_expect '--symbols=FILE: a saved /proc/kallsyms, and a System.map moved by K
 	ptkit symbols --symbols=kallsyms "$S2" >again &&
 	test_cmp kallsyms again &&
 	ptkit info --symbols=kallsyms "$S2" >info &&
-	grep -q "^symbols:  94266 from kallsyms$" info &&
+	grep -q "^symbols:  94324 from kallsyms$" info &&
+	grep -v "\[" kallsyms >kernel-only &&
+	test "$(wc -l <kernel-only)" = 94266 &&
 	perl -ane "printf qq(%016x %s %s\n), \$F[1] eq q(A) ? hex(\$F[0]) :
-		hex(\$F[0]) - 0x26000000, \$F[1], \$F[2]" kallsyms >System.map &&
+		hex(\$F[0]) - 0x26000000, \$F[1], \$F[2]" kernel-only >System.map &&
 	grep -q "^ffffffff81000000 T _stext$" System.map &&
 	ptkit symbols --symbols=System.map "$S2" >moved &&
-	test_cmp kallsyms moved &&
+	test_cmp kernel-only moved &&
 	ptkit info --symbols=System.map "$S2" >info &&
 	grep -q "^symbols:  94266 from System.map, moved by +637534208 to VMCOREINFO.s SYMBOL(_stext)$" info &&
 	printf "ffffffff81000000 T _stext\nthis is not a symbol\n" >bad.map &&
 	must_fail 3 ptkit symbols --symbols=bad.map "$S2" 2>err &&
 	grep -q "^ptkit symbols: .*bad.map.* line 2: not \"ADDRESS TYPE NAME\"" err
+'
+
+# The guests' /proc/kallsyms had 94,324 lines: the kernel's 94,266 and
+# the 58 of qemu_fw_cfg, the one module loaded.
+for d in step1 step2 step3; do
+	test_expect "symbols: as many as $d's /proc/kallsyms, the module's included" '
+		want=$(sed -n "s/^# \/proc\/kallsyms: \([0-9]*\) lines.*/\1/p" \
+			"$STEPS/$d/guest/kallsyms_sample.txt") &&
+		test "$want" = 94324 &&
+		ptkit symbols "$STEPS/$d/vmcore-d31.kdump-zlib" >syms &&
+		test "$(wc -l <syms)" = "$want" &&
+		test "$(grep -c "	\[qemu_fw_cfg\]$" syms)" = 58
+	'
+done
+
+test_expect 'modules: regions, symbols where addresses are shown' '
+	ptkit info "$S2" >info &&
+	sed -n "/^modules:/,/^metadata/p" info >actual &&
+	cat >expect <<-\EOF &&
+	modules:  1 loaded
+	          0xffffffffc02b4000-0xffffffffc02b5000 qemu_fw_cfg text
+	          0xffffffffc02b5000-0xffffffffc02b6000 qemu_fw_cfg rodata
+	          0xffffffffc02b6000-0xffffffffc02b7000 qemu_fw_cfg ro_after_init
+	          0xffffffffc02b7000-0xffffffffc02b9000 qemu_fw_cfg data
+	EOF
+	sed -i "\$d" actual &&
+	test_cmp expect actual &&
+	ptkit walk --region=qemu_fw_cfg.text "$S2" | tail -1 >actual &&
+	echo "0xffffffffc02b4000-0xffffffffc02b5000     4K 0x000000000292d000 4K        1  ro GLB x" >expect &&
+	test_cmp expect actual &&
+	ptkit translate "$S2" 0xffffffffc02b4310 | head -1 | grep -q "<fw_cfg_read_blob+0x10 \[qemu_fw_cfg\]>$" &&
+	ptkit symbols --format=json "$S2" fw_cfg_read_blob >actual &&
+	echo "{\"address\":\"0xffffffffc02b4300\",\"type\":\"t\",\"name\":\"fw_cfg_read_blob\",\"module\":\"qemu_fw_cfg\"}" >expect &&
+	test_cmp expect actual &&
+	ptkit rmap "$S2" 0x292d | grep -q "0xffffffffc02b4000 4K  ro GLB x  \[Modules: qemu_fw_cfg.text\]$"
 '
 
 test_expect 'info: the kernel, its symbols, its BTF and its sections' '

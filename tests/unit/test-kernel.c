@@ -190,6 +190,50 @@ static void write_kallsyms(struct kernel *k, const struct ksym *syms,
 
 /* --- BTF, written by libbpf --- */
 
+/* struct module as 6.1 lays it out, in the parts ptkit reads. */
+enum {
+	M_STATE = 0, M_LIST = 8, M_NAME = 24, M_SYMS = 208, M_NSYMS = 224,
+	M_CORE = 320, M_KALLSYMS = 544, M_SIZE = 600,
+	L_BASE = 0, L_SIZE = 8, L_TEXT = 12, L_RO = 16, L_RO_AI = 20,
+	KA_SYMTAB = 0, KA_NUM = 8, KA_STRTAB = 16, KA_TYPETAB = 24,
+};
+
+static void add_module_btf(struct btf *btf, int u32, int s32, int chr, int lh)
+{
+	int voidp = btf__add_ptr(btf, 0);
+	int layout = btf__add_struct(btf, "module_layout", 80);
+	int kallsyms, ksym, name, module, state;
+
+	btf__add_field(btf, "base", voidp, L_BASE * 8, 0);
+	btf__add_field(btf, "size", u32, L_SIZE * 8, 0);
+	btf__add_field(btf, "text_size", u32, L_TEXT * 8, 0);
+	btf__add_field(btf, "ro_size", u32, L_RO * 8, 0);
+	btf__add_field(btf, "ro_after_init_size", u32, L_RO_AI * 8, 0);
+	kallsyms = btf__add_struct(btf, "mod_kallsyms", 32);
+	btf__add_field(btf, "symtab", voidp, KA_SYMTAB * 8, 0);
+	btf__add_field(btf, "num_symtab", u32, KA_NUM * 8, 0);
+	btf__add_field(btf, "strtab", voidp, KA_STRTAB * 8, 0);
+	btf__add_field(btf, "typetab", voidp, KA_TYPETAB * 8, 0);
+	ksym = btf__add_struct(btf, "kernel_symbol", 12);
+	btf__add_field(btf, "value_offset", s32, 0, 0);
+	btf__add_field(btf, "name_offset", s32, 32, 0);
+	btf__add_field(btf, "namespace_offset", s32, 64, 0);
+	state = btf__add_enum(btf, "module_state", 4);
+	btf__add_enum_value(btf, "MODULE_STATE_LIVE", 0);
+	btf__add_enum_value(btf, "MODULE_STATE_UNFORMED", 3);
+	name = btf__add_array(btf, u32, chr, 56);
+	module = btf__add_struct(btf, "module", M_SIZE);
+	btf__add_field(btf, "state", state, M_STATE * 8, 0);
+	btf__add_field(btf, "list", lh, M_LIST * 8, 0);
+	btf__add_field(btf, "name", name, M_NAME * 8, 0);
+	btf__add_field(btf, "syms", voidp, M_SYMS * 8, 0);
+	btf__add_field(btf, "num_syms", u32, M_NSYMS * 8, 0);
+	btf__add_field(btf, "core_layout", layout, M_CORE * 8, 0);
+	btf__add_field(btf, "kallsyms", voidp, M_KALLSYMS * 8, 0);
+	assert_true(voidp > 0 && layout > 0 && kallsyms > 0 && ksym > 0 &&
+		    module > 0);
+}
+
 static size_t write_btf(struct kernel *k)
 {
 	struct btf *btf = btf__new_empty();
@@ -241,6 +285,7 @@ static size_t write_btf(struct kernel *k)
 	btf__add_field(btf, "nr_threads", s32, 0, 0);
 	btf__add_field(btf, "thread_head", lh, SIG_HEAD * 8, 0);
 	assert_int_equal(btf__add_ptr(btf, sig), sig_ptr);
+	add_module_btf(btf, u32, s32, chr, lh);
 	assert_true(btf__add_enum(btf, "zone_stat_item", 4) > 0);
 	btf__add_enum_value(btf, "NR_FREE_PAGES", 0);
 	btf__add_enum_value(btf, "NR_ZONE_LRU_BASE", 1);
@@ -309,6 +354,55 @@ static void write_tasks(struct kernel *k)
 	put64(k, mm_b + MM_PGD, PAGE_OFFSET + PGD_PA + 0x10000);
 }
 
+/*
+ * Module "demo": text, rodata and data at +0x380000 (4K each), two
+ * symbols in its own kallsyms besides the empty first one; it exports
+ * the second.  A module still being formed sits on the list too.
+ */
+#define MODULES     (INIT_TASK + 0x3000)
+#define MOD_BASE    (IMAGE_VA + 0x380000)
+
+static void write_module(struct kernel *k)
+{
+	uint64_t mod = obj(10), unformed = obj(16);
+	uint64_t symtab = obj(11), strtab = obj(12), typetab = obj(13);
+	/* the exports sit in the module's rodata: 32-bit offsets reach */
+	uint64_t ka = obj(14), ksyms = MOD_BASE + 0x1800;
+	uint64_t list[] = { MODULES, mod + M_LIST, unformed + M_LIST };
+	char name[56] = "demo", strs[] = "\0mod_fn\0mod_export";
+	unsigned char types[3] = { 0, 't', 't' };
+	uint64_t values[3] = { 0, MOD_BASE + 0x10, MOD_BASE + 0x20 };
+	uint32_t names[3] = { 0, 1, 8 };
+
+	put32(k, unformed + M_STATE, 3);
+	put(k, unformed + M_NAME, "half", 5);
+	put32(k, mod + M_STATE, 0);
+	put(k, mod + M_NAME, name, sizeof(name));
+	put64(k, mod + M_CORE + L_BASE, MOD_BASE);
+	put32(k, mod + M_CORE + L_SIZE, 0x3000);
+	put32(k, mod + M_CORE + L_TEXT, 0x1000);
+	put32(k, mod + M_CORE + L_RO, 0x2000);
+	put32(k, mod + M_CORE + L_RO_AI, 0x2000);
+	put64(k, mod + M_KALLSYMS, ka);
+	put64(k, ka + KA_SYMTAB, symtab);
+	put32(k, ka + KA_NUM, 3);
+	put64(k, ka + KA_STRTAB, strtab);
+	put64(k, ka + KA_TYPETAB, typetab);
+	for (unsigned i = 0; i < 3; i++) {
+		put32(k, symtab + 24 * i, names[i]);
+		put64(k, symtab + 24 * i + 8, values[i]);
+	}
+	put(k, strtab, strs, sizeof(strs));
+	put(k, typetab, types, 3);
+	/* kernel_symbol: 32-bit offsets from the fields themselves */
+	put64(k, mod + M_SYMS, ksyms);
+	put32(k, mod + M_NSYMS, 1);
+	put32(k, ksyms, (uint32_t)(values[2] - ksyms));
+	put(k, ksyms + 0x100, "mod_export", 11);
+	put32(k, ksyms + 4, (uint32_t)(ksyms + 0x100 - (ksyms + 4)));
+	link_list(k, list, 3);
+}
+
 /* A process's tables: the kernel's top half, and user 0x400000 ->
  * USER_PA, 4K, in its own pud, pmd and pte pages. */
 static void write_user_tables(struct kernel *k, uint64_t pgd)
@@ -347,6 +441,7 @@ static const struct ksym base_syms[] = {
 	{ "dlocal_thing", INIT_TASK + 0x1000 },
 	{ "Dlocal_thing", INIT_TASK + 0x2000 },
 	{ "B_end", INIT_TASK + 0x10000 },
+	{ "Dmodules", MODULES },
 };
 
 static struct kernel *kernel_new(bool abs_percpu)
@@ -372,6 +467,7 @@ static struct kernel *kernel_new(bool abs_percpu)
 	write_kallsyms(k, syms, sizeof(syms) / sizeof(syms[0]), abs_percpu,
 		       false);
 	write_tasks(k);
+	write_module(k);
 	flush(k);
 	write_user_tables(k, PGD_PA);
 	write_user_tables(k, PGD_PA + 0x10000);
@@ -399,7 +495,7 @@ static void symbols_both_address_encodings(void **state)
 
 		assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg,
 							   &syms), PTK_OK);
-		assert_int_equal(ptk_symbols_count(syms), 14);
+		assert_int_equal(ptk_symbols_count(syms), 15);
 		s = ptk_symbols_find(syms, "init_task");
 		assert_non_null(s);
 		assert_int_equal(s->addr, INIT_TASK);
@@ -693,6 +789,50 @@ static void rmap_one_pass(void **state)
 	unload(&l);
 }
 
+static void modules_and_their_symbols(void **state)
+{
+	struct loaded l;
+	struct ptk_modules mods;
+	struct ptk_symbols *ms;
+	const struct ptk_module *m;
+	const struct ptk_symbol *s;
+	uint64_t off;
+
+	(void)state;
+	load(&l);
+	assert_int_equal(ptk_modules_read(l.k->f->src, &l.k->f->pg, l.syms,
+					  l.types, &mods), PTK_OK);
+	assert_int_equal(mods.n, 1);	/* not the one being formed */
+	m = &mods.module[0];
+	assert_string_equal(m->name, "demo");
+	assert_int_equal(m->nranges, 3);
+	assert_string_equal(m->ranges[0].what, "text");
+	assert_int_equal(m->ranges[0].start, MOD_BASE);
+	assert_int_equal(m->ranges[0].end, MOD_BASE + 0x1000);
+	assert_string_equal(m->ranges[1].what, "rodata");
+	assert_string_equal(m->ranges[2].what, "data");
+	assert_int_equal(m->ranges[2].end, MOD_BASE + 0x3000);
+	assert_int_equal(ptk_modules_symbols(l.k->f->src, &l.k->f->pg, l.types,
+					     &mods, &ms), PTK_OK);
+	assert_int_equal(ptk_symbols_count(ms), 2);
+	s = ptk_symbols_find(ms, "mod_fn");
+	assert_int_equal(s->type, 't');
+	assert_string_equal(s->module, "demo");
+	/* exported: upper case, as /proc/kallsyms shows it */
+	s = ptk_symbols_lookup(ms, MOD_BASE + 0x24, &off);
+	assert_string_equal(s->name, "mod_export");
+	assert_int_equal(s->type, 'T');
+	assert_int_equal(off, 4);
+	ptk_symbols_free(ms);
+	ptk_modules_release(&mods);
+	/* a list that loops back into itself */
+	put64(l.k, obj(10) + M_LIST, obj(10) + M_LIST);
+	flush(l.k);
+	assert_int_not_equal(ptk_modules_read(l.k->f->src, &l.k->f->pg, l.syms,
+					      l.types, &mods), PTK_OK);
+	unload(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +843,7 @@ int main(void)
 		cmocka_unit_test(tasks_and_threads),
 		cmocka_unit_test(tasks_that_loop),
 		cmocka_unit_test(rmap_one_pass),
+		cmocka_unit_test(modules_and_their_symbols),
 	};
 
 	return RUN(tests);
