@@ -202,6 +202,10 @@ struct spaces {
 int session_spaces(struct session *s, struct spaces *sp, const char **why);
 void spaces_release(struct spaces *sp);
 
+/* With page-table isolation the PGD is 8 KiB: the kernel's copy, then the
+ * user's (PTI_USER_PGTABLE_BIT is PAGE_SHIFT, arch/x86/mm/pti.c). */
+#define PTI_USER_BIT (UINT64_C(1) << 12)
+
 /** enum pti_state - what the page beside the root is (see pti_probe()) */
 enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON };
 
