@@ -219,6 +219,8 @@ int session_use_pid(struct session *s, int32_t pid)
 {
 	const struct ptk_tasks *tasks;
 	const struct ptk_task *t;
+	uint64_t other;
+	unsigned present;
 	size_t n;
 	int ret;
 
@@ -246,15 +248,31 @@ int session_use_pid(struct session *s, int32_t pid)
 			 "kernel's tables", pid, t->comm);
 		return EXIT_OK;
 	}
-	/* mm->pgd is the kernel's copy under PTI; --pti=user takes the
-	 * copy the CPU runs the process's user mode on */
+	/* mm->pgd is the kernel's copy under PTI.  The process's own view
+	 * is its user half from the user copy (without the NX the kernel's
+	 * copy adds) and the kernel half from the kernel's; --pti picks one
+	 * copy whole instead. */
 	s->pg.root = t->pgd;
 	if (s->opts && s->opts->pti == 'u')
 		s->pg.root |= PTI_USER_BIT;
+	if (s->opts && s->opts->pti) {
+		snprintf(s->why.root, sizeof(s->why.root), "pid %" PRId32
+			 " (%s): mm %#" PRIx64 " ->pgd, the %s copy (--pti)",
+			 pid, t->comm, t->mm,
+			 s->opts->pti == 'u' ? "user" : "kernel");
+		return EXIT_OK;
+	}
+	if (pti_probe(s, &other, &present) == PTI_ON) {
+		s->pg.user_root = other;
+		snprintf(s->why.root, sizeof(s->why.root), "pid %" PRId32
+			 " (%s): mm %#" PRIx64 " ->pgd; its user half from "
+			 "the user copy at %#" PRIx64 " (PTI)", pid, t->comm,
+			 t->mm, other);
+		return EXIT_OK;
+	}
 	snprintf(s->why.root, sizeof(s->why.root),
-		 "pid %" PRId32 " (%s): mm %#" PRIx64 " ->pgd%s", pid, t->comm,
-		 t->mm, s->opts && s->opts->pti == 'u' ? ", the user copy "
-		 "(--pti)" : "");
+		 "pid %" PRId32 " (%s): mm %#" PRIx64 " ->pgd", pid, t->comm,
+		 t->mm);
 	return EXIT_OK;
 }
 

@@ -26,8 +26,10 @@ enum pti_state pti_probe(struct session *s, uint64_t *other,
 		ptk_ctx_clear_err(s->ctx);
 		return PTI_UNKNOWN;
 	}
+	/* the kernel's copy adds NX to present user entries
+	 * (__pti_set_user_pgtbl(), arch/x86/mm/pti.c) */
 	for (unsigned i = 0; i < PTK_ENTRIES / 2; i++)
-		same_user &= t[i] == r[i];
+		same_user &= ((t[i] ^ r[i]) & ~(UINT64_C(1) << 63)) == 0;
 	for (unsigned i = PTK_ENTRIES / 2; i < PTK_ENTRIES; i++)
 		*present += t[i] & 1;
 	return *present && same_user ? PTI_ON : PTI_OFF;

@@ -73,7 +73,8 @@ enum ptk_status ptk_census_add(struct ptk_census *c, struct ptk_source *src,
 	struct census_walk w = { c, ptk_source_ctx(src) };
 	enum ptk_status st;
 
-	if (add(c, pg->levels, pg->root))
+	if (add(c, pg->levels, pg->root) ||
+	    (pg->user_root && add(c, pg->levels, pg->user_root)))
 		return ptk_set_err(w.ctx, PTK_ERR_NOMEM, "table census");
 	st = ptk_walk(src, pg, 0, 0, &ops, &w);
 	for (unsigned l = 1; l <= PTK_MAX_LEVELS; l++) {

@@ -19,11 +19,23 @@ const struct ptk_flag_name ptk_flag_names[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
+const struct ptk_paging *ptk_paging_for(const struct ptk_paging *pg,
+					uint64_t va, struct ptk_paging *one)
+{
+	if (!pg->user_root || va >= ptk_noncanon_start(pg))
+		return pg;
+	*one = *pg;
+	one->root = pg->user_root;
+	one->user_root = 0;
+	return one;
+}
+
 void ptk_paging_init(struct ptk_paging *pg, uint64_t root, unsigned levels)
 {
 	pg->root = root & ~(uint64_t)(PTK_PAGE_SIZE - 1);
 	pg->levels = levels;
 	pg->phys_bits = PTK_MAX_PHYS_BITS;
+	pg->user_root = 0;
 }
 
 const char *ptk_level_name(const struct ptk_paging *pg, unsigned level)

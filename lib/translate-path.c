@@ -192,9 +192,11 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 	struct ptk_ctx *ctx = ptk_source_ctx(src);
 	uint64_t buf[PTK_ENTRIES];
 	struct walk w = { .buf = buf };
+	struct ptk_paging one;
 	struct ptk_xlat x;
 	enum ptk_status st;
 
+	pg = ptk_paging_for(pg, va, &one);
 	ptk_ctx_clear_err(ctx);
 	if (pg->levels != 4 && pg->levels != 5)
 		return ptk_set_err(ctx, PTK_ERR_INVALID,
@@ -218,6 +220,31 @@ enum ptk_status ptk_translate(struct ptk_source *src,
 	return PTK_OK;
 }
 
+/*
+ * Two top tables (PTI): one ptk_translate() an address, each with its
+ * root; a walk that fails ends PTK_XLAT_BAD, as the interleaved walks
+ * report it.  Only the root of a lone address's half cannot fail alone.
+ */
+static enum ptk_status translate_each(struct ptk_source *src,
+				      const struct ptk_paging *pg,
+				      const uint64_t *va, size_t n,
+				      struct ptk_xlat *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum ptk_status st = ptk_translate(src, pg, va[i], &out[i]);
+
+		if (st == PTK_ERR_NOMEM)
+			return st;
+		if (st != PTK_OK) {
+			memset(&out[i], 0, sizeof(out[i]));
+			out[i].va = va[i];
+			out[i].result = PTK_XLAT_BAD;
+			ptk_ctx_clear_err(ptk_source_ctx(src));
+		}
+	}
+	return PTK_OK;
+}
+
 enum ptk_status ptk_translate_many(struct ptk_source *src,
 				   const struct ptk_paging *pg,
 				   const uint64_t *va, size_t n,
@@ -236,6 +263,8 @@ enum ptk_status ptk_translate_many(struct ptk_source *src,
 	if (pg->levels != 4 && pg->levels != 5)
 		return ptk_set_err(ctx, PTK_ERR_INVALID,
 				   "%u-level paging is not x86-64", pg->levels);
+	if (pg->user_root)
+		return translate_each(src, pg, va, n, out);
 	bufs = malloc((INFLIGHT + 1) * PTK_ENTRIES * sizeof(*bufs));
 	lent = malloc(sizeof(*lent));
 	if (!bufs || !lent) {

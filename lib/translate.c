@@ -92,6 +92,25 @@ enum ptk_status ptk_translate_batch(struct ptk_source *src,
 	struct keyed *k;
 	enum ptk_status st;
 
+	if (pg->user_root) {
+		/* two top tables (PTI): each address with its own */
+		for (size_t i = 0; i < n; i++) {
+			struct ptk_xlat x;
+			enum ptk_status one = ptk_translate(src, pg, va[i], &x);
+
+			if (one == PTK_ERR_NOMEM)
+				return one;
+			out[i] = (struct ptk_xlat_brief){
+				.pa = one == PTK_OK ? x.pa : 0,
+				.result = one == PTK_OK ? (uint8_t)x.result
+							: PTK_XLAT_BAD,
+				.level = one == PTK_OK ? (uint8_t)x.level : 0,
+				.eff = one == PTK_OK ? (uint16_t)x.eff : 0,
+			};
+			ptk_ctx_clear_err(ctx);
+		}
+		return PTK_OK;
+	}
 	ptk_ctx_clear_err(ctx);
 	if (pg->levels != 4 && pg->levels != 5)
 		return ptk_set_err(ctx, PTK_ERR_INVALID,

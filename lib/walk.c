@@ -357,6 +357,23 @@ enum ptk_status ptk_walk(struct ptk_source *src, const struct ptk_paging *pg,
 				   " is not page aligned", start, end);
 	if (end && end <= start)
 		return PTK_OK;
+	if (pg->user_root) {
+		/* two top tables: the user half from one, the rest from the
+		 * other, as the CPU switches between them */
+		struct ptk_paging one = *pg, kernel = *pg;
+
+		one.root = pg->user_root;
+		one.user_root = kernel.user_root = 0;
+		if (start < gap_start) {
+			st = ptk_walk(src, &one, start,
+				      last < gap_start ? end : gap_start, ops,
+				      priv);
+			if (st != PTK_OK || last < gap_start)
+				return st;
+			start = gap_start;
+		}
+		return ptk_walk(src, &kernel, start, end, ops, priv);
+	}
 
 	w = calloc(1, sizeof(*w));
 	if (!w)

@@ -45,12 +45,26 @@ enum ptk_level {
  * @root:      physical address of the top table (CR3 without its low bits)
  * @levels:    4, or 5 with LA57
  * @phys_bits: MAXPHYADDR; address bits above it in an entry are reserved
+ * @user_root: 0, or a second top table for the lower (user) half of the
+ *             address space: under page-table isolation a process is seen
+ *             as one address space only when its user half comes from
+ *             the user copy (where the user entries lack the NX bit the
+ *             kernel copy adds) and its kernel half from the kernel copy
  */
 struct ptk_paging {
 	uint64_t root;
 	unsigned levels;
 	unsigned phys_bits;
+	uint64_t user_root;
 };
+
+/**
+ * ptk_paging_for() - the paging with one root that translates @va: @pg
+ * itself, or, for a user address where @pg has a @user_root, a copy in
+ * @one that uses it
+ */
+const struct ptk_paging *ptk_paging_for(const struct ptk_paging *pg,
+					uint64_t va, struct ptk_paging *one);
 
 /** ptk_paging_init() - @levels-level paging at @root, 52 physical bits */
 void ptk_paging_init(struct ptk_paging *pg, uint64_t root, unsigned levels);

@@ -26,6 +26,19 @@ test_expect 'info tells a PTI pair, --pti walks either copy' '
 	must_fail 2 ptkit walk --pti=both pti.img 2>err
 '
 
+# As the kernel writes them, the kernel's copy of a user entry has NX
+# (__pti_set_user_pgtbl()): still a PTI pair, and user pages are NX there.
+test_expect 'a PTI pair whose kernel copy sets NX on the user half' '
+	{ cat "$DATA/pti.spec" &&
+	  echo "set 0x200000[0] = 0x8000000000100067"; } >nx.spec &&
+	ptkit mkimage -o nx.img nx.spec >/dev/null &&
+	ptkit info nx.img | grep "^pti:" >actual &&
+	echo "pti:      on: the user copy at 0x0000000000201000 has 1 kernel entries (--pti=user)" >expect &&
+	test_cmp expect actual &&
+	ptkit walk --range=0x400000+0x1000 nx.img | tail -1 | grep -q " USR RW NX$" &&
+	ptkit walk --range=0x400000+0x1000 --pti=user nx.img | tail -1 | grep -q " USR RW x$"
+'
+
 test_expect 'export keeps both PTI copies and walks the same' '
 	ptkit export pti.img -o e.img >out &&
 	echo "e.img: 8 table pages (32K) from 2 roots" >expect &&

@@ -3,7 +3,8 @@
  * reserved bits, canonical addresses, effective permissions. */
 #include "unit.h"
 
-static struct ptk_paging pg4 = { 0, 4, 52 }, pg5 = { 0, 5, 52 };
+static struct ptk_paging pg4 = { .levels = 4, .phys_bits = 52 },
+			  pg5 = { .levels = 5, .phys_bits = 52 };
 
 static void decode(const struct ptk_paging *pg, unsigned level, uint64_t raw,
 		   struct ptk_entry *e)
@@ -135,7 +136,7 @@ static void pkey_in_leaves_only(void **state)
 
 static void reserved_bits(void **state)
 {
-	struct ptk_paging pg46 = { 0, 4, 46 };
+	struct ptk_paging pg46 = { .levels = 4, .phys_bits = 46 };
 	struct ptk_entry e;
 
 	(void)state;

@@ -789,6 +789,61 @@ static void rmap_one_pass(void **state)
 	unload(&l);
 }
 
+static enum ptk_status first_user_leaf(const struct ptk_walk_entry *e,
+					void *priv)
+{
+	struct ptk_walk_entry *got = priv;
+
+	if (e->va < (UINT64_C(1) << 47) && !got->level)
+		*got = *e;
+	return PTK_OK;
+}
+
+/*
+ * Two top tables, as PTI gives a process: the user half from one (here
+ * the second process's, remapped to USER_PA + 4K without NX), the kernel
+ * half from the other.  Every reader takes each half from its own root.
+ */
+static void two_roots(void **state)
+{
+	static const struct ptk_walk_ops ops = { .leaf = first_user_leaf };
+	struct kernel *k = kernel_new(true);
+	struct ptk_paging pg = k->f->pg;
+	uint64_t va[2] = { 0x400000, IMAGE_VA + 0x1000 };
+	struct ptk_xlat x, many[2];
+	struct ptk_xlat_brief brief[2];
+	struct ptk_walk_entry got = { 0 };
+	struct ptk_census c;
+
+	(void)state;
+	assert_int_equal(ptk_builder_set(k->f->b, PGD_PA + 0x13000,
+					 (USER_PA + 0x1000) | 0x67), PTK_OK);
+	pg.root = PGD_PA;
+	pg.user_root = PGD_PA + 0x10000;
+	assert_int_equal(ptk_translate(k->f->src, &pg, va[0], &x), PTK_OK);
+	assert_int_equal(x.pa, USER_PA + 0x1000);
+	assert_false(x.eff & PTK_F_NX);
+	assert_int_equal(x.path[0].table_pa, PGD_PA + 0x10000);
+	assert_int_equal(ptk_translate(k->f->src, &pg, va[1], &x), PTK_OK);
+	assert_int_equal(x.pa, IMAGE_PA + 0x1000);
+	assert_int_equal(x.path[0].table_pa, PGD_PA);
+	assert_int_equal(ptk_translate_many(k->f->src, &pg, va, 2, many),
+			 PTK_OK);
+	assert_int_equal(many[0].pa, USER_PA + 0x1000);
+	assert_int_equal(many[1].pa, IMAGE_PA + 0x1000);
+	assert_int_equal(ptk_translate_batch(k->f->src, &pg, va, 2, brief),
+			 PTK_OK);
+	assert_int_equal(brief[0].pa, USER_PA + 0x1000);
+	assert_int_equal(brief[1].pa, IMAGE_PA + 0x1000);
+	assert_int_equal(ptk_walk(k->f->src, &pg, 0, 0, &ops, &got), PTK_OK);
+	assert_int_equal(got.addr, USER_PA + 0x1000);
+	ptk_census_init(&c);
+	assert_int_equal(ptk_census_add(&c, k->f->src, &pg), PTK_OK);
+	assert_int_equal(c.n[4], 2);	/* both top tables */
+	ptk_census_release(&c);
+	kernel_free(k);
+}
+
 static void modules_and_their_symbols(void **state)
 {
 	struct loaded l;
@@ -844,6 +899,7 @@ int main(void)
 		cmocka_unit_test(tasks_that_loop),
 		cmocka_unit_test(rmap_one_pass),
 		cmocka_unit_test(modules_and_their_symbols),
+		cmocka_unit_test(two_roots),
 	};
 
 	return RUN(tests);
