@@ -63,14 +63,6 @@ static enum ptk_status read_layout(const struct ptk_types *t,
 	return PTK_OK;
 }
 
-static uint64_t get(const unsigned char *buf, const struct ptk_member *m)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, buf + m->offset, m->size < 8 ? m->size : 8);
-	return v;
-}
-
 static void add_range(struct ptk_module *m, const char *what, uint64_t start,
 		      uint64_t end)
 {
@@ -100,11 +92,11 @@ static void module_ranges(const struct ptk_types *t, const struct layout *l,
 			  const unsigned char *buf, struct ptk_module *m)
 {
 	if (l->has_core) {
-		uint64_t base = get(buf, &l->core_base);
-		uint64_t text = get(buf, &l->core_text);
-		uint64_t ro = get(buf, &l->core_ro);
-		uint64_t ro_ai = get(buf, &l->core_ro_ai);
-		uint64_t size = get(buf, &l->core_size);
+		uint64_t base = member_value(buf, &l->core_base);
+		uint64_t text = member_value(buf, &l->core_text);
+		uint64_t ro = member_value(buf, &l->core_ro);
+		uint64_t ro_ai = member_value(buf, &l->core_ro_ai);
+		uint64_t size = member_value(buf, &l->core_size);
 
 		if (text <= ro && ro <= ro_ai && ro_ai <= size) {
 			add_range(m, "text", base, base + text);
@@ -173,7 +165,7 @@ enum ptk_status ptk_modules_read(struct ptk_source *src,
 		if (st != PTK_OK)
 			break;
 		memcpy(&next, buf + l.list.offset, 8);
-		if ((int64_t)(uint32_t)get(buf, &l.state) == l.unformed)
+		if ((int64_t)(uint32_t)member_value(buf, &l.state) == l.unformed)
 			continue;
 		if (out.n == cap) {
 			size_t c = cap ? 2 * cap : 32;
@@ -271,7 +263,7 @@ static enum ptk_status read_exported(struct symreader *r,
 				     const unsigned char *mod,
 				     struct exported **ret, size_t *nret)
 {
-	uint64_t base = get(mod, &r->syms), n = get(mod, &r->num_syms);
+	uint64_t base = member_value(mod, &r->syms), n = member_value(mod, &r->num_syms);
 	struct exported *e;
 	unsigned char ks[64];
 	enum ptk_status st = PTK_OK;
@@ -297,12 +289,12 @@ static enum ptk_status read_exported(struct symreader *r,
 		if (r->prel32) {
 			/* offset_to_ptr(): the field's address plus it */
 			e[i].value = at + r->ks_value.offset +
-				     (uint64_t)(int64_t)(int32_t)get(ks, &r->ks_value);
+				     (uint64_t)(int64_t)(int32_t)member_value(ks, &r->ks_value);
 			name_va = at + r->ks_name.offset +
-				  (uint64_t)(int64_t)(int32_t)get(ks, &r->ks_name);
+				  (uint64_t)(int64_t)(int32_t)member_value(ks, &r->ks_name);
 		} else {
-			e[i].value = get(ks, &r->ks_value);
-			name_va = get(ks, &r->ks_name);
+			e[i].value = member_value(ks, &r->ks_value);
+			name_va = member_value(ks, &r->ks_name);
 		}
 		st = read_name(r, name_va, name);
 		if (st == PTK_OK && !(e[i].name = strdup(name)))
@@ -336,7 +328,7 @@ static enum ptk_status module_symbols(struct symreader *r,
 				      struct ptk_symbols *out)
 {
 	unsigned char ka[64], *symtab = NULL, *types = NULL;
-	uint64_t ka_va = get(mod, &r->kallsyms), n, strtab;
+	uint64_t ka_va = member_value(mod, &r->kallsyms), n, strtab;
 	struct exported *ex = NULL;
 	size_t nex = 0;
 	enum ptk_status st;
@@ -346,8 +338,8 @@ static enum ptk_status module_symbols(struct symreader *r,
 	st = kread(r->src, r->pg, ka_va, ka, r->ka_len, "mod_kallsyms");
 	if (st != PTK_OK)
 		return st;
-	n = get(ka, &r->num_symtab);
-	strtab = get(ka, &r->strtab);
+	n = member_value(ka, &r->num_symtab);
+	strtab = member_value(ka, &r->strtab);
 	if (n > MAX_MODULE_SYMS)
 		return ptk_set_err(r->ctx, PTK_ERR_CORRUPT, "module %s has %"
 				   PRIu64 " symbols", m->name, n);
@@ -357,9 +349,9 @@ static enum ptk_status module_symbols(struct symreader *r,
 		st = ptk_set_err(r->ctx, PTK_ERR_NOMEM, "modules");
 		goto out;
 	}
-	if ((st = kread(r->src, r->pg, get(ka, &r->symtab), symtab,
+	if ((st = kread(r->src, r->pg, member_value(ka, &r->symtab), symtab,
 			n * SYM_SIZE, "module symtab")) ||
-	    (st = kread(r->src, r->pg, get(ka, &r->typetab), types, n,
+	    (st = kread(r->src, r->pg, member_value(ka, &r->typetab), types, n,
 			"module typetab")) ||
 	    (st = read_exported(r, mod, &ex, &nex)))
 		goto out;

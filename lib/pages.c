@@ -148,33 +148,43 @@ static bool is_table(struct pages_walk *w, uint64_t pfn)
  * share that is a page type (below -1) and not the buddy's or offline's.
  * Boot-time tables have no type (-1) and do not vote.
  */
+static int cmp_s32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void learn_table_type(struct pages_walk *w)
 {
+	int32_t *v = malloc((w->ntables ? w->ntables : 1) * sizeof(*v));
+	size_t n = 0, best_n = 0;
 	int32_t best = 0;
-	size_t best_n = 0;
 
-	for (size_t i = 0; i < w->ntables && i < 4096; i++) {
+	w->k.table_type = 0;
+	if (!v)
+		return;		/* no type learned: tables by the walk alone */
+	for (size_t i = 0; i < w->ntables; i++) {
 		const uint8_t *sp = struct_page(w, w->tables[i]);
-		int32_t v;
-		size_t n = 0;
+		int32_t t;
 
 		if (!sp)
 			continue;
-		v = s32_at(sp, w->k.mapcount);
-		if (v >= -1 || v == (int32_t)w->k.buddy ||
-		    (!w->missing.offline && v == (int32_t)w->k.offline) ||
-		    v == best)
-			continue;
-		for (size_t j = 0; j < w->ntables && j < 4096; j++) {
-			const uint8_t *sj = struct_page(w, w->tables[j]);
-
-			n += sj && s32_at(sj, w->k.mapcount) == v;
-		}
-		if (n > best_n) {
-			best = v;
-			best_n = n;
+		t = s32_at(sp, w->k.mapcount);
+		if (t < -1 && t != (int32_t)w->k.buddy &&
+		    (w->missing.offline || t != (int32_t)w->k.offline))
+			v[n++] = t;
+	}
+	qsort(v, n, sizeof(*v), cmp_s32);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && v[j] == v[i]; j++)
+			;
+		if (j - i > best_n) {
+			best = v[i];
+			best_n = j - i;
 		}
 	}
+	free(v);
 	w->k.table_type = best_n >= 2 ? best : 0;
 }
 

@@ -114,15 +114,6 @@ static enum ptk_status read_layout(const struct ptk_types *t, struct ptk_ctx *ct
 	return PTK_OK;
 }
 
-static uint64_t get(const unsigned char *buf, const struct ptk_member *m)
-{
-	uint64_t v = 0;
-
-	/* little-endian: the low bytes of v */
-	memcpy(&v, buf + m->offset, m->size < 8 ? m->size : 8);
-	return v;
-}
-
 static enum ptk_status read_virt(struct reader *r, uint64_t va, void *buf,
 				 size_t len, const char *what)
 {
@@ -168,8 +159,9 @@ static char state_letter(const struct layout *l, const unsigned char *buf)
 
 	if (!l->has_state)
 		return '?';
-	state = (unsigned)get(buf, &l->state);
-	bits = (state | (unsigned)get(buf, &l->exit_state)) & TASK_REPORT;
+	state = (unsigned)member_value(buf, &l->state);
+	bits = (state | (unsigned)member_value(buf, &l->exit_state)) &
+	       TASK_REPORT;
 	if ((state & TASK_IDLE) == TASK_IDLE)
 		bits = TASK_REPORT + 1;
 	if (state & TASK_RTLOCK_WAIT)
@@ -212,17 +204,17 @@ static enum ptk_status add_task(struct reader *r, uint64_t va)
 	t = &r->out->task[r->out->n];
 	memset(t, 0, sizeof(*t));
 	t->addr = va;
-	t->pid = (int32_t)get(r->buf, &l->pid);
-	t->tgid = (int32_t)get(r->buf, &l->tgid);
+	t->pid = (int32_t)member_value(r->buf, &l->pid);
+	t->tgid = (int32_t)member_value(r->buf, &l->tgid);
 	memcpy(t->comm, r->buf + l->comm.offset, l->comm.size);
 	t->comm[l->comm.size] = '\0';
 	for (char *c = t->comm; *c; c++)
 		if ((unsigned char)*c < ' ' || (unsigned char)*c >= 0x7f)
 			*c = '?';
-	t->kernel_thread = get(r->buf, &l->flags) & PF_KTHREAD;
-	t->mm = get(r->buf, &l->mm);
+	t->kernel_thread = member_value(r->buf, &l->flags) & PF_KTHREAD;
+	t->mm = member_value(r->buf, &l->mm);
 	t->state = state_letter(l, r->buf);
-	parent = get(r->buf, &l->real_parent);
+	parent = member_value(r->buf, &l->real_parent);
 	if (parent && read_virt(r, parent + l->tgid.offset, &ppid,
 				sizeof(ppid), "real_parent") != PTK_OK) {
 		ptk_ctx_clear_err(r->ctx);

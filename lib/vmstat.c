@@ -233,32 +233,41 @@ static enum ptk_status zone_counter(struct ptk_vmstat *vs, uint64_t zone,
 	return pending(vs, pcp, &vs->zone_diff, idx, &ret->pending);
 }
 
+/* pglist_data.node_zones: how many, and where zone @z of @pgdat is. */
+static unsigned nzones(const struct ptk_vmstat *vs)
+{
+	return (unsigned)(vs->node_zones.size / vs->node_zones.elem);
+}
+
+static uint64_t zone_at(const struct ptk_vmstat *vs, uint64_t pgdat,
+			unsigned z)
+{
+	return pgdat + vs->node_zones.offset + z * vs->node_zones.elem;
+}
+
 enum ptk_status ptk_vmstat_zone(struct ptk_vmstat *vs, unsigned node,
 				unsigned zone, const char *item,
 				struct ptk_counter *ret)
 {
-	unsigned idx, nzones = (unsigned)(vs->node_zones.size /
-					  vs->node_zones.elem);
 	enum ptk_status st;
+	unsigned idx;
 	bool is_node;
 
 	if ((st = item_index(vs, item, &is_node, &idx)))
 		return st;
 	if (is_node || node >= vs->nnodes || !vs->pgdat[node] ||
-	    zone >= nzones)
+	    zone >= nzones(vs))
 		return ptk_set_err(vs->ctx, PTK_ERR_INVALID,
 				   "no zone counter %s of node %u zone %u",
 				   item, node, zone);
-	return zone_counter(vs, vs->pgdat[node] + vs->node_zones.offset +
-				zone * vs->node_zones.elem, idx, ret);
+	return zone_counter(vs, zone_at(vs, vs->pgdat[node], zone), idx, ret);
 }
 
 enum ptk_status ptk_vmstat_global(struct ptk_vmstat *vs, const char *item,
 				  struct ptk_counter *ret)
 {
-	unsigned idx, nzones = (unsigned)(vs->node_zones.size /
-					  vs->node_zones.elem);
 	enum ptk_status st;
+	unsigned idx;
 	bool is_node;
 
 	if ((st = item_index(vs, item, &is_node, &idx)))
@@ -267,8 +276,8 @@ enum ptk_status ptk_vmstat_global(struct ptk_vmstat *vs, const char *item,
 		&ret->atomic, 8, is_node ? "vm_node_stat" : "vm_zone_stat");
 	ret->pending = 0;
 	for (unsigned n = 0; st == PTK_OK && n < vs->nnodes; n++) {
-		uint64_t pgdat = vs->pgdat[n], pcp;
-		int64_t d;
+		uint64_t pgdat = vs->pgdat[n], pcp = 0;
+		int64_t d = 0;
 
 		if (!pgdat)
 			continue;
@@ -277,15 +286,13 @@ enum ptk_status ptk_vmstat_global(struct ptk_vmstat *vs, const char *item,
 				"per_cpu_nodestats");
 			if (st == PTK_OK && pcp)
 				st = pending(vs, pcp, &vs->node_diff, idx, &d);
-			if (st == PTK_OK && pcp)
-				ret->pending += d;
+			ret->pending += d;
 			continue;
 		}
-		for (unsigned z = 0; st == PTK_OK && z < nzones; z++) {
+		for (unsigned z = 0; st == PTK_OK && z < nzones(vs); z++) {
 			struct ptk_counter c;
 
-			st = zone_counter(vs, pgdat + vs->node_zones.offset +
-					  z * vs->node_zones.elem, idx, &c);
+			st = zone_counter(vs, zone_at(vs, pgdat, z), idx, &c);
 			if (st == PTK_OK)
 				ret->pending += c.pending;
 		}
