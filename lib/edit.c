@@ -23,6 +23,7 @@
 #define HW_P UINT64_C(0x1)
 #define HW_US UINT64_C(0x4)
 #define HW_PS UINT64_C(0x80)
+#define HW_G UINT64_C(0x100)
 #define HW_PAT_4K UINT64_C(0x80)
 #define HW_PAT_LARGE UINT64_C(0x1000)
 #define ADDR_MASK UINT64_C(0x000ffffffffff000)
@@ -643,11 +644,54 @@ static uint64_t frame_mask(unsigned level)
 	return ADDR_MASK & ~(ptk_level_size(level) - 1);
 }
 
+/*
+ * An entry's frame and protection bits as the kernel reads and writes
+ * them.  Against L1TF the kernel stores the frame of a non-present,
+ * non-zero entry inverted (pfn_pte() XORs protnone_mask()), and pte_pfn()
+ * and pmd_pfn() invert it back; a large page's frame is 2M or 1G aligned
+ * only while it has PS (pmd_pfn_mask()).  Reading the bits as they are
+ * would take the frame of a page set_direct_map_invalid_noflush() removed
+ * for one 2^40 pages away, and restoring it would map that.
+ */
+static uint64_t entry_addr_mask(unsigned level, uint64_t raw)
+{
+	return level > PTK_LEVEL_PTE && (raw & HW_PS) ? frame_mask(level)
+						      : ADDR_MASK;
+}
+
+static uint64_t entry_frame(unsigned level, uint64_t raw)
+{
+	uint64_t mask = entry_addr_mask(level, raw);
+
+	if (raw && !(raw & HW_P))
+		raw ^= ADDR_MASK;
+	return raw & mask;
+}
+
+static uint64_t entry_prot(unsigned level, uint64_t raw)
+{
+	return raw & ~entry_addr_mask(level, raw);
+}
+
+/* pfn_pte(): @prot with @frame, inverted when not present. */
+static uint64_t make_entry(uint64_t frame, uint64_t prot)
+{
+	if (prot && !(prot & HW_P))
+		frame ^= ADDR_MASK;
+	return (frame & ADDR_MASK) | prot;
+}
+
+/* pgprot_clear_protnone_bits(): G is PROTNONE when P is clear. */
+static uint64_t clear_protnone(uint64_t prot)
+{
+	return prot & HW_P ? prot : prot & ~HW_G;
+}
+
 enum ptk_status edit_split_slot(struct ptk_edit *ed, const struct edit_slot *s)
 {
 	const unsigned level = s->level;
-	uint64_t ref = s->raw & ~frame_mask(level);
-	uint64_t frame = s->raw & frame_mask(level);
+	uint64_t ref = entry_prot(level, s->raw);
+	uint64_t frame = entry_frame(level, s->raw);
 	uint64_t inc = ptk_level_size(level - 1), table;
 	enum ptk_status st;
 
@@ -658,9 +702,11 @@ enum ptk_status edit_split_slot(struct ptk_edit *ed, const struct edit_slot *s)
 		ref = large_to_4k(ref);		/* pgprot_large_2_4k() */
 	else if (!(ref & HW_P))
 		ref &= ~HW_PS;	/* a non-present 2M entry is no huge page */
+	ref = clear_protnone(ref);
 	st = alloc_table(ed, &table);
 	for (unsigned i = 0; i < PTK_ENTRIES && st == PTK_OK; i++)
-		st = edit_write(ed, table + i * 8, (frame + i * inc) | ref);
+		st = edit_write(ed, table + i * 8, make_entry(frame + i * inc,
+							      ref));
 	if (st == PTK_OK)
 		st = edit_write(ed, s->pa, table | KERNPG_TABLE |
 					   (s->raw & HW_US));
@@ -693,11 +739,11 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 					   va, ptk_level_name(&ed->pg, s.level),
 					   s.pa);
 		if (s.level == PTK_LEVEL_PTE) {
-			uint64_t raw = (s.raw & ~clr) | set;
+			uint64_t prot = entry_prot(s.level, s.raw);
+			uint64_t raw = make_entry(entry_frame(s.level, s.raw),
+						  clear_protnone((prot & ~clr) |
+								 set));
 
-			/* pgprot_clear_protnone_bits(): no G when not P */
-			if (!(raw & HW_P))
-				raw &= ~UINT64_C(0x100);
 			if (raw != s.raw) {
 				st = edit_write(ed, s.pa, raw);
 				if (st != PTK_OK)
@@ -711,12 +757,11 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 		psize = ptk_level_size(s.level);
 		left = ((va & ~(psize - 1)) + psize - va) >> PTK_PAGE_SHIFT;
 		n = left < npages ? left : npages;
-		old = s.raw & ~frame_mask(s.level);
-		req = k4_to_large((large_to_4k(old) & ~clr) | set);
+		old = entry_prot(s.level, s.raw);
+		req = clear_protnone(k4_to_large((large_to_4k(old) & ~clr) |
+						 set));
 		if (req & HW_P)
 			req |= HW_PS;
-		else
-			req &= ~UINT64_C(0x100);
 		if (!force_4k && req == old) {
 			/* Same protection: keep the large page, skip it. */
 			va += n << PTK_PAGE_SHIFT;
@@ -726,8 +771,9 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 		if (!force_4k && !(va & (psize - 1)) &&
 		    n == psize >> PTK_PAGE_SHIFT) {
 			/* The request covers it whole: keep it, change it. */
-			st = edit_write(ed, s.pa, (s.raw & frame_mask(s.level)) |
-						  req);
+			st = edit_write(ed, s.pa,
+					make_entry(entry_frame(s.level, s.raw),
+						   req));
 			if (st != PTK_OK)
 				return st;
 			*changed = true;

@@ -73,11 +73,11 @@ test_expect 'the saved image: stats agrees, unmapped finds the pages' '
 	test_cmp expect actual
 '
 
-test_expect 'an invalidated entry keeps its PFN; new tables at the top of RAM' '
+test_expect 'an invalidated entry keeps its PFN, inverted as L1TF wants; new tables at the top of RAM' '
 	ptkit translate --format=json after.img 0xffff888000010000 >actual
 	test $? -eq 1 &&
 	cat >expect <<-\EOT &&
-	{"va":"0xffff888000010000","pa":null,"page":null,"level":"pte","mapped":false,"reason":"not present","path":[{"level":"pgd","index":273,"table":"0x100000","entry":"0x101067"},{"level":"pud","index":0,"table":"0x101000","entry":"0xfffff063"},{"level":"pmd","index":0,"table":"0xfffff000","entry":"0xffffe063"},{"level":"pte","index":16,"table":"0xffffe000","entry":"0x8000000000010060"}]}
+	{"va":"0xffff888000010000","pa":null,"page":null,"level":"pte","mapped":false,"reason":"not present","path":[{"level":"pgd","index":273,"table":"0x100000","entry":"0x101067"},{"level":"pud","index":0,"table":"0x101000","entry":"0xfffff063"},{"level":"pmd","index":0,"table":"0xfffff000","entry":"0xffffe063"},{"level":"pte","index":16,"table":"0xffffe000","entry":"0x800ffffffffef060"}]}
 	EOT
 	test_cmp expect actual
 '
