@@ -266,6 +266,15 @@ int finish_output(const char *cmd, int status);
 void page_range_opt(struct argp_state *state, const char *arg,
 		    uint64_t *start, uint64_t *end);
 
+/**
+ * session_find_region() - [@start, @end) of the region @want names: one
+ * of the source's, an alias (direct-map, vmalloc, ...), a section of the
+ * kernel image (text, ...), a module or a module's part; false, with the
+ * known names on stderr, when none is called so
+ */
+bool session_find_region(struct session *s, const char *want,
+			 uint64_t *start, uint64_t *end);
+
 /** region_named() - the region of @src called @name, or NULL */
 const struct ptk_region *region_named(struct ptk_source *src,
 				      const char *name);

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diff.h"
+
+enum { OPT_REGION = 0x400, OPT_OPS };
 
 struct diff_args {
 	struct source_opts src;	/* paging options apply to both */
@@ -13,28 +16,19 @@ struct diff_args {
 	bool json;
 	bool has_range;
 	uint64_t start, end;
-};
-
-struct runs {
-	struct ptk_run *r;
-	size_t n, cap;
-};
-
-/* What differs in a range; several may hold at once. */
-enum {
-	CH_MAPPED = 1, CH_UNMAPPED = 2, CH_REMAPPED = 4, CH_SIZE = 8,
-	CH_PROT = 16,
-};
-
-struct change {
-	unsigned what;
-	uint64_t va, end;
-	const struct ptk_run *a, *b;	/* the runs on each side, or NULL */
+	const char *region;
+	bool ops;
 };
 
 static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
 	{ "range", 'r', "START-END", 0, "compare only [START, END)", 0 },
+	{ "region", OPT_REGION, "NAME", 0,
+	  "compare only the named region, as walk --region takes it "
+	  "(direct-map, vmalloc, modules, text, a module, ...)", 0 },
+	{ "ops", OPT_OPS, 0, 0,
+	  "print the direct-map calls (ptkit directmap OPs) that turn A's "
+	  "direct map into B's", 0 },
 	{ 0 }
 };
 
@@ -47,6 +41,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		page_range_opt(state, arg, &a->start, &a->end);
 		a->has_range = true;
 		return 0;
+	case OPT_REGION:
+		a->region = arg;
+		return 0;
+	case OPT_OPS:
+		a->ops = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->a)
 			a->a = arg;
@@ -58,6 +58,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->b)
 			argp_error(state, "give two sources, A and B");
+		if (a->has_range && a->region)
+			argp_error(state, "--range and --region: give one");
+		if (a->ops && a->json)
+			argp_error(state, "--ops prints OPs, not JSON");
 		return 0;
 	default:
 		return one_source_opt(key, arg, state, &a->src, &a->json);
@@ -68,55 +72,172 @@ static const struct argp diff_argp = {
 	options, parse_opt, "A B",
 	"Show what changed from the page tables of A to those of B: ranges "
 	"mapped, unmapped, remapped to other memory, mapped with another page "
-	"size, or with other permissions.\v"
-	"It is how to see what ptkit edit and ptkit directmap did. Exit "
-	"status: 0 when nothing differs, 1 when something does, 2 usage, 3 "
-	"bad input.",
+	"size, or with other permissions; entries not present on one side that "
+	"still keep their frame (set_direct_map_invalid_noflush) are compared "
+	"too.  Changes are listed under the region they are in.\v"
+	"A and B may be two dumps of one machine, or a dump and what ptkit edit "
+	"or ptkit directmap made of it.  The direct map is compared by "
+	"physical frame: when A and B place it at different addresses (two "
+	"boots, KASLR), B's is moved onto A's.  With --ops, the direct-map "
+	"calls that turn A into B are printed one per line, ready for ptkit "
+	"directmap A $(ptkit diff --ops A B).  Exit status: 0 when nothing "
+	"differs, 1 when something does, 2 usage, 3 bad input.",
 	source_children, NULL, NULL,
 };
+
+static struct slot *slot_push(struct slots *ss)
+{
+	if (ss->n == ss->cap) {
+		size_t cap = ss->cap ? 2 * ss->cap : 1024;
+		struct slot *p = realloc(ss->s, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		ss->s = p;
+		ss->cap = cap;
+	}
+	return &ss->s[ss->n++];
+}
 
 static enum ptk_status collect(const struct ptk_run *r,
 			       const struct ptk_walk_entry *e, void *priv)
 {
-	struct runs *rs = priv;
+	struct slot *sl = slot_push(priv);
 
 	(void)e;
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? 2 * rs->cap : 1024;
-		struct ptk_run *p = realloc(rs->r, cap * sizeof(*p));
-
-		if (!p)
-			return PTK_ERR_NOMEM;
-		rs->r = p;
-		rs->cap = cap;
-	}
-	rs->r[rs->n++] = *r;
+	if (!sl)
+		return PTK_ERR_NOMEM;
+	*sl = (struct slot){ .va = r->va, .end = r->end, .pa = r->pa,
+			     .level = r->level, .present = true,
+			     .eff = r->eff, .pkey = r->pkey };
 	return PTK_OK;
 }
 
-static int load(struct session *s, const char *cmd, struct source_opts *o,
-		const char *path, const struct diff_args *a, struct runs *rs)
+/* Where the walk looks for non-present entries that keep a frame. */
+struct np_walk {
+	struct ptk_source *src;
+	struct slots *ss;
+	uint64_t start, last;	/* inclusive */
+	uint64_t buf[PTK_ENTRIES];
+};
+
+/* The flags of a non-present entry's own bits, as a present one's read. */
+static unsigned np_flags(unsigned level, uint64_t prot)
+{
+	unsigned f = (unsigned)prot & (PTK_F_RW | PTK_F_US | PTK_F_PWT |
+				       PTK_F_PCD | PTK_F_G);
+
+	if (prot & (UINT64_C(1) << 63))
+		f |= PTK_F_NX;
+	if (level == PTK_LEVEL_PTE && (prot & 0x80))
+		f |= PTK_F_PAT;
+	return f;
+}
+
+/* The table below @e: its non-present entries that are not zero. */
+static enum ptk_status np_table(const struct ptk_walk_entry *e, void *priv)
+{
+	struct np_walk *w = priv;
+	const unsigned level = e->level - 1;
+	const uint64_t size = ptk_level_size(level);
+	const uint64_t *t;
+
+	if (ptk_source_table(w->src, e->addr, w->buf, &t) != PTK_OK)
+		return PTK_OK;	/* the walk of present runs reports it */
+	for (unsigned i = 0; i < PTK_ENTRIES; i++) {
+		uint64_t va = e->va + i * size, raw = t[i];
+		uint64_t frame = ptk_entry_frame(level, raw);
+		uint64_t prot = ptk_entry_prot(level, raw);
+		struct slot *last = w->ss->n ? &w->ss->s[w->ss->n - 1] : NULL;
+		struct slot *sl;
+
+		if (!raw || (raw & 1) || va + size - 1 < w->start ||
+		    va > w->last)
+			continue;
+		if (last && last->end == va && last->level == level &&
+		    last->prot == prot &&
+		    last->pa + (last->end - last->va) == frame) {
+			last->end = va + size;
+			continue;
+		}
+		sl = slot_push(w->ss);
+		if (!sl)
+			return PTK_ERR_NOMEM;
+		*sl = (struct slot){ .va = va, .end = va + size, .pa = frame,
+				     .level = level, .prot = prot,
+				     .eff = np_flags(level, prot) };
+	}
+	return PTK_OK;
+}
+
+static enum ptk_status np_bad(const struct ptk_walk_entry *e,
+			      enum ptk_status why, void *priv)
+{
+	(void)e;
+	(void)why;
+	(void)priv;
+	return PTK_OK;
+}
+
+static int slot_cmp(const void *x, const void *y)
+{
+	const struct slot *a = x, *b = y;
+
+	return a->va < b->va ? -1 : a->va > b->va;
+}
+
+/* Every leaf run of [start, end) of @s, present or not, sorted. */
+static int load(struct session *s, uint64_t start, uint64_t end,
+		struct slots *ss)
 {
 	const struct ptk_runs_ops ops = { .run = collect };
+	const struct ptk_walk_ops np_ops = { .table = np_table, .bad = np_bad };
+	struct np_walk *w;
 	enum ptk_status st;
-	int ret;
+	size_t npresent;
 
-	o->path = path;
-	ret = session_open(s, cmd, o);
-	if (ret != EXIT_OK)
-		return ret;
-	st = ptk_runs_walk(s->src, &s->pg, a->has_range ? a->start : 0,
-			   a->has_range ? a->end : 0, PTK_RUNS_PHYS, &ops, rs);
+	st = ptk_runs_walk(s->src, &s->pg, start, end, PTK_RUNS_PHYS, &ops,
+			   ss);
+	npresent = ss->n;
+	w = st == PTK_OK ? calloc(1, sizeof(*w)) : NULL;
+	if (st == PTK_OK && !w)
+		st = PTK_ERR_NOMEM;
+	if (st == PTK_OK) {
+		*w = (struct np_walk){ .src = s->src, .ss = ss, .start = start,
+				       .last = end - 1 };
+		st = ptk_walk(s->src, &s->pg, start, end, &np_ops, w);
+		free(w);
+	}
 	if (st != PTK_OK)
 		return fail_source(s, st == PTK_ERR_NOMEM ?
 				   ptk_set_err(s->ctx, st, "diff") : st);
+	if (ss->n != npresent)
+		qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
 	return EXIT_OK;
 }
 
-static void words(char *buf, size_t len, const struct session *s,
-		  const struct ptk_run *r, uint64_t va)
+/* Two boots place the direct map apart: compare it by frame, at A's place. */
+static void move_direct_map(struct slots *ss, const struct ptk_region *from,
+			    const struct ptk_region *to)
 {
-	snprintf(buf, len, "%s 0x%" PRIx64 " %s%s%s%s%s%s", page_name(r->level),
+	if (!from || !to || from->start == to->start)
+		return;
+	for (size_t i = 0; i < ss->n; i++) {
+		struct slot *sl = &ss->s[i];
+
+		if (sl->va < from->start || sl->va >= from->end)
+			continue;
+		sl->va = sl->va - from->start + to->start;
+		sl->end = sl->end - from->start + to->start;
+	}
+	qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
+}
+
+static void words(char *buf, size_t len, const struct session *s,
+		  const struct slot *r, uint64_t va)
+{
+	snprintf(buf, len, "%s%s 0x%" PRIx64 " %s%s%s%s%s%s",
+		 r->present ? "" : "np ", page_name(r->level),
 		 r->pa + (va - r->va), r->eff & PTK_F_US ? "USR " : "",
 		 r->eff & PTK_F_RW ? "RW" : "ro",
 		 r->eff & PTK_F_G ? " GLB" : "",
@@ -134,20 +255,23 @@ static const char *what_name(unsigned w)
 		return "unmapped";
 	if (w & CH_REMAPPED)
 		return "remapped";
+	if (w & CH_NOT_PRESENT)
+		return "not-present";
 	if (w & CH_SIZE)
 		return w & CH_PROT ? "size+prot" : "page-size";
 	return "protection";
 }
 
-static void json_side(const char *key, const struct ptk_run *r, uint64_t va)
+static void json_side(const char *key, const struct slot *r, uint64_t va)
 {
 	if (!r) {
 		printf(",\"%s\":null", key);
 		return;
 	}
-	printf(",\"%s\":{\"pa\":\"0x%" PRIx64 "\",\"page\":%" PRIu64
+	printf(",\"%s\":{\"present\":%s,\"pa\":\"0x%" PRIx64 "\",\"page\":%" PRIu64
 	       ",\"rw\":%s,\"us\":%s,\"nx\":%s,\"g\":%s,\"pwt\":%s,\"pcd\":%s,"
-	       "\"pat\":%s,\"pkey\":%u}", key, r->pa + (va - r->va),
+	       "\"pat\":%s,\"pkey\":%u}", key, r->present ? "true" : "false",
+	       r->pa + (va - r->va),
 	       ptk_level_size(r->level), r->eff & PTK_F_RW ? "true" : "false",
 	       r->eff & PTK_F_US ? "true" : "false",
 	       r->eff & PTK_F_NX ? "true" : "false",
@@ -158,9 +282,11 @@ static void json_side(const char *key, const struct ptk_run *r, uint64_t va)
 }
 
 static void print_change(const struct change *c, bool json,
-			 const struct session *s)
+			 const struct session *s, const struct ptk_region *dm)
 {
 	char end[32], size[32], wa[96] = "", wb[96] = "";
+	size_t nrg;
+	const struct ptk_region *rg = ptk_source_regions(s->src, &nrg);
 
 	if (json) {
 		printf("{\"change\":\"%s\",\"va\":\"0x%" PRIx64 "\",\"end\":\"%s\"",
@@ -168,6 +294,14 @@ static void print_change(const struct change *c, bool json,
 		       c->end ? (snprintf(end, sizeof(end), "0x%" PRIx64, c->end),
 				 end)
 			      : "0x10000000000000000");
+		if (c->region >= 0)
+			printf(",\"region\":\"%s\"", rg[c->region].name);
+		else
+			printf(",\"region\":null");
+		if (dm && c->va >= dm->start && c->va < dm->end)
+			printf(",\"pfn\":\"0x%" PRIx64 "\",\"pages\":%" PRIu64,
+			       (c->va - dm->start) >> PTK_PAGE_SHIFT,
+			       (c->end - c->va) >> PTK_PAGE_SHIFT);
 		json_side("before", c->a, c->va);
 		json_side("after", c->b, c->va);
 		printf("}\n");
@@ -187,42 +321,87 @@ static void print_change(const struct change *c, bool json,
 static bool extends(const struct change *c, const struct change *n)
 {
 	return c->end == n->va && c->what == n->what && c->a == n->a &&
-	       c->b == n->b;
+	       c->b == n->b && c->region == n->region;
 }
 
-int cmd_diff(int argc, char **argv)
+/* What differs between @x on A's side and @y on B's at @va (either NULL). */
+static unsigned compare(const struct slot *x, const struct slot *y,
+			uint64_t va)
 {
-	struct diff_args a = { 0 };
-	struct runs ra = { 0 }, rb = { 0 };
-	struct session sa, sb;
-	struct source_opts oa, ob;
+	bool px = x && x->present, py = y && y->present;
+
+	if (!px && py)
+		return CH_MAPPED;
+	if (px && !py)
+		return CH_UNMAPPED;
+	if (!px) {
+		/* Neither maps: the frames and bits they keep, if any. */
+		if (!x || !y)
+			return x || y ? CH_NOT_PRESENT : 0;
+		return x->pa + (va - x->va) != y->pa + (va - y->va) ||
+		       x->level != y->level || x->prot != y->prot
+			       ? CH_NOT_PRESENT : 0;
+	}
+	if (x->pa + (va - x->va) != y->pa + (va - y->va))
+		return CH_REMAPPED;
+	return (x->level != y->level ? CH_SIZE : 0) |
+	       ((x->eff ^ y->eff) & ~(PTK_F_PS) || x->pkey != y->pkey
+		       ? CH_PROT : 0);
+}
+
+/* The region around @x, and where the next region boundary after it is. */
+static int region_at(const struct ptk_region *rg, size_t n, uint64_t x,
+		     uint64_t *boundary)
+{
+	*boundary = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t last = rg[i].end - 1;	/* end 0 is the top */
+
+		if (x < rg[i].start) {
+			*boundary = rg[i].start - 1;
+			return -1;
+		}
+		if (x <= last) {
+			*boundary = last;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int push_change(struct changes *ch, const struct change *c)
+{
+	if (ch->n == ch->cap) {
+		size_t cap = ch->cap ? 2 * ch->cap : 256;
+		struct change *p = realloc(ch->c, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		ch->c = p;
+		ch->cap = cap;
+	}
+	ch->c[ch->n++] = *c;
+	return 0;
+}
+
+/* Sweep both sorted lists over every boundary of a run or a region. */
+static int sweep(const struct slots *ra, const struct slots *rb,
+		 const struct ptk_region *rg, size_t nrg, uint64_t start,
+		 struct changes *ch)
+{
 	struct change cur = { 0 };
 	size_t i = 0, j = 0;
-	uint64_t nchanges = 0;
-	uint64_t x;
-	int ret;
+	uint64_t x = start;
 
-	argp_parse(&diff_argp, argc, argv, 0, NULL, &a);
-	oa = ob = a.src;
-	memset(&sa, 0, sizeof(sa));
-	memset(&sb, 0, sizeof(sb));
-	ret = load(&sa, argv[0], &oa, a.a, &a, &ra);
-	if (ret == EXIT_OK)
-		ret = load(&sb, argv[0], &ob, a.b, &a, &rb);
-	if (ret != EXIT_OK)
-		goto out;
-
-	/* Sweep both sorted run lists over every boundary. */
-	x = a.has_range ? a.start : 0;
-	while (i < ra.n || j < rb.n) {
-		const struct ptk_run *pa = i < ra.n ? &ra.r[i] : NULL;
-		const struct ptk_run *pb = j < rb.n ? &rb.r[j] : NULL;
-		const struct ptk_run *in_a = pa && pa->va <= x ? pa : NULL;
-		const struct ptk_run *in_b = pb && pb->va <= x ? pb : NULL;
-		uint64_t next = UINT64_MAX;
+	while (i < ra->n || j < rb->n) {
+		const struct slot *pa = i < ra->n ? &ra->s[i] : NULL;
+		const struct slot *pb = j < rb->n ? &rb->s[j] : NULL;
+		const struct slot *in_a = pa && pa->va <= x ? pa : NULL;
+		const struct slot *in_b = pb && pb->va <= x ? pb : NULL;
+		uint64_t next = UINT64_MAX, boundary;
 		struct change n = { 0 };
 
-		/* The next boundary: a run's start or end. */
+		/* The next boundary: a run's start or end, or a region's. */
 		if (pa)
 			next = in_a ? pa->end - 1 : pa->va - 1;
 		if (pb) {
@@ -234,28 +413,20 @@ int cmd_diff(int argc, char **argv)
 			x = next + 1;
 			continue;
 		}
+		n.region = region_at(rg, nrg, x, &boundary);
+		next = boundary < next ? boundary : next;
 		n.va = x;
 		n.end = next + 1;
 		n.a = in_a;
 		n.b = in_b;
-		if (!in_a)
-			n.what = CH_MAPPED;
-		else if (!in_b)
-			n.what = CH_UNMAPPED;
-		else if (in_a->pa + (x - in_a->va) != in_b->pa + (x - in_b->va))
-			n.what = CH_REMAPPED;
-		else
-			n.what = (in_a->level != in_b->level ? CH_SIZE : 0) |
-				 ((in_a->eff ^ in_b->eff) & ~(PTK_F_PS) ||
-				  in_a->pkey != in_b->pkey ? CH_PROT : 0);
+		n.what = compare(in_a, in_b, x);
 		if (n.what) {
 			if (cur.what && extends(&cur, &n)) {
 				cur.end = n.end;
 			} else {
-				if (cur.what)
-					print_change(&cur, a.json, &sa);
+				if (cur.what && push_change(ch, &cur))
+					return -1;
 				cur = n;
-				nchanges++;
 			}
 		}
 		if (in_a && pa->end - 1 == next)
@@ -266,14 +437,118 @@ int cmd_diff(int argc, char **argv)
 			break;
 		x = next + 1;
 	}
-	if (cur.what)
-		print_change(&cur, a.json, &sa);
-	if (!a.json && !nchanges)
+	return cur.what ? push_change(ch, &cur) : 0;
+}
+
+static void print_changes(const struct changes *ch, bool json,
+			  const struct session *s, const struct ptk_region *dm)
+{
+	size_t nrg;
+	const struct ptk_region *rg = ptk_source_regions(s->src, &nrg);
+	int shown = -2;
+
+	for (size_t k = 0; k < ch->n; k++) {
+		const struct change *c = &ch->c[k];
+
+		if (!json && c->region != shown) {
+			printf("---[ %s ]---\n", c->region >= 0
+						 ? rg[c->region].name
+						 : "outside the known regions");
+			shown = c->region;
+		}
+		print_change(c, json, s, dm);
+	}
+	if (!json && !ch->n)
 		printf("no differences\n");
-	ret = nchanges ? EXIT_FINDING : EXIT_OK;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_args a = { 0 };
+	struct slots ra = { 0 }, rb = { 0 };
+	struct changes ch = { 0 };
+	struct session sa, sb;
+	struct source_opts oa, ob;
+	const struct ptk_region *rg, *dm;
+	uint64_t start = 0, end = 0;
+	size_t nrg;
+	int ret;
+
+	argp_parse(&diff_argp, argc, argv, 0, NULL, &a);
+	oa = ob = a.src;
+	memset(&sa, 0, sizeof(sa));
+	memset(&sb, 0, sizeof(sb));
+	/* A first: its regions name the ranges. */
+	oa.path = a.a;
+	ret = session_open(&sa, argv[0], &oa);
+	if (ret != EXIT_OK)
+		goto out;
+	dm = region_named(sa.src, "Low Kernel Mapping");
+	if (a.has_range) {
+		start = a.start;
+		end = a.end;
+	} else if (a.region) {
+		if (!session_find_region(&sa, a.region, &start, &end)) {
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	} else if (a.ops && dm) {
+		start = dm->start;
+		end = dm->end;
+	}
+	if (a.ops && !dm) {
+		fprintf(stderr, "%s: '%s': no direct map known (ptkit info "
+			"says why)\n", argv[0], a.a);
+		ret = EXIT_BADINPUT;
+		goto out;
+	}
+	ob.path = a.b;
+	ret = load(&sa, start, end, &ra);
+	if (ret == EXIT_OK)
+		ret = session_open(&sb, argv[0], &ob);
+	if (ret == EXIT_OK)
+		ret = load(&sb, 0, 0, &rb);
+	if (ret != EXIT_OK)
+		goto out;
+	move_direct_map(&rb, region_named(sb.src, "Low Kernel Mapping"), dm);
+	/* B was read whole, for its direct map may have moved: clip it. */
+	if (start || end) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < rb.n; i++) {
+			struct slot sl = rb.s[i];
+
+			if (sl.end - 1 < start || (end && sl.va > end - 1))
+				continue;
+			if (sl.va < start) {
+				sl.pa += start - sl.va;
+				sl.va = start;
+			}
+			if (end && sl.end - 1 > end - 1)
+				sl.end = end;
+			rb.s[k++] = sl;
+		}
+		rb.n = k;
+	}
+	rg = ptk_source_regions(sa.src, &nrg);
+	if (sweep(&ra, &rb, rg, nrg, start, &ch)) {
+		ret = fail_source(&sa, ptk_set_err(sa.ctx, PTK_ERR_NOMEM,
+						   "diff"));
+		goto out;
+	}
+	if (a.ops) {
+		size_t bad = 0;
+
+		diff_ops(&ch, dm->start, dm->end, argv[0], &bad);
+		ret = ch.n ? EXIT_FINDING : EXIT_OK;
+		goto out;
+	}
+	print_changes(&ch, a.json, &sa, dm);
+	ret = ch.n ? EXIT_FINDING : EXIT_OK;
 out:
-	free(ra.r);
-	free(rb.r);
+	free(ra.s);
+	free(rb.s);
+	free(ch.c);
 	session_close(&sa);
 	session_close(&sb);
 	return finish_output(argv[0], ret);

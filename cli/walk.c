@@ -227,99 +227,6 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
-/* Short names for the regions ptkit finds, as users type them. */
-static const struct {
-	const char *alias;
-	const char *name;
-} region_aliases[] = {
-	{ "user", "User Space" },
-	{ "direct-map", "Low Kernel Mapping" },
-	{ "vmalloc", "vmalloc() Area" },
-	{ "vmemmap", "Vmemmap" },
-	{ "cpu-entry-area", "CPU entry Area" },
-	{ "espfix", "ESPfix Area" },
-	{ "efi", "EFI Runtime Services" },
-	{ "kernel", "High Kernel Mapping" },
-	{ "modules", "Modules" },
-	{ "fixmap", "Fixmap Area" },
-};
-
-/* A module's whole extent ("qemu_fw_cfg") or one part ("qemu_fw_cfg.text"). */
-static bool module_region(struct session *s, const char *want,
-			  uint64_t *start, uint64_t *end)
-{
-	const struct ptk_modules *mods = session_modules(s);
-
-	for (size_t i = 0; mods && i < mods->n; i++) {
-		const struct ptk_module *m = &mods->module[i];
-		size_t len = strlen(m->name);
-
-		if (!m->nranges || strncmp(want, m->name, len))
-			continue;
-		if (!want[len]) {
-			*start = m->ranges[0].start;
-			*end = m->ranges[m->nranges - 1].end;
-		} else {
-			unsigned r = 0;
-
-			while (r < m->nranges && (want[len] != '.' ||
-			       strcmp(want + len + 1, m->ranges[r].what)))
-				r++;
-			if (r == m->nranges)
-				continue;
-			*start = m->ranges[r].start;
-			*end = m->ranges[r].end;
-		}
-		*start &= ~(uint64_t)(PTK_PAGE_SIZE - 1);
-		*end = (*end + PTK_PAGE_SIZE - 1) & ~(uint64_t)(PTK_PAGE_SIZE - 1);
-		return true;
-	}
-	return false;
-}
-
-/* A region by name: the source's, a section of the kernel image, or a
- * module. */
-static bool find_region(struct session *s, const char *want, uint64_t *start,
-			uint64_t *end)
-{
-	struct image_region img[IMAGE_REGIONS_MAX];
-	const struct ptk_modules *mods;
-	size_t n, nimg;
-	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
-
-	for (size_t i = 0; i < sizeof(region_aliases) / sizeof(region_aliases[0]); i++)
-		if (!strcasecmp(want, region_aliases[i].alias))
-			want = region_aliases[i].name;
-	for (size_t i = 0; i < n; i++)
-		if (!strcasecmp(want, rg[i].name)) {
-			*start = rg[i].start;
-			*end = rg[i].end;
-			return true;
-		}
-	nimg = session_image_regions(s, img);
-	for (size_t i = 0; i < nimg; i++)
-		if (!strcasecmp(want, img[i].name)) {
-			/* pages: the walk starts and ends on them */
-			*start = img[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
-			*end = (img[i].end + PTK_PAGE_SIZE - 1) &
-			       ~(uint64_t)(PTK_PAGE_SIZE - 1);
-			return true;
-		}
-	if (module_region(s, want, start, end))
-		return true;
-	fprintf(stderr, "%s: '%s': no region named '%s'; %s\n", s->cmd,
-		ptk_source_name(s->src), want,
-		n + nimg ? "these are known:" : "the source names none");
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "  %s\n", rg[i].name);
-	for (size_t i = 0; i < nimg; i++)
-		fprintf(stderr, "  %s\n", img[i].name);
-	mods = session_modules(s);
-	for (size_t i = 0; mods && i < mods->n; i++)
-		fprintf(stderr, "  %s (module)\n", mods->module[i].name);
-	return false;
-}
-
 static int marker_cmp(const void *a, const void *b)
 {
 	const struct marker *x = a, *y = b;
@@ -376,7 +283,7 @@ int cmd_walk(int argc, char **argv)
 	p.s = &s;
 	p.format = a.format;
 	if (a.region) {
-		if (!find_region(&s, a.region, &a.start, &a.end)) {
+		if (!session_find_region(&s, a.region, &a.start, &a.end)) {
 			ret = EXIT_USAGE;
 			goto out;
 		}

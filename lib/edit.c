@@ -644,41 +644,20 @@ static uint64_t frame_mask(unsigned level)
 	return ADDR_MASK & ~(ptk_level_size(level) - 1);
 }
 
-/*
- * An entry's frame and protection bits as the kernel reads and writes
- * them.  Against L1TF the kernel stores the frame of a non-present,
- * non-zero entry inverted (pfn_pte() XORs protnone_mask()), and pte_pfn()
- * and pmd_pfn() invert it back; a large page's frame is 2M or 1G aligned
- * only while it has PS (pmd_pfn_mask()).  Reading the bits as they are
- * would take the frame of a page set_direct_map_invalid_noflush() removed
- * for one 2^40 pages away, and restoring it would map that.
- */
-static uint64_t entry_addr_mask(unsigned level, uint64_t raw)
-{
-	return level > PTK_LEVEL_PTE && (raw & HW_PS) ? frame_mask(level)
-						      : ADDR_MASK;
-}
-
+/* An entry's frame and bits as the kernel reads and writes them (L1TF). */
 static uint64_t entry_frame(unsigned level, uint64_t raw)
 {
-	uint64_t mask = entry_addr_mask(level, raw);
-
-	if (raw && !(raw & HW_P))
-		raw ^= ADDR_MASK;
-	return raw & mask;
+	return ptk_entry_frame(level, raw);
 }
 
 static uint64_t entry_prot(unsigned level, uint64_t raw)
 {
-	return raw & ~entry_addr_mask(level, raw);
+	return ptk_entry_prot(level, raw);
 }
 
-/* pfn_pte(): @prot with @frame, inverted when not present. */
 static uint64_t make_entry(uint64_t frame, uint64_t prot)
 {
-	if (prot && !(prot & HW_P))
-		frame ^= ADDR_MASK;
-	return (frame & ADDR_MASK) | prot;
+	return ptk_entry_make(frame, prot);
 }
 
 /* pgprot_clear_protnone_bits(): G is PROTNONE when P is clear. */

@@ -79,3 +79,33 @@ void ptk_entry_decode(const struct ptk_paging *pg, unsigned level,
 {
 	entry_decode(pg, level, raw, out);
 }
+
+/* pmd_pfn_mask(): a large frame only while PS says the entry is large. */
+static uint64_t frame_field(unsigned level, uint64_t raw)
+{
+	if (level > PTK_LEVEL_PTE && (raw & HW_PS))
+		return ADDR_MASK_52 & ~(ptk_level_size(level) - 1);
+	return ADDR_MASK_52;
+}
+
+uint64_t ptk_entry_frame(unsigned level, uint64_t raw)
+{
+	uint64_t field = frame_field(level, raw);
+
+	/* protnone_mask(): L1TF inversion of non-present, non-zero entries */
+	if (raw && !(raw & HW_P))
+		raw ^= ADDR_MASK_52;
+	return raw & field;
+}
+
+uint64_t ptk_entry_prot(unsigned level, uint64_t raw)
+{
+	return raw & ~frame_field(level, raw);
+}
+
+uint64_t ptk_entry_make(uint64_t frame, uint64_t prot)
+{
+	if (prot && !(prot & HW_P))
+		frame ^= ADDR_MASK_52;
+	return (frame & ADDR_MASK_52) | prot;
+}

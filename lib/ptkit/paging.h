@@ -180,6 +180,27 @@ void ptk_entry_decode(const struct ptk_paging *pg, unsigned level,
 		      uint64_t raw, struct ptk_entry *out);
 
 /**
+ * ptk_entry_frame() - the frame @raw at @level refers to, present or not,
+ * as the kernel's pte_pfn()/pmd_pfn()/pud_pfn() read it
+ *
+ * Against L1TF the kernel stores the frame of a non-present, non-zero
+ * entry inverted (pfn_pte(), protnone_mask()): a page that
+ * set_direct_map_invalid_noflush() took away still names its frame, as
+ * bits 12-51 flipped.  A PMD or PUD entry's frame is 2M or 1G aligned only
+ * while it has PS (pmd_pfn_mask()).
+ */
+uint64_t ptk_entry_frame(unsigned level, uint64_t raw);
+
+/** ptk_entry_prot() - the bits of @raw beside its frame (pte_flags()) */
+uint64_t ptk_entry_prot(unsigned level, uint64_t raw);
+
+/**
+ * ptk_entry_make() - the entry the kernel's pfn_pte() writes for @frame
+ * with @prot: the frame inverted when @prot is not zero and not present
+ */
+uint64_t ptk_entry_make(uint64_t frame, uint64_t prot);
+
+/**
  * ptk_eff_combine() - effective flags of a child entry below @parent_eff
  *
  * RW and US are ANDed down the levels, NX is ORed, as the CPU and the

@@ -84,10 +84,11 @@ test_expect 'an invalidated entry keeps its PFN, inverted as L1TF wants; new tab
 
 test_expect 'diff shows what the calls did' '
 	must_fail 1 ptkit diff d.img after.img >actual &&
-	head -n 3 actual >first &&
+	head -n 4 actual >first &&
 	cat >expect <<-\EOT &&
+	---[ Low Kernel Mapping ]---
 	page-size   0xffff888000000000-0xffff888000010000    64K  1G 0x0 RW GLB NX -> 4K 0x0 RW GLB NX
-	unmapped    0xffff888000010000-0xffff888000012000     8K  1G 0x10000 RW GLB NX
+	unmapped    0xffff888000010000-0xffff888000012000     8K  1G 0x10000 RW GLB NX -> np 4K 0x10000 ro NX
 	page-size   0xffff888000012000-0xffff888000300000  3000K  1G 0x12000 RW GLB NX -> 4K 0x12000 RW GLB NX
 	EOT
 	test_cmp expect first &&

@@ -34,8 +34,10 @@ test_expect 'operations and the journal, in command-line order' '
 
 test_expect 'diff shows each edit' '
 	cat >expect <<-\EOT &&
+	---[ User Space ]---
 	unmapped    0x0000000000400000-0x0000000000401000     4K  4K 0x3000000 USR ro x
 	mapped      0x0000000010000000-0x0000000010002000     8K  4K 0x5000000 USR RW x
+	---[ Low Kernel Mapping ]---
 	page-size   0xffff888000000000-0xffff888000200000     2M  4K 0x0 RW GLB NX -> 2M 0x0 RW GLB NX
 	size+prot   0xffff888040000000-0xffff888040200000     2M  1G 0x40000000 RW GLB NX -> 2M 0x40000000 ro GLB NX
 	page-size   0xffff888040200000-0xffff888080000000  1022M  1G 0x40200000 RW GLB NX -> 2M 0x40200000 RW GLB NX
@@ -46,7 +48,7 @@ test_expect 'diff shows each edit' '
 		out.img >entry &&
 	grep -q "\"pkey\":3,\"entry\":\"0x9800000040000181\"" entry &&
 	ptkit diff --format=json small.img out.img | sed -n 2p >json &&
-	echo "{\"change\":\"mapped\",\"va\":\"0x10000000\",\"end\":\"0x10002000\",\"before\":null,\"after\":{\"pa\":\"0x5000000\",\"page\":4096,\"rw\":true,\"us\":true,\"nx\":false,\"g\":false,\"pwt\":false,\"pcd\":false,\"pat\":false,\"pkey\":0}}" >expect &&
+	echo "{\"change\":\"mapped\",\"va\":\"0x10000000\",\"end\":\"0x10002000\",\"region\":\"User Space\",\"before\":null,\"after\":{\"present\":true,\"pa\":\"0x5000000\",\"page\":4096,\"rw\":true,\"us\":true,\"nx\":false,\"g\":false,\"pwt\":false,\"pcd\":false,\"pat\":false,\"pkey\":0}}" >expect &&
 	test_cmp expect json
 '
 
