@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "seed.h"
+#include "expect.h"
 
 enum { OPT_IMAGE = 0x600, OPT_MEM, OPT_POLICY, OPT_COMPARE, OPT_SELECT,
-       OPT_STRICT, OPT_CSV, OPT_SVG, OPT_NO_SEED, OPT_SIMULATE };
+       OPT_STRICT, OPT_CSV, OPT_SVG, OPT_NO_SEED, OPT_SIMULATE,
+       OPT_EXPECT };
 enum { MAX_POINTS = 4000 };
 
 struct replay_args {
@@ -22,6 +24,7 @@ struct replay_args {
 	const char *select_text;
 	bool strict, json, no_seed, simulate;
 	const char *csv, *svg;
+	const char *expect;
 };
 
 /* DirectMap over time, for the SVG: a point per change, thinned. */
@@ -52,6 +55,9 @@ static const struct argp_option options[] = {
 	  "with --image, start the allocator model empty instead of from "
 	  "the dump's free lists and pages", 0 },
 	{ "strict", OPT_STRICT, NULL, 0, "a malformed line is fatal", 0 },
+	{ "expect", OPT_EXPECT, "DUMP", 0,
+	  "compare the model's final state with this later dump of the same "
+	  "machine, page by page", 0 },
 	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
 	{ "csv", OPT_CSV, "FILE", 0,
 	  "write the DirectMap time series as CSV", 0 },
@@ -120,6 +126,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_SVG:
 		a->svg = arg;
 		return 0;
+	case OPT_EXPECT:
+		a->expect = arg;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->trace)
 			argp_error(state, "one TRACE only");
@@ -128,8 +137,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->trace)
 			argp_error(state, "no TRACE given");
-		if (!a->src.path == !a->mem)
-			argp_error(state, "give --image SOURCE or --mem SIZE");
+		if (a->src.path && a->mem)
+			argp_error(state, "give --image SOURCE or --mem SIZE, "
+				   "not both");
 		if (!a->npolicies)
 			add_policies(state, a, "none,naive,pageblock");
 		return 0;
@@ -139,16 +149,77 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp replay_argp = {
-	options, parse_opt, "TRACE (--image SOURCE | --mem SIZE)",
+	options, parse_opt, "TRACE [--image SOURCE | --mem SIZE]",
 	"Replay a page-allocator trace (ftrace text of the kmem events, or "
 	"ptkit-trace) through an allocator model and, for each policy, a copy "
 	"of the direct map: what taking the selected allocations out of the "
 	"direct map would cost in splits, page tables and TLB flushes.\v"
 	"Policies: none; naive (each page out at allocation and back at free, "
 	"as secretmem); pageblock (whole pageblocks out, kept for unmapped "
-	"allocations, as the __GFP_UNMAPPED freetypes). See ptkit-replay(1).",
+	"allocations, as the __GFP_UNMAPPED freetypes). Without --image or "
+	"--mem, RAM is sized from the trace (its highest PFN, rounded up to a "
+	"128 MiB section) with an ideal direct map. See ptkit-replay(1).",
 	source_children, NULL, NULL,
 };
+
+/* RAM as a trace alone tells it: enough for the highest PFN it names. */
+struct sized_ram {
+	uint64_t mem;		/* 0: not sized from the trace */
+	uint64_t top_pfn;
+};
+
+enum { SECTION_SHIFT = 27 };	/* SECTION_SIZE_BITS on x86-64: 128 MiB */
+
+static int size_from_trace(const char *cmd, const struct replay_args *a,
+			   struct sized_ram *out)
+{
+	struct ptk_ctx *ctx = ptk_ctx_new();
+	struct ptk_trace *t = NULL;
+	struct ptk_trace_rec rec;
+	enum ptk_status st;
+	uint64_t top = 0;
+	bool any = false;
+	int ret = EXIT_OK;
+
+	struct stat sb;
+
+	/* Two passes: the first sizes RAM, so the trace must be a file. */
+	if (stat(a->trace, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "%s: '%s': not a file, cannot be read twice to "
+			"size RAM from it; give --image SOURCE or --mem SIZE\n",
+			cmd, a->trace);
+		ptk_ctx_free(ctx);
+		return EXIT_USAGE;
+	}
+	if (!ctx)
+		return EXIT_ENV;
+	st = ptk_trace_open(ctx, a->trace, a->strict, &t);
+	while (st == PTK_OK && (st = ptk_trace_next(t, &rec)) == PTK_OK) {
+		unsigned order = rec.order <= PTK_MAX_ORDER ? rec.order : 0;
+		uint64_t last = rec.pfn | ((UINT64_C(1) << order) - 1);
+
+		any = true;
+		top = last > top ? last : top;
+	}
+	if (st != PTK_STOP) {
+		fprintf(stderr, "%s: '%s': %s\n", cmd, a->trace, ptk_ctx_err(ctx));
+		ret = exit_for(st);
+	} else if (!any || top >> (46 - PTK_PAGE_SHIFT)) {
+		fprintf(stderr, "%s: '%s': %s; give --image SOURCE or --mem "
+			"SIZE\n", cmd, a->trace, any ? "its PFNs go beyond 64 "
+			"TiB" : "no events to size RAM from");
+		ret = EXIT_BADINPUT;
+	} else {
+		uint64_t section = UINT64_C(1) << SECTION_SHIFT;
+
+		out->top_pfn = top;
+		out->mem = (((top + 1) << PTK_PAGE_SHIFT) + section - 1) &
+			   ~(section - 1);
+	}
+	ptk_trace_close(t);
+	ptk_ctx_free(ctx);
+	return ret;
+}
 
 /* An ideal direct map of @mem bytes: 1G pages, 2M for the rest. */
 static int ideal_source(struct session *s, const char *cmd, uint64_t mem,
@@ -392,11 +463,12 @@ static void print_text(const struct replay_args *a, struct ptk_trace *t,
 }
 
 static void print_json(struct ptk_trace *t, struct ptk_replay *r,
-		       const struct ptk_alloc_stats *m, const struct seed *sd)
+		       const struct ptk_alloc_stats *m, const struct seed *sd,
+		       const struct expect_report *ex, bool open_brace)
 {
 	const struct ptk_trace_stats *ts = ptk_trace_stats(t);
 
-	printf("{\"events\":{");
+	printf("%s\"events\":{", open_brace ? "{" : "");
 	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
 		printf("%s\"%s\":%" PRIu64, e ? "," : "", ptk_trace_event_name(e),
 		       ts->events[e]);
@@ -433,6 +505,8 @@ static void print_json(struct ptk_trace *t, struct ptk_replay *r,
 		printf(",\"seed\":{\"free_pages\":%" PRIu64 ",\"free_blocks\":%"
 		       PRIu64 ",\"in_use\":%" PRIu64 ",\"pcp\":%" PRIu64 "}",
 		       sd->free_pages, sd->free_blocks, sd->in_use, sd->pcp);
+	if (ex)
+		expect_print_json(ex);
 	printf("}\n");
 }
 
@@ -451,11 +525,20 @@ int cmd_replay(int argc, char **argv)
 	struct ptk_trace_rec rec, next;
 	struct session s;
 	enum ptk_status st;
+	struct trace_marks marks = { 0 };
+	struct sized_ram sized = { 0 };
 	uint64_t events = 0;
+	struct expect_report *ex = NULL;
 	FILE *csv = NULL;
 	int ret;
 
 	argp_parse(&replay_argp, argc, argv, 0, NULL, &a);
+	if (!a.src.path && !a.mem) {
+		ret = size_from_trace(argv[0], &a, &sized);
+		if (ret != EXIT_OK)
+			return finish_output(argv[0], ret);
+		a.mem = sized.mem;
+	}
 	ret = a.mem ? ideal_source(&s, argv[0], a.mem, &b)
 		    : session_open(&s, argv[0], &a.src);
 	if (ret != EXIT_OK)
@@ -516,6 +599,18 @@ int cmd_replay(int argc, char **argv)
 	}
 	for (size_t i = 0; ser && i < a.npolicies; i++)
 		record(&ser[i], r, i, 0);
+	if (a.expect) {
+		/* The frames the trace names: a page no event named that
+		 * changed anyway changed by a path the trace does not see. */
+		marks.pages = ptk_alloc_pages(ptk_replay_model(r));
+		marks.touched = calloc(marks.pages / 64 + 1, sizeof(uint64_t));
+		marks.tail = calloc(marks.pages / 64 + 1, sizeof(uint64_t));
+		ex = calloc(1, sizeof(*ex));
+		if (!marks.touched || !marks.tail || !ex) {
+			ret = EXIT_ENV;
+			goto out;
+		}
+	}
 	/* One event read ahead, so its pages' state loads meanwhile. */
 	st = ptk_trace_next(t, &next);
 	while (st == PTK_OK) {
@@ -524,6 +619,8 @@ int cmd_replay(int argc, char **argv)
 
 		rec = next;
 		st = ptk_trace_next(t, &next);	/* PTK_STOP ends after rec */
+		if (ex)
+			trace_marks_event(&marks, &rec);
 		if (st == PTK_OK)
 			ptk_replay_prefetch(r, &next);
 		est = ptk_replay_event(r, &rec, &changed);
@@ -578,12 +675,37 @@ int cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (ex) {
+		marks.lost = ptk_trace_stats(t)->lost;
+		ret = expect_compare(argv[0], &a.src, a.expect,
+				     ptk_replay_model(r), &marks, ex);
+		if (ret != EXIT_OK)
+			goto out;
+	}
 	ptk_alloc_stats(ptk_replay_model(r), &m);
-	if (a.json)
-		print_json(t, r, &m, &sd);
-	else
+	if (a.json) {
+		if (sized.mem)
+			printf("{\"ram\":{\"from\":\"trace\",\"bytes\":%" PRIu64
+			       ",\"top_pfn\":\"0x%" PRIx64 "\",\"direct_map\":"
+			       "\"ideal\"},", sized.mem, sized.top_pfn);
+		print_json(t, r, &m, &sd, ex, !sized.mem);
+	} else {
+		if (sized.mem)
+			printf("ram:        sized from the trace: its highest "
+			       "PFN is 0x%" PRIx64 ", so %" PRIu64 " MiB in "
+			       "128 MiB sections\n            (give --image "
+			       "DUMP for the machine's own); the direct map is "
+			       "an ideal one,\n            1G pages where "
+			       "aligned, 2M elsewhere\n", sized.top_pfn,
+			       sized.mem >> 20);
 		print_text(&a, t, r, &m, direct->start, &sd);
+		if (ex)
+			expect_print_text(ex);
+	}
 out:
+	free(marks.touched);
+	free(marks.tail);
+	free(ex);
 	if (csv)
 		fclose(csv);
 	free(ser);

@@ -76,6 +76,34 @@ uint64_t ptk_alloc_pages(const struct ptk_alloc *a)
 	return a->pages;
 }
 
+_Static_assert((int)PTK_ALLOC_UNKNOWN == UNKNOWN && (int)PTK_ALLOC_IN_USE ==
+	       IN_USE && (int)PTK_ALLOC_PCP == PCP && (int)PTK_ALLOC_BUDDY ==
+	       BUDDY, "the public states are the model's");
+
+enum ptk_alloc_state ptk_alloc_page_state(const struct ptk_alloc *a,
+					  uint64_t pfn)
+{
+	return pfn < a->pages ? (enum ptk_alloc_state)alloc_get_state(a, pfn)
+			      : PTK_ALLOC_UNKNOWN;
+}
+
+int ptk_alloc_free_block(const struct ptk_alloc *a, uint64_t pfn)
+{
+	for (unsigned o = 0; pfn < a->pages && o <= PTK_MAX_ORDER; o++) {
+		if (pfn & ((UINT64_C(1) << o) - 1))
+			break;
+		if (alloc_is_free(a, o, pfn))
+			return (int)o;
+	}
+	return -1;
+}
+
+unsigned ptk_alloc_pageblock_type(const struct ptk_alloc *a, uint64_t pfn)
+{
+	return pfn < a->pages ? a->pb_mt[pfn >> PTK_PAGEBLOCK_ORDER]
+			      : PTK_MIGRATE_UNKNOWN;
+}
+
 /*
  * Take [pfn, pfn + 2^order) out of the buddy lists: the free block that
  * holds it is split down, as expand() does; free blocks inside it that

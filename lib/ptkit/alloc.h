@@ -136,6 +136,30 @@ void ptk_alloc_stats(struct ptk_alloc *a, struct ptk_alloc_stats *ret);
 /** ptk_alloc_pages() - frames the model covers: [0, this) */
 uint64_t ptk_alloc_pages(const struct ptk_alloc *a);
 
+/** enum ptk_alloc_state - what the model knows of one frame */
+enum ptk_alloc_state {
+	PTK_ALLOC_UNKNOWN,	/* never seen: no event, not in the seed */
+	PTK_ALLOC_IN_USE,	/* with a caller */
+	PTK_ALLOC_PCP,		/* free, on a per-CPU list */
+	PTK_ALLOC_BUDDY,	/* free, in the buddy lists */
+};
+
+/** ptk_alloc_page_state() - @pfn's state; PTK_ALLOC_UNKNOWN outside */
+enum ptk_alloc_state ptk_alloc_page_state(const struct ptk_alloc *a,
+					  uint64_t pfn);
+
+/**
+ * ptk_alloc_free_block() - the order of the buddy free block that starts
+ * at @pfn, or -1 when none does
+ */
+int ptk_alloc_free_block(const struct ptk_alloc *a, uint64_t pfn);
+
+/**
+ * ptk_alloc_pageblock_type() - the migratetype the model holds for the
+ * pageblock of @pfn (PTK_MIGRATE_UNKNOWN when no event or seed said)
+ */
+unsigned ptk_alloc_pageblock_type(const struct ptk_alloc *a, uint64_t pfn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,8 +54,25 @@ test_expect 'the selector: gfp flags, order, migratetype, compare' '
 	must_fail 2 ptkit replay --mem 2G --select=gfp=__GFP_BOGUS tiny.trace 2>err &&
 	grep -q "unknown gfp flag" err &&
 	must_fail 2 ptkit replay --mem 2G --policy=lazy tiny.trace 2>err &&
-	must_fail 2 ptkit replay tiny.trace 2>err &&
-	grep -q "give --image SOURCE or --mem SIZE" err
+	must_fail 2 ptkit replay --mem 2G --image tiny.trace tiny.trace 2>err &&
+	grep -q "give --image SOURCE or --mem SIZE, not both" err
+'
+
+test_expect 'a trace alone: RAM sized from its highest PFN, in 128M sections' '
+	printf "# ptkit-trace 1\nalloc 0x7ffe 1\nfree 0x7ffe 1\n" >a.trace &&
+	ptkit replay --policy=none a.trace >out &&
+	head -n 1 out >actual &&
+	echo "ram:        sized from the trace: its highest PFN is 0x7fff, so 128 MiB in 128 MiB sections" >expect &&
+	test_cmp expect actual &&
+	grep -q "^direct map: 0xffff888000000000 of an ideal 1G map" out &&
+	printf "# ptkit-trace 1\nalloc 0x8000 0\n" >b.trace &&
+	ptkit replay --policy=none --format=json b.trace >actual &&
+	grep -q "^{\"ram\":{\"from\":\"trace\",\"bytes\":268435456,\"top_pfn\":\"0x8000\",\"direct_map\":\"ideal\"},\"events\":" actual &&
+	printf "# ptkit-trace 1\n" >empty.trace &&
+	must_fail 3 ptkit replay empty.trace 2>err &&
+	grep -q "no events to size RAM from; give --image SOURCE or --mem SIZE" err &&
+	must_fail 2 ptkit replay /dev/stdin </dev/null 2>err &&
+	grep -q "not a file" err
 '
 
 test_expect 'the model: double frees and frees never allocated are counted' '

@@ -92,4 +92,40 @@ for pair in "1 2" "2 3" "1 3"; do
 	'
 done
 
+# The agreement of replay --expect, from its JSON: agree, pages, the
+# causes' sum and "other".
+agreement() {
+	grep -o "\"expect\":{.*" "$1" | perl -ne '
+		/"pages":(\d+),"pages_agree":(\d+)/ or exit 1;
+		my ($n, $ok) = ($1, $2);
+		/"causes":\{([^}]*)\}/ or exit 1;
+		my %c = map { /"(\w+)":(\d+)/ } split /,/, $1;
+		my $sum = 0; $sum += $_ for values %c;
+		printf "%d %d %d %d %d\n", $ok * 10000 >= $n * 9990,
+			$sum == $n - $ok, $c{other}, $c{unseen},
+			/"free_lists_differ":0,/ ? 1 : 0;'
+}
+
+for pair in "1 2" "2 3"; do
+	set -- $pair
+	test_expect "replay step$1 + trace --expect step$2: 99.9% of pages, every difference has a cause" '
+		ptkit replay --policy=none --format=json \
+			--image "$STEPS/step'$1'/vmcore-d31.kdump-zlib" \
+			--expect "$STEPS/step'$2'/vmcore-d31.kdump-zlib" \
+			"$STEPS/step'$2'/guest/trace-since-previous-dump.txt" >json &&
+		agreement json >actual &&
+		echo "1 1 0 0 1" >expect &&
+		test_cmp expect actual
+	'
+done
+
+test_expect 'replay --expect step2, in text: the agreement and its causes' '
+	ptkit replay --policy=none --image "$S1" --expect "$S2" \
+		"$STEPS/step2/guest/trace-since-previous-dump.txt" >out &&
+	grep -q "^pages:      131063 of 131072 agree (99.993%): 107136 free in both, 22822 allocated in both, 1105 on per-CPU lists in both$" out &&
+	grep -q "^  bulk             8  on a per-CPU list in the model, in use in the dump" out &&
+	grep -q "^  tail             1  in use in the model, unreferenced in the dump" out &&
+	grep -q "^free lists: 27 of 27 (zone, order, migratetype) counts agree$" out
+'
+
 done_testing
