@@ -27,7 +27,6 @@ struct ops {
 	struct op *o;
 	size_t n, cap;
 	const char *cmd;
-	size_t bad;
 };
 
 /* set_direct_map_*() work page by page: every call on a large page splits. */
@@ -53,8 +52,9 @@ static void add(struct ops *os, const char *name, uint64_t pfn, uint64_t n)
 		struct op *p = realloc(os->o, cap * sizeof(*p));
 
 		if (!p) {
-			os->bad++;
-			return;
+			fprintf(stderr, "%s: out of memory for the OPs\n",
+				os->cmd);
+			exit(EXIT_ENV);
 		}
 		os->o = p;
 		os->cap = cap;
@@ -69,7 +69,6 @@ static void cannot(struct ops *os, const struct change *c, const char *why)
 	fprintf(stderr, "%s: 0x%" PRIx64 "-%s: no direct-map call does "
 		"this: %s\n", os->cmd, c->va, fmt_end(end, sizeof(end), c->end),
 		why);
-	os->bad++;
 }
 
 /* RW and NX, the bits set_memory_*() changes on present pages. */
@@ -188,11 +187,10 @@ static void splits(struct ops *os, const struct changes *ch,
 	}
 }
 
-size_t diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
-		const char *cmd, size_t *inexpressible)
+void diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
+	      const char *cmd)
 {
 	struct ops os = { .cmd = cmd };
-	size_t nprinted = 0;
 
 	for (size_t k = 0; k < ch->n; k++)
 		if (ch->c[k].va >= dm_start && ch->c[k].va < dm_end)
@@ -209,9 +207,6 @@ size_t diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
 			if (o->count > 1)
 				printf("+%" PRIu64, o->count);
 			putchar('\n');
-			nprinted++;
 		}
 	free(os.o);
-	*inexpressible = os.bad;
-	return nprinted;
 }

@@ -536,14 +536,10 @@ int cmd_diff(int argc, char **argv)
 						   "diff"));
 		goto out;
 	}
-	if (a.ops) {
-		size_t bad = 0;
-
-		diff_ops(&ch, dm->start, dm->end, argv[0], &bad);
-		ret = ch.n ? EXIT_FINDING : EXIT_OK;
-		goto out;
-	}
-	print_changes(&ch, a.json, &sa, dm);
+	if (a.ops)
+		diff_ops(&ch, dm->start, dm->end, argv[0]);
+	else
+		print_changes(&ch, a.json, &sa, dm);
 	ret = ch.n ? EXIT_FINDING : EXIT_OK;
 out:
 	free(ra.s);

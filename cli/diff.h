@@ -49,11 +49,10 @@ struct changes {
 
 /*
  * diff_ops() - print the direct-map calls, in ptkit directmap's OP syntax,
- * that turn the direct map at @dm_start of A into B's; changes no call
- * makes are named on stderr.  Returns how many ops it printed and sets
- * *@inexpressible to the number of changes it could not express.
+ * that turn the direct map [@dm_start, @dm_end) of A into B's; changes no
+ * call makes are named on stderr
  */
-size_t diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
-		const char *cmd, size_t *inexpressible);
+void diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
+	      const char *cmd);
 
 #endif

@@ -173,14 +173,13 @@ enum { SECTION_SHIFT = 27 };	/* SECTION_SIZE_BITS on x86-64: 128 MiB */
 static int size_from_trace(const char *cmd, const struct replay_args *a,
 			   struct sized_ram *out)
 {
-	struct ptk_ctx *ctx = ptk_ctx_new();
+	struct ptk_ctx *ctx;
 	struct ptk_trace *t = NULL;
 	struct ptk_trace_rec rec;
 	enum ptk_status st;
 	uint64_t top = 0;
 	bool any = false;
 	int ret = EXIT_OK;
-
 	struct stat sb;
 
 	/* Two passes: the first sizes RAM, so the trace must be a file. */
@@ -188,9 +187,9 @@ static int size_from_trace(const char *cmd, const struct replay_args *a,
 		fprintf(stderr, "%s: '%s': not a file, cannot be read twice to "
 			"size RAM from it; give --image SOURCE or --mem SIZE\n",
 			cmd, a->trace);
-		ptk_ctx_free(ctx);
 		return EXIT_USAGE;
 	}
+	ctx = ptk_ctx_new();
 	if (!ctx)
 		return EXIT_ENV;
 	st = ptk_trace_open(ctx, a->trace, a->strict, &t);

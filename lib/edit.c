@@ -644,22 +644,6 @@ static uint64_t frame_mask(unsigned level)
 	return ADDR_MASK & ~(ptk_level_size(level) - 1);
 }
 
-/* An entry's frame and bits as the kernel reads and writes them (L1TF). */
-static uint64_t entry_frame(unsigned level, uint64_t raw)
-{
-	return ptk_entry_frame(level, raw);
-}
-
-static uint64_t entry_prot(unsigned level, uint64_t raw)
-{
-	return ptk_entry_prot(level, raw);
-}
-
-static uint64_t make_entry(uint64_t frame, uint64_t prot)
-{
-	return ptk_entry_make(frame, prot);
-}
-
 /* pgprot_clear_protnone_bits(): G is PROTNONE when P is clear. */
 static uint64_t clear_protnone(uint64_t prot)
 {
@@ -669,8 +653,8 @@ static uint64_t clear_protnone(uint64_t prot)
 enum ptk_status edit_split_slot(struct ptk_edit *ed, const struct edit_slot *s)
 {
 	const unsigned level = s->level;
-	uint64_t ref = entry_prot(level, s->raw);
-	uint64_t frame = entry_frame(level, s->raw);
+	uint64_t ref = ptk_entry_prot(level, s->raw);
+	uint64_t frame = ptk_entry_frame(level, s->raw);
 	uint64_t inc = ptk_level_size(level - 1), table;
 	enum ptk_status st;
 
@@ -684,7 +668,7 @@ enum ptk_status edit_split_slot(struct ptk_edit *ed, const struct edit_slot *s)
 	ref = clear_protnone(ref);
 	st = alloc_table(ed, &table);
 	for (unsigned i = 0; i < PTK_ENTRIES && st == PTK_OK; i++)
-		st = edit_write(ed, table + i * 8, make_entry(frame + i * inc,
+		st = edit_write(ed, table + i * 8, ptk_entry_make(frame + i * inc,
 							      ref));
 	if (st == PTK_OK)
 		st = edit_write(ed, s->pa, table | KERNPG_TABLE |
@@ -718,8 +702,8 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 					   va, ptk_level_name(&ed->pg, s.level),
 					   s.pa);
 		if (s.level == PTK_LEVEL_PTE) {
-			uint64_t prot = entry_prot(s.level, s.raw);
-			uint64_t raw = make_entry(entry_frame(s.level, s.raw),
+			uint64_t prot = ptk_entry_prot(s.level, s.raw);
+			uint64_t raw = ptk_entry_make(ptk_entry_frame(s.level, s.raw),
 						  clear_protnone((prot & ~clr) |
 								 set));
 
@@ -736,7 +720,7 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 		psize = ptk_level_size(s.level);
 		left = ((va & ~(psize - 1)) + psize - va) >> PTK_PAGE_SHIFT;
 		n = left < npages ? left : npages;
-		old = entry_prot(s.level, s.raw);
+		old = ptk_entry_prot(s.level, s.raw);
 		req = clear_protnone(k4_to_large((large_to_4k(old) & ~clr) |
 						 set));
 		if (req & HW_P)
@@ -751,7 +735,7 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 		    n == psize >> PTK_PAGE_SHIFT) {
 			/* The request covers it whole: keep it, change it. */
 			st = edit_write(ed, s.pa,
-					make_entry(entry_frame(s.level, s.raw),
+					ptk_entry_make(ptk_entry_frame(s.level, s.raw),
 						   req));
 			if (st != PTK_OK)
 				return st;
