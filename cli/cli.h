@@ -236,6 +236,13 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 				    const struct ptk_paging *pg);
 
 /**
+ * table_pages_add() - add pages that are not tables (data an image must
+ * carry), as table_pages_collect() adds tables; -1 when out of memory
+ */
+int table_pages_add(struct table_pages *tp, struct ptk_source *view,
+		    const uint64_t *pfns, size_t n);
+
+/**
  * table_pages_add_processes() - add the tables of every process (found
  * quietly, as session_spaces() finds them; none without symbols or BTF);
  * -1 when out of memory

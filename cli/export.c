@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ptdump.h"
 
 struct export_args {
 	struct source_opts src;
@@ -48,10 +49,45 @@ static const struct argp export_argp = {
 	source_children, NULL, NULL,
 };
 
+/*
+ * The kernel's ptdump markers live in its memory, found through kallsyms,
+ * which an image does not carry: keep the pages of the array and of its
+ * names, and where the array is, so that walk --format=ptdump of the
+ * image prints what it prints for the dump.
+ */
+static enum ptk_status keep_ptdump_markers(struct session *s,
+					   struct table_pages *tp,
+					   size_t *added)
+{
+	const size_t before = tp->n;
+	struct ptdump_markers pm;
+	uint64_t pfns[160];
+	enum ptk_status st = PTK_OK;
+	char va[32];
+	size_t n;
+
+	if (ptdump_markers_get(s, &pm) != EXIT_OK)
+		return ptk_set_err(s->ctx, PTK_ERR_NOMEM, "ptdump markers");
+	if (pm.va) {
+		n = ptdump_markers_pages(s, &pm, pfns,
+					 sizeof(pfns) / sizeof(pfns[0]));
+		snprintf(va, sizeof(va), "%" PRIx64, pm.va);
+		if (table_pages_add(tp, s->src, pfns, n))
+			st = ptk_set_err(s->ctx, PTK_ERR_NOMEM, "table pages");
+		else
+			st = ptk_source_set_meta(s->src, "SYMBOL(" PTDUMP_SYMBOL
+						 ")", va);
+	}
+	ptdump_markers_release(&pm);
+	*added = tp->n - before;
+	return st;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct export_args a = { 0 };
 	struct table_pages tp;
+	size_t tables, data = 0;
 	struct session s;
 	enum ptk_status st;
 	char size[32];
@@ -69,15 +105,21 @@ int cmd_export(int argc, char **argv)
 		ret = fail_source(&s, st);
 		goto out;
 	}
-	st = write_image(s.src, &s.pg, tp.pfn, tp.n, a.output);
+	tables = tp.n;
+	st = keep_ptdump_markers(&s, &tp, &data);
+	if (st == PTK_OK)
+		st = write_image(s.src, &s.pg, tp.pfn, tp.n, a.output);
 	if (st != PTK_OK) {
 		ret = fail_status(argv[0], s.ctx, st);
 		ret = ret == EXIT_USAGE ? EXIT_ENV : ret;
 		goto out;
 	}
-	fmt_size(size, sizeof(size), (uint64_t)tp.n * PTK_PAGE_SIZE);
-	printf("%s: %zu table pages (%s) from %zu root%s", a.output, tp.n, size,
-	       tp.nroots, tp.nroots == 1 ? "" : "s");
+	fmt_size(size, sizeof(size), (uint64_t)tables * PTK_PAGE_SIZE);
+	printf("%s: %zu table pages (%s) from %zu root%s", a.output, tables,
+	       size, tp.nroots, tp.nroots == 1 ? "" : "s");
+	if (data)
+		printf("; %zu page%s of the kernel's ptdump markers", data,
+		       data == 1 ? "" : "s");
 	if (tp.absent)
 		printf("; %zu tables absent from the source", tp.absent);
 	if (tp.nbad)

@@ -46,22 +46,27 @@ void table_pages_release(struct table_pages *tp)
 	table_pages_init(tp);
 }
 
+static int push_pfn(struct table_pages *tp, uint64_t pfn)
+{
+	if (tp->n == tp->cap) {
+		size_t cap = tp->cap ? 2 * tp->cap : 256;
+		uint64_t *p = realloc(tp->pfn, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		tp->pfn = p;
+		tp->cap = cap;
+	}
+	tp->pfn[tp->n++] = pfn;
+	return 0;
+}
+
 static int add_census(struct table_pages *tp, const struct ptk_census *c)
 {
-	for (unsigned l = 1; l <= PTK_MAX_LEVELS; l++) {
-		for (size_t i = 0; i < c->n[l]; i++) {
-			if (tp->n == tp->cap) {
-				size_t cap = tp->cap ? 2 * tp->cap : 256;
-				uint64_t *p = realloc(tp->pfn, cap * sizeof(*p));
-
-				if (!p)
-					return -1;
-				tp->pfn = p;
-				tp->cap = cap;
-			}
-			tp->pfn[tp->n++] = c->pa[l][i] >> PTK_PAGE_SHIFT;
-		}
-	}
+	for (unsigned l = 1; l <= PTK_MAX_LEVELS; l++)
+		for (size_t i = 0; i < c->n[l]; i++)
+			if (push_pfn(tp, c->pa[l][i] >> PTK_PAGE_SHIFT))
+				return -1;
 	return 0;
 }
 
@@ -130,6 +135,16 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 		return st;
 	tables_finish(tp, view);
 	return PTK_OK;
+}
+
+int table_pages_add(struct table_pages *tp, struct ptk_source *view,
+		    const uint64_t *pfns, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (push_pfn(tp, pfns[i]))
+			return -1;
+	tables_finish(tp, view);
+	return 0;
 }
 
 int table_pages_add_processes(struct table_pages *tp, struct session *s)

@@ -6,29 +6,24 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ptdump.h"
 
 enum format { FMT_TEXT, FMT_PTDUMP, FMT_JSON };
-enum { OPT_ENTRIES = 0x200, OPT_REGION, MAX_BAD_SHOWN = 10 };
+enum { OPT_ENTRIES = 0x200, OPT_REGION, OPT_NO_TRUNCATE, MAX_BAD_SHOWN = 10 };
 
 struct walk_args {
 	struct source_opts src;
 	enum format format;
 	bool entries;
+	bool no_truncate;
 	bool has_range;
 	uint64_t start, end;
 	const char *region;
 };
 
-struct marker {
-	uint64_t va;
-	const char *name;
-};
-
 struct printer {
 	struct session *s;
 	enum format format;
-	struct marker *markers;
-	size_t nmarkers, next_marker;
 	uint64_t nbad;
 };
 
@@ -42,6 +37,8 @@ static const struct argp_option options[] = {
 	  "name that ptkit info lists", 0 },
 	{ "entries", OPT_ENTRIES, NULL, 0,
 	  "one record per leaf entry, with its raw value and A/D bits", 0 },
+	{ "no-truncate", OPT_NO_TRUNCATE, NULL, 0,
+	  "ptdump: print the lines the kernel counts as skipped (ESPfix)", 0 },
 	{ 0 }
 };
 
@@ -71,11 +68,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_REGION:
 		a->region = arg;
 		return 0;
+	case OPT_NO_TRUNCATE:
+		a->no_truncate = true;
+		return 0;
 	case ARGP_KEY_END:
 		one_source_opt(key, arg, state, &a->src, NULL);	/* a SOURCE */
 		if (a->entries && a->format == FMT_PTDUMP)
 			argp_error(state, "--entries does not go with "
 				   "--format=ptdump");
+		if (a->no_truncate && a->format != FMT_PTDUMP)
+			argp_error(state, "--no-truncate goes with "
+				   "--format=ptdump only");
 		if (a->region && a->has_range)
 			argp_error(state, "--region and --range do not go "
 				   "together");
@@ -151,39 +154,6 @@ static void print_json(struct session *s, const struct ptk_run *r,
 #undef B
 }
 
-/* One ptdump line, in the layout of arch/x86/mm/dump_pagetables.c. */
-static void print_ptdump(const struct session *s, const struct ptk_run *r)
-{
-	static const char units[] = "BKMGTPE";
-	uint64_t delta = r->end - r->va;
-	const char *u = units;
-	unsigned f = r->eff;
-
-	while (!(delta & 1023) && u[1] && delta) {
-		delta >>= 10;
-		u++;
-	}
-	if (!delta) {	/* the whole 2^64 */
-		delta = 16;
-		u = "E";
-	}
-	printf("0x%016" PRIx64 "-0x%016" PRIx64 "   %9" PRIu64 "%c ", r->va,
-	       r->end, delta, *u);
-	if (!r->present) {
-		printf("%30s", "");
-	} else {
-		printf("%s%s%s%s%s%s%s%s", f & PTK_F_US ? "USR " : "    ",
-		       f & PTK_F_RW ? "RW " : "ro ",
-		       f & PTK_F_PWT ? "PWT " : "    ",
-		       f & PTK_F_PCD ? "PCD " : "    ",
-		       r->level > 1 ? "PSE " : "    ",
-		       f & PTK_F_PAT ? "PAT " : "    ",
-		       f & PTK_F_G ? "GLB " : "    ",
-		       f & PTK_F_NX ? "NX " : "x  ");
-	}
-	printf("%s\n", ptk_level_name(&s->pg, r->level));
-}
-
 static enum ptk_status on_run(const struct ptk_run *r,
 			      const struct ptk_walk_entry *e, void *priv)
 {
@@ -196,19 +166,7 @@ static enum ptk_status on_run(const struct ptk_run *r,
 	case FMT_JSON:
 		print_json(p->s, r, e);
 		break;
-	case FMT_PTDUMP:
-		/* The markers up to this run; of those passed over before
-		 * the walk's start (a --range), only the last. */
-		while (p->next_marker < p->nmarkers &&
-		       p->markers[p->next_marker].va <= r->va) {
-			size_t i = p->next_marker++;
-
-			if (p->next_marker < p->nmarkers &&
-			    p->markers[p->next_marker].va <= r->va)
-				continue;
-			printf("---[ %s ]---\n", p->markers[i].name);
-		}
-		print_ptdump(p->s, r);
+	case FMT_PTDUMP:	/* printed by ptk_ptdump() */
 		break;
 	}
 	return PTK_OK;
@@ -227,40 +185,26 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
-static int marker_cmp(const void *a, const void *b)
+/* The kernel's ptdump of the range, with the kernel's markers. */
+static enum ptk_status walk_ptdump(struct printer *p, const struct walk_args *a,
+				   int *ret)
 {
-	const struct marker *x = a, *y = b;
+	struct ptdump_markers pm;
+	struct ptk_ptdump_opts o = {
+		.start = a->start, .end = a->end,
+		.no_truncate = a->no_truncate, .bad = on_bad, .priv = p,
+	};
+	enum ptk_status st;
 
-	return x->va < y->va ? -1 : x->va > y->va;
-}
-
-/* ptdump's markers: the source's regions, plus user and kernel space. */
-static int make_markers(struct printer *p, uint64_t **cuts)
-{
-	size_t nregions;
-	const struct ptk_region *rg = ptk_source_regions(p->s->src, &nregions);
-	bool has_user = false, has_kernel = false;
-	uint64_t kernel = ptk_noncanon_end(&p->s->pg);
-	size_t n = 0;
-
-	p->markers = calloc(nregions + 2, sizeof(*p->markers));
-	*cuts = calloc(nregions + 2, sizeof(**cuts));
-	if (!p->markers || !*cuts)
-		return -1;
-	for (size_t i = 0; i < nregions; i++) {
-		has_user |= rg[i].start == 0;
-		has_kernel |= rg[i].start == kernel;
-		p->markers[n++] = (struct marker){ rg[i].start, rg[i].name };
-	}
-	if (!has_user)
-		p->markers[n++] = (struct marker){ 0, "User Space" };
-	if (!has_kernel)
-		p->markers[n++] = (struct marker){ kernel, "Kernel Space" };
-	qsort(p->markers, n, sizeof(*p->markers), marker_cmp);
-	for (size_t i = 0; i < n; i++)
-		(*cuts)[i] = p->markers[i].va;
-	p->nmarkers = n;
-	return 0;
+	*ret = ptdump_markers_get(p->s, &pm);
+	if (*ret != EXIT_OK)
+		return PTK_OK;
+	o.markers = pm.m;
+	o.nmarkers = pm.n;
+	o.skip_guard_hole = pm.is_linux;
+	st = ptk_ptdump(p->s->src, &p->s->pg, &o, stdout);
+	ptdump_markers_release(&pm);
+	return st;
 }
 
 int cmd_walk(int argc, char **argv)
@@ -269,7 +213,6 @@ int cmd_walk(int argc, char **argv)
 	struct printer p = { 0 };
 	struct ptk_runs_ops ops = { .run = on_run, .bad = on_bad };
 	enum ptk_runs_mode mode;
-	uint64_t *cuts = NULL;
 	struct session s;
 	enum ptk_status st;
 	int ret;
@@ -291,22 +234,18 @@ int cmd_walk(int argc, char **argv)
 		a.start = 0;
 		a.end = 0;
 	}
-	if (a.format == FMT_PTDUMP) {
-		if (make_markers(&p, &cuts)) {
-			fprintf(stderr, "%s: out of memory\n", argv[0]);
-			ret = EXIT_ENV;
-			goto out;
-		}
-		ops.cuts = cuts;
-		ops.ncuts = p.nmarkers;
-	} else if (a.format == FMT_TEXT && !a.entries) {
+	if (a.format == FMT_TEXT && !a.entries)
 		printf("%-37s %6s %-18s %-2s %8s  %s\n", "VIRTUAL", "SIZE",
 		       "PHYSICAL", "PG", "ENTRIES", "FLAGS");
+	mode = a.entries ? PTK_RUNS_ENTRIES : PTK_RUNS_PHYS;
+	if (a.format == FMT_PTDUMP) {
+		st = walk_ptdump(&p, &a, &ret);
+		if (ret != EXIT_OK)
+			goto out;
+	} else {
+		st = ptk_runs_walk(s.src, &s.pg, a.start, a.end, mode, &ops,
+				   &p);
 	}
-	mode = a.entries ? PTK_RUNS_ENTRIES
-			 : a.format == FMT_PTDUMP ? PTK_RUNS_PTDUMP
-						  : PTK_RUNS_PHYS;
-	st = ptk_runs_walk(s.src, &s.pg, a.start, a.end, mode, &ops, &p);
 	if (st != PTK_OK) {
 		fflush(stdout);
 		ret = fail_source(&s, st);
@@ -320,8 +259,6 @@ int cmd_walk(int argc, char **argv)
 		ret = EXIT_BADINPUT;
 	}
 out:
-	free(p.markers);
-	free(cuts);
 	session_close(&s);
 	return finish_output(argv[0], ret);
 }

@@ -164,6 +164,35 @@ static void fill_entry(struct walker *w, struct ptk_walk_entry *e,
 	e->reserved = d->reserved;
 }
 
+/* A not-present entry that is not zero, for an @absent consumer. */
+static enum ptk_status absent_entry(struct walker *w, unsigned level,
+				    unsigned idx, uint64_t entry_va,
+				    uint64_t raw, unsigned parent_eff)
+{
+	struct ptk_walk_entry e;
+	struct ptk_entry d;
+	enum ptk_status st;
+
+	/* Its own bits, read as they would be with the present bit. */
+	entry_decode(w->pg, level, raw | HW_P, &d);
+	d.raw = raw;
+	d.flags &= ~PTK_F_P;
+	d.addr = ptk_entry_frame(level, raw);
+	d.reserved = 0;
+	fill_entry(w, &e, level, idx, entry_va, &d, parent_eff);
+	st = flush_hole(w);
+	if (st != PTK_OK)
+		return st;
+	return w->ops->absent(&e, w->priv);
+}
+
+/* Whether @raw is part of a hole: not present, and zero if the consumer
+ * wants the others one by one. */
+static inline bool in_hole(const struct walker *w, uint64_t raw)
+{
+	return w->ops->absent ? !raw : !(raw & HW_P);
+}
+
 /*
  * A PTE table for a @leaf_run consumer: runs of entries that differ only
  * by a frame 4 KiB further each time are found with one compare each.
@@ -182,8 +211,8 @@ static enum ptk_status walk_ptes(struct walker *w, const uint64_t *table,
 		uint64_t raw = table[i], next;
 		unsigned j = i + 1;
 
-		if (!(raw & 1)) {
-			while (j <= end && !(table[j] & 1))
+		if (in_hole(w, raw)) {
+			while (j <= end && in_hole(w, table[j]))
 				j++;
 			st = add_hole(w, base + ((uint64_t)i << PTK_PAGE_SHIFT),
 				      base + ((uint64_t)j << PTK_PAGE_SHIFT) - 1,
@@ -191,6 +220,15 @@ static enum ptk_status walk_ptes(struct walker *w, const uint64_t *table,
 			if (st != PTK_OK)
 				return st;
 			i = j;
+			continue;
+		}
+		if (!(raw & HW_P)) {
+			st = absent_entry(w, PTK_LEVEL_PTE, i,
+					  base + ((uint64_t)i << PTK_PAGE_SHIFT),
+					  raw, parent_eff);
+			if (st != PTK_OK)
+				return st;
+			i++;
 			continue;
 		}
 		entry_decode(w->pg, PTK_LEVEL_PTE, raw, &d);
@@ -281,6 +319,13 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 		uint64_t clip = entry_last < last ? entry_last : last;
 
 		entry_decode(w->pg, level, table[idx], &d);
+		if (d.kind == PTK_KIND_NONE && !in_hole(w, d.raw)) {
+			st = absent_entry(w, level, idx, entry_va, d.raw,
+					  parent_eff);
+			if (st != PTK_OK)
+				return st;
+			goto next;
+		}
 		if (d.kind == PTK_KIND_NONE) {
 			st = add_hole(w, va, clip, level);
 			if (st != PTK_OK)
@@ -383,7 +428,8 @@ enum ptk_status ptk_walk(struct ptk_source *src, const struct ptk_paging *pg,
 	w->pg = pg;
 	w->ops = ops;
 	w->priv = priv;
-	w->descend = ops->leaf || ops->leaf_run || ops->hole || ops->table;
+	w->descend = ops->leaf || ops->leaf_run || ops->hole || ops->absent ||
+		     ops->table;
 	w->budget = ptk_ctx_walk_limit(ctx) ? ptk_ctx_walk_limit(ctx) : UINT64_MAX;
 	for (unsigned l = 0; l <= PTK_MAX_LEVELS; l++)
 		w->table_pa[l] = UINT64_MAX;

@@ -14,6 +14,7 @@
 #include "walk.h"
 #include "translate.h"
 #include "runs.h"
+#include "ptdump.h"
 #include "discover.h"
 #include "layout.h"
 #include "census.h"

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /**
- * DOC: runs - merging leaves into ranges, as the kernel's ptdump does
+ * DOC: runs - merging leaves into ranges
  *
  * ptk_runs_walk() walks a range and reports maximal runs of consecutive
- * leaves that share a level and flags, in the spirit of x86's note_page().
- * The accessed and dirty bits never split a run.  Every printer, census
- * and audit in ptkit consumes runs.
+ * leaves that share a level and flags and map contiguous frames, in the
+ * spirit of x86's note_page().  The accessed and dirty bits never split a
+ * run.  Printers, censuses and audits consume runs; the kernel's own
+ * listing, where they do split one, is ptk_ptdump()'s.
  */
 #ifndef PTKIT_RUNS_H
 #define PTKIT_RUNS_H
@@ -25,7 +26,7 @@ extern "C" {
  * @va, @end: virtual range (end 0 = top)
  * @pa:       physical address of @va (leaf runs)
  * @level:    level of the leaves, or of the not-present entries
- * @present:  false for a hole run
+ * @present:  always true (runs are of leaves)
  * @count:    number of entries merged
  * @eff:      effective flags, without A and D (see ptk_eff_combine())
  * @pkey:     protection key
@@ -44,14 +45,10 @@ struct ptk_run {
 /**
  * enum ptk_runs_mode
  * @PTK_RUNS_PHYS:   leaves only; a run is also physically contiguous
- * @PTK_RUNS_PTDUMP: leaves and holes, merged by level and flags only,
- *                   as the kernel's ptdump prints them; the non-canonical
- *                   gap is a hole at the top level
  * @PTK_RUNS_ENTRIES: one run per leaf entry (no merging); @raw is set
  */
 enum ptk_runs_mode {
 	PTK_RUNS_PHYS,
-	PTK_RUNS_PTDUMP,
 	PTK_RUNS_ENTRIES,
 };
 
@@ -60,15 +57,12 @@ enum ptk_runs_mode {
  * @run:  one finished run; @e is the leaf entry in PTK_RUNS_ENTRIES mode,
  *        NULL otherwise
  * @bad:  passed on to the walker (see struct ptk_walk_ops)
- * @cuts: sorted addresses no run may cross (ptdump's markers); may be NULL
  */
 struct ptk_runs_ops {
 	enum ptk_status (*run)(const struct ptk_run *r,
 			       const struct ptk_walk_entry *e, void *priv);
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,
 			       enum ptk_status why, void *priv);
-	const uint64_t *cuts;
-	size_t ncuts;
 };
 
 /** ptk_runs_walk() - walk [start, end) and report its runs */

@@ -68,6 +68,12 @@ struct ptk_walk_entry {
  * @hole:  [va, end) is not mapped: not-present entries at @level (runs of
  *         them within one table are reported together), or, at level 0,
  *         the non-canonical gap.
+ * @absent: optional: a not-present entry that is not zero (a swap or
+ *         migration entry, PROT_NONE, a page the kernel took out of the
+ *         direct map).  @e->raw is its value, @e->addr the frame it keeps
+ *         (ptk_entry_frame()), @e->flags its own bits read as a present
+ *         entry's, without PTK_F_P.  Without @absent such entries are
+ *         part of the holes, as zero ones always are.
  * @bad:   a present entry that cannot be followed; @why is
  *         PTK_ERR_CORRUPT or PTK_ERR_NODATA and the context holds the
  *         message.  Return PTK_OK to treat it as a hole and go on.
@@ -78,8 +84,8 @@ struct ptk_walk_entry {
  *         the last.  Consumers that need no single entries (runs, counts)
  *         use it to skip a call per page.
  *
- * The walker descends into a table only when @leaf, @leaf_run, @hole or
- * @table could be called below it.
+ * The walker descends into a table only when @leaf, @leaf_run, @hole,
+ * @absent or @table could be called below it.
  */
 struct ptk_walk_ops {
 	enum ptk_status (*table)(const struct ptk_walk_entry *e, void *priv);
@@ -88,6 +94,7 @@ struct ptk_walk_ops {
 				    void *priv);
 	enum ptk_status (*hole)(uint64_t va, uint64_t end, unsigned level,
 				void *priv);
+	enum ptk_status (*absent)(const struct ptk_walk_entry *e, void *priv);
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,
 			       enum ptk_status why, void *priv);
 };

@@ -36,6 +36,9 @@ test_expect 'json: the documented keys, one run per line' '
 	test_cmp expect actual
 '
 
+# As the kernel's: the walk skips the non-canonical gap, so the last run
+# of the user half ends at the next entry walked; pte_flags() masks bit 12,
+# so a large page never shows PAT.
 test_expect 'ptdump: markers, holes with their level, the kernel columns' '
 	cat >expect <<-\EOT &&
 	---[ User Space ]---
@@ -50,8 +53,7 @@ test_expect 'ptdump: markers, holes with their level, the kernel columns' '
 	0x00007fffc0000000-0x00007fffffe00000        1022M                               pmd
 	0x00007fffffe00000-0x00007ffffffde000        1912K                               pte
 	0x00007ffffffde000-0x00007ffffffe0000           8K USR RW                     NX pte
-	0x00007ffffffe0000-0x0000800000000000         128K                               pte
-	0x0000800000000000-0xffff800000000000    16776960T                               pgd
+	0x00007ffffffe0000-0xffff800000000000   18014123631575168K                               pte
 	---[ Kernel Space ]---
 	0xffff800000000000-0xffff888000000000        8704G                               pgd
 	---[ Low Kernel Mapping ]---
@@ -63,7 +65,7 @@ test_expect 'ptdump: markers, holes with their level, the kernel columns' '
 	0xffffff8000000000-0xffffffff80000000         510G                               pud
 	---[ High Kernel Mapping ]---
 	0xffffffff80000000-0xffffffff81000000          16M                               pmd
-	0xffffffff81000000-0xffffffff81400000           4M     ro         PSE PAT GLB x  pmd
+	0xffffffff81000000-0xffffffff81400000           4M     ro         PSE     GLB x  pmd
 	0xffffffff81400000-0xffffffff81402000           8K     ro PWT PCD         GLB NX pte
 	0xffffffff81402000-0xffffffff81600000        2040K                               pte
 	0xffffffff81600000-0xffffffffc0000000        1002M                               pmd

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "ptkit/ptkit.h"
 
@@ -68,12 +70,24 @@ static inline void fuzz_read_tables(struct ptk_source *src,
 	struct ptk_freelists fl;
 	struct ptk_xlat x;
 	uint64_t n = 0, buf[2];
+	const struct ptk_ptdump_opts pd = { .bad = fuzz_bad,
+					    .skip_guard_hole = true };
+	FILE *sink = fopen("/dev/null", "w");
 
 	ptk_walk(src, pg, 0, 0, &ops, &n);
-	ptk_runs_walk(src, pg, 0, 0, PTK_RUNS_PTDUMP, &rops, NULL);
+	ptk_runs_walk(src, pg, 0, 0, PTK_RUNS_PHYS, &rops, NULL);
+	if (sink) {
+		ptk_ptdump(src, pg, &pd, sink);
+		fclose(sink);
+	}
 	for (size_t i = 0; i < sizeof(vas) / sizeof(vas[0]); i++) {
+		struct ptk_ptdump_marker *m;
+		size_t nm;
+
 		ptk_translate(src, pg, vas[i], &x);
 		ptk_read_virt(src, pg, vas[i] + 0xff8, buf, sizeof(buf));
+		if (ptk_ptdump_read_markers(src, pg, vas[i], &m, &nm) == PTK_OK)
+			free(m);
 	}
 	ptk_census_init(&c);
 	ptk_census_add(&c, src, pg);

@@ -527,40 +527,136 @@ static void runs_merge_by_flags_and_contiguity(void **state)
 	assert_int_equal(rs.r[1].pa, 0x6000000);
 	assert_int_equal(rs.r[1].count, 4);
 	assert_false(rs.r[2].eff & PTK_F_RW);
-
-	/* ptdump: holes too, and no physical contiguity needed. */
-	rs.n = 0;
-	assert_int_equal(ptk_runs_walk(f->src, &f->pg, 0, 0, PTK_RUNS_PTDUMP,
-				       &ops, &rs), PTK_OK);
-	assert_false(rs.r[0].present);
-	assert_int_equal(rs.r[0].end, 0x100000);
-	assert_true(rs.r[1].present);
-	assert_int_equal(rs.r[1].end, 0x114000);
-	assert_int_equal(rs.r[1].count, 20);
 	fixture_free(f);
 }
 
-static void runs_cut_holes_at_markers(void **state)
+struct absents {
+	unsigned n, holes;
+	struct ptk_walk_entry e[4];
+};
+
+static enum ptk_status rec_absent(const struct ptk_walk_entry *e, void *p)
+{
+	struct absents *a = p;
+
+	assert_true(a->n < 4);
+	a->e[a->n++] = *e;
+	return PTK_OK;
+}
+
+static enum ptk_status count_hole(uint64_t va, uint64_t end, unsigned level,
+				  void *p)
+{
+	(void)va;
+	(void)end;
+	(void)level;
+	((struct absents *)p)->holes++;
+	return PTK_OK;
+}
+
+/*
+ * A PTE the kernel took out of the direct map keeps its frame, inverted
+ * (L1TF): @absent gets it with the frame read back; without @absent it
+ * is part of the hole around it.
+ */
+static void absent_entries_keep_their_frame(void **state)
 {
 	struct fixture *f = fixture_new(4);
-	struct runs rs = { .n = 0 };
-	const uint64_t cuts[] = { 0x180000, UINT64_C(0xffff800000000000) };
-	const struct ptk_runs_ops ops = { .run = rec_run, .cuts = cuts,
-					  .ncuts = 2 };
+	struct absents a = { 0 };
+	struct ptk_walk_ops ops = { .absent = rec_absent, .hole = count_hole };
+	struct ptk_xlat x;
+	uint64_t pte_pa, raw = ptk_entry_make(0x5003000,
+					      UINT64_C(0x8000000000000162));
 
 	(void)state;
-	fixture_map(f, 0x100000, 0x5000000, 0x1000, 1, PTK_F_RW);
-	assert_int_equal(ptk_runs_walk(f->src, &f->pg, 0, 0, PTK_RUNS_PTDUMP,
-				       &ops, &rs), PTK_OK);
-	/* hole, leaf, hole up to the marker, hole after it ... */
-	assert_int_equal(rs.r[2].va, 0x101000);
-	assert_int_equal(rs.r[2].end, 0x180000);
-	assert_int_equal(rs.r[3].va, 0x180000);
-	/* The canonical gap joins the top-level holes until the marker. */
-	assert_int_equal(rs.r[rs.n - 2].end, UINT64_C(0xffff800000000000));
-	assert_int_equal(rs.r[rs.n - 2].level, 4);
-	assert_int_equal(rs.r[rs.n - 1].va, UINT64_C(0xffff800000000000));
-	assert_int_equal(rs.r[rs.n - 1].end, 0);
+	fixture_map(f, 0x100000, 0x5000000, 0x8000, 1, PTK_F_RW);
+	assert_int_equal(ptk_translate(f->src, &f->pg, 0x103000, &x), PTK_OK);
+	pte_pa = x.path[x.nsteps - 1].table_pa + 8 * x.path[x.nsteps - 1].index;
+	assert_int_equal(ptk_builder_set(f->b, pte_pa, raw), PTK_OK);
+	assert_int_not_equal(raw & UINT64_C(0x000ffffffffff000), 0x5003000);
+
+	assert_int_equal(ptk_walk(f->src, &f->pg, 0x100000, 0x108000, &ops, &a),
+			 PTK_OK);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.e[0].va, 0x103000);
+	assert_int_equal(a.e[0].level, 1);
+	assert_int_equal(a.e[0].raw, raw);
+	assert_int_equal(a.e[0].addr, 0x5003000);
+	assert_int_equal(a.e[0].flags, PTK_F_RW | PTK_F_A | PTK_F_D | PTK_F_G |
+					 PTK_F_NX);
+	assert_int_equal(a.holes, 0);
+
+	ops.absent = NULL;
+	a = (struct absents){ 0 };
+	assert_int_equal(ptk_walk(f->src, &f->pg, 0x100000, 0x108000, &ops, &a),
+			 PTK_OK);
+	assert_int_equal(a.holes, 1);
+	fixture_free(f);
+}
+
+/* The listing of @f, as ptk_ptdump() prints it, in a malloc()ed string. */
+static char *ptdump_of(struct fixture *f, const struct ptk_ptdump_opts *o)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	assert_int_equal(ptk_ptdump(f->src, &f->pg, o, out), PTK_OK);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+/*
+ * note_page()'s rules: a marker is printed after the line during which it
+ * was reached (here inside a 2M page, so at the page's end); a marker's
+ * limit counts the lines after it; an accessed bit alone breaks a line.
+ */
+static void ptdump_breaks_as_note_page(void **state)
+{
+	static const struct ptk_ptdump_marker m[] = {
+		{ .va = 0, .name = "User Space" },
+		{ .va = 0x100000, .name = "A" },
+		{ .va = 0x300000, .name = "B", .max_lines = 1 },
+		{ .va = 0x500000, .name = "C" },
+	};
+	const struct ptk_ptdump_opts o = {
+		.markers = m, .nmarkers = 4, .start = 0, .end = 0x800000,
+	};
+	const struct ptk_ptdump_opts all = {
+		.markers = m, .nmarkers = 4, .start = 0, .end = 0x800000,
+		.no_truncate = true,
+	};
+	struct fixture *f = fixture_new(4);
+	char *text;
+
+	(void)state;
+	fixture_map(f, 0, 0x5000000, 2 * MiB, 2, PTK_F_RW);
+	fixture_map(f, 0x200000, 0x5200000, 0x1000, 1, PTK_F_RW);
+	fixture_map(f, 0x201000, 0x5201000, 0x1000, 1, PTK_F_RW | PTK_F_A);
+	fixture_map(f, 0x400000, 0x5400000, 0x2000, 1, 0);
+	text = ptdump_of(f, &o);
+	assert_string_equal(text,
+		"---[ User Space ]---\n"
+		"0x0000000000000000-0x0000000000200000           2M     RW         PSE         x  pmd\n"
+		"---[ A ]---\n"
+		"0x0000000000200000-0x0000000000201000           4K     RW                     x  pte\n"
+		"0x0000000000201000-0x0000000000202000           4K     RW                     x  pte\n"
+		"0x0000000000202000-0x0000000000300000        1016K                               pte\n"
+		"---[ B ]---\n"
+		"0x0000000000300000-0x0000000000400000           1M                               pte\n"
+		"... 2 entries skipped ... \n"
+		"---[ C ]---\n"
+		"0x0000000000500000-0x0000000000600000           1M                               pte\n"
+		"0x0000000000600000-0x0000000000800000           2M                               pmd\n");
+	free(text);
+	text = ptdump_of(f, &all);
+	assert_non_null(strstr(text,
+		"0x0000000000400000-0x0000000000402000           8K     ro                     x  pte\n"
+		"0x0000000000402000-0x0000000000500000        1016K                               pte\n"
+		"---[ C ]---\n"));
+	assert_null(strstr(text, "skipped"));
+	free(text);
 	fixture_free(f);
 }
 
@@ -775,7 +871,8 @@ int main(void)
 		cmocka_unit_test(skip_and_stop),
 		cmocka_unit_test(translate_paths),
 		cmocka_unit_test(runs_merge_by_flags_and_contiguity),
-		cmocka_unit_test(runs_cut_holes_at_markers),
+		cmocka_unit_test(absent_entries_keep_their_frame),
+		cmocka_unit_test(ptdump_breaks_as_note_page),
 		cmocka_unit_test(builder_refuses_overlaps_and_misalignment),
 		cmocka_unit_test(batch_equals_one_by_one),
 		cmocka_unit_test(many_equals_one_by_one),
