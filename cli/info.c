@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ptdump.h"
 
 struct info_args {
 	struct source_opts src;
@@ -72,6 +73,7 @@ static void print_pti(struct session *s)
 static void print_kernel_text(struct session *s)
 {
 	struct image_region img[IMAGE_REGIONS_MAX];
+	struct ptdump_markers pm;
 	const struct ptk_modules *mods;
 	char release[65], version[65];
 	struct kernel_facts f;
@@ -80,11 +82,16 @@ static void print_kernel_text(struct session *s)
 	if (session_uts(s, release, version))
 		printf("kernel:   %s %s\n", release, version);
 	session_kernel_facts(s, &f);
-	if (f.no_symbols[0]) {
+	if (f.no_symbols[0])
 		printf("symbols:  none: %s\n", f.no_symbols);
+	else
+		printf("symbols:  %zu from %s\n", f.nsyms, f.syms_from);
+	if (ptdump_markers_get(s, &pm) == EXIT_OK)
+		printf("ptdump:   %zu markers: %s%s\n", pm.n, pm.origin,
+		       pm.legacy ? "; the walk of Linux before 5.6" : "");
+	ptdump_markers_release(&pm);
+	if (f.no_symbols[0])
 		return;
-	}
-	printf("symbols:  %zu from %s\n", f.nsyms, f.syms_from);
 	if (f.no_btf[0])
 		printf("btf:      none: %s\n", f.no_btf);
 	else
@@ -111,6 +118,7 @@ static void print_kernel_text(struct session *s)
 static void print_kernel_json(struct session *s)
 {
 	struct image_region img[IMAGE_REGIONS_MAX];
+	struct ptdump_markers pm;
 	const struct ptk_modules *mods;
 	char release[65], version[65];
 	struct kernel_facts f;
@@ -144,6 +152,17 @@ static void print_kernel_json(struct session *s)
 		printf(",\"btf_address\":\"0x%" PRIx64 "\",\"btf_size\":%"
 		       PRIu64, f.btf_addr, f.btf_size);
 	}
+	if (ptdump_markers_get(s, &pm) == EXIT_OK) {
+		printf(",\"ptdump_markers\":{\"count\":%zu,\"address\":", pm.n);
+		if (pm.va)
+			printf("\"0x%" PRIx64 "\"", pm.va);
+		else
+			printf("null");
+		printf(",\"from\":");
+		json_str(stdout, pm.origin);
+		printf("}");
+	}
+	ptdump_markers_release(&pm);
 	nimg = session_image_regions(s, img);
 	printf(",\"image\":[");
 	for (size_t i = 0; i < nimg; i++)

@@ -112,12 +112,23 @@ static bool markers_va(struct session *s, uint64_t *va)
 	return session_symbol_named(s, PTDUMP_SYMBOL, va);
 }
 
+/* Linux before 5.6: x86's ptdump walked the tables itself. */
+static bool legacy_release(const char *release)
+{
+	unsigned major, minor;
+
+	return release && sscanf(release, "%u.%u", &major, &minor) == 2 &&
+	       (major < 5 || (major == 5 && minor < 6));
+}
+
 int ptdump_markers_get(struct session *s, struct ptdump_markers *pm)
 {
+	const char *release = ptk_source_meta(s->src, "OSRELEASE");
 	uint64_t va;
 
 	memset(pm, 0, sizeof(*pm));
-	pm->is_linux = ptk_source_meta(s->src, "OSRELEASE") != NULL;
+	pm->is_linux = release != NULL;
+	pm->legacy = legacy_release(release);
 	if (pm->is_linux && markers_va(s, &va)) {
 		if (ptk_ptdump_read_markers(s->src, &s->kpg, va, &pm->m,
 					    &pm->n) == PTK_OK) {

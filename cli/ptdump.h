@@ -16,17 +16,19 @@ struct session;
 
 /**
  * struct ptdump_markers - the markers of one source
- * @m, @n:   in the kernel's order
- * @va:      where the kernel keeps them, 0 when they were rebuilt
- * @is_linux:  the source is a Linux kernel (OSRELEASE): walk as its ptdump
- *           does, around the guard hole
- * @origin:  where they came from, for info and errors
+ * @m, @n:     in the kernel's order
+ * @va:        where the kernel keeps them, 0 when they were rebuilt
+ * @is_linux:  the source is a Linux kernel (OSRELEASE): walk as its
+ *             ptdump does, around the guard hole
+ * @legacy:    a Linux kernel before 5.6, whose ptdump had its own walker
+ * @origin:    where they came from, for info and errors
  */
 struct ptdump_markers {
 	struct ptk_ptdump_marker *m;
 	size_t n;
 	uint64_t va;
 	bool is_linux;
+	bool legacy;
 	char origin[128];
 };
 

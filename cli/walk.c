@@ -201,7 +201,8 @@ static enum ptk_status walk_ptdump(struct printer *p, const struct walk_args *a,
 		return PTK_OK;
 	o.markers = pm.m;
 	o.nmarkers = pm.n;
-	o.skip_guard_hole = pm.is_linux;
+	o.skip_guard_hole = pm.is_linux && !pm.legacy;
+	o.legacy = pm.legacy;
 	st = ptk_ptdump(p->s->src, &p->s->pg, &o, stdout);
 	ptdump_markers_release(&pm);
 	return st;

@@ -71,8 +71,8 @@ static void print_prot(struct dumper *d)
 			pr & B_PWT ? "PWT " : "    ",
 			pr & B_PCD ? "PCD " : "    ",
 			level <= K_PMD && (pr & B_PSE) ? "PSE " : "    ",
-			/* pte_flags() has already taken bit 12 away from a
-			 * large page, as the kernel's own value has. */
+			/* since 5.6, pte_flags() has taken bit 12 away from
+			 * a large page: the column stays empty */
 			(level == K_PTE && (pr & B_PAT)) ||
 			((level == K_PMD || level == K_PUD) &&
 			 (pr & B_PAT_LARGE)) ? "PAT " : "    ",
@@ -178,11 +178,26 @@ static uint64_t eff_bits(unsigned eff)
 	       (eff & PTK_F_NX ? B_NX : 0);
 }
 
+/* The bits the kernel's walk compares and prints: pte_flags(), which
+ * counts bit 12 in the frame; the walker before 5.6 read a large page
+ * with pmd_flags()/pud_flags(), which do not. */
+static uint64_t note_prot(const struct dumper *d,
+			  const struct ptk_walk_entry *e)
+{
+	uint64_t prot = e->raw & FLAGS_MASK;
+
+	if (d->o->legacy && e->level > PTK_LEVEL_PTE && (e->raw & B_PSE))
+		prot |= e->raw & B_PAT_LARGE;
+	return prot;
+}
+
 static enum ptk_status on_entry(const struct ptk_walk_entry *e, uint64_t size,
 				void *priv)
 {
-	return note_many(priv, e->va, e->end - 1, size, e->level,
-			 e->raw & FLAGS_MASK, eff_bits(e->eff));
+	struct dumper *d = priv;
+
+	return note_many(d, e->va, e->end - 1, size, e->level,
+			 note_prot(d, e), eff_bits(e->eff));
 }
 
 static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)

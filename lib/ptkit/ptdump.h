@@ -91,6 +91,10 @@ uint64_t ptk_ptdump_ldt_base(const struct ptk_paging *pg);
  * @start, @end:     the range to walk (end 0: the top); a range that
  *                   starts above 0 opens at the last marker at or below it
  * @skip_guard_hole: walk as Linux does, around the guard hole
+ * @legacy:          as the x86 walker of Linux before 5.6 (no generic
+ *                   ptdump yet), which keeps a large page's bit 12 (its
+ *                   PAT) among its flags; it noted the guard hole as
+ *                   empty entries, so leave @skip_guard_hole false
  * @no_truncate:     print the lines a marker's limit would count instead
  * @bad:             as in struct ptk_walk_ops: an entry that cannot be
  *                   followed, then treated as a hole; NULL to fail
@@ -101,6 +105,7 @@ struct ptk_ptdump_opts {
 	size_t nmarkers;
 	uint64_t start, end;
 	bool skip_guard_hole;
+	bool legacy;
 	bool no_truncate;
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,
 			       enum ptk_status why, void *priv);

@@ -158,6 +158,27 @@ test_expect '--no-truncate prints what a limit counts; a range opens at its mark
 	grep -q "goes with --format=ptdump only" err
 '
 
+test_expect 'a kernel before 5.6: its own walker noted the guard hole and kept PAT' '
+	sed "s/^meta OSRELEASE=.*/meta OSRELEASE=5.4.0-test/" la57.spec >old.spec &&
+	ptkit mkimage -o old.img old.spec >/dev/null &&
+	ptkit walk --format=ptdump old.img >all &&
+	sed -n "8,14p" all >actual &&
+	cat >expect <<-\EOT &&
+	0x0001000000000000-0xff00000000000000    16711424T                               pgd
+	---[ Kernel Space ]---
+	0xff00000000000000-0xff10000000000000           4P                               pgd
+	---[ LDT remap ]---
+	0xff10000000000000-0xff11000000000000         256T                               pgd
+	---[ Low Kernel Mapping ]---
+	0xff11000000000000-0xff11000000003000          12K     RW                 GLB NX pte
+	EOT
+	test_cmp expect actual &&
+	grep -q "^0xffffffff81200000-0xffffffff81400000           2M     ro         PSE PAT GLB x  pmd$" all &&
+	ptkit info old.img | grep "^ptdump:   13 markers: .*; the walk of Linux before 5.6$" &&
+	ptkit info --format=json la57.img |
+		grep -q "\"ptdump_markers\":{\"count\":13,\"address\":\"0xffffffff81000000\","
+'
+
 test_expect 'without address_markers: the 6.1 list from the regions, no guessed fixmap' '
 	cp la57.base plain.spec &&
 	ptkit mkimage -o plain.img plain.spec >/dev/null &&
