@@ -138,6 +138,13 @@ struct ptk_symbols *session_module_symbols(struct session *s);
 bool session_symbol_named(struct session *s, const char *name, uint64_t *ret);
 
 /**
+ * session_kernel_symbol() - the address of the kernel's symbol @name, from
+ * the metadata's SYMBOL(@name) (VMCOREINFO, or an image's) or kallsyms;
+ * false, quietly, when there is none (modules are not searched)
+ */
+bool session_kernel_symbol(struct session *s, const char *name, uint64_t *ret);
+
+/**
  * session_vmstat() - the kernel's counters with their per-CPU deltas, or
  * NULL, quietly, with the reason in s->why_no_vmstat
  */

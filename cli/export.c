@@ -61,7 +61,7 @@ static enum ptk_status keep_ptdump_markers(struct session *s,
 {
 	const size_t before = tp->n;
 	struct ptdump_markers pm;
-	uint64_t pfns[160];
+	uint64_t pfns[160], kasan[4];
 	enum ptk_status st = PTK_OK;
 	char va[32];
 	size_t n;
@@ -80,6 +80,20 @@ static enum ptk_status keep_ptdump_markers(struct session *s,
 	}
 	ptdump_markers_release(&pm);
 	*added = tp->n - before;
+	if (st != PTK_OK)
+		return st;
+	/* KASAN's early shadow tables are tables: only their names are
+	 * needed to take the kernel's shortcut over them */
+	ptdump_kasan(s, NULL, kasan);
+	for (unsigned i = 0; i < 4 && st == PTK_OK; i++) {
+		char key[64];
+
+		if (!kasan[i])
+			continue;
+		snprintf(key, sizeof(key), "SYMBOL(%s)", ptdump_kasan_symbol(i));
+		snprintf(va, sizeof(va), "%" PRIx64, kasan[i]);
+		st = ptk_source_set_meta(s->src, key, va);
+	}
 	return st;
 }
 

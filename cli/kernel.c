@@ -226,6 +226,29 @@ void spaces_release(struct spaces *sp)
 	memset(sp, 0, sizeof(*sp));
 }
 
+bool session_kernel_symbol(struct session *s, const char *name, uint64_t *ret)
+{
+	const char *v;
+	const struct ptk_symbol *sym;
+	char key[160];
+
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	v = ptk_source_meta(s->src, key);
+	if (v) {
+		char *end;
+
+		*ret = strtoull(v, &end, 16);
+		return *v && !*end;
+	}
+	if (!quiet_symbols(s))
+		return false;
+	sym = ptk_symbols_find(s->syms, name);
+	if (!sym)
+		return false;
+	*ret = sym->addr;
+	return true;
+}
+
 bool session_symbol_named(struct session *s, const char *name, uint64_t *ret)
 {
 	const struct ptk_symbol *sym;

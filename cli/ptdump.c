@@ -98,20 +98,6 @@ static bool region_markers(struct session *s, struct ptdump_markers *pm)
 	return true;
 }
 
-/* Where address_markers[] is: the image's note of it, else kallsyms. */
-static bool markers_va(struct session *s, uint64_t *va)
-{
-	const char *v = ptk_source_meta(s->src, "SYMBOL(" PTDUMP_SYMBOL ")");
-
-	if (v) {
-		char *end;
-
-		*va = strtoull(v, &end, 16);
-		return *v && !*end;
-	}
-	return session_symbol_named(s, PTDUMP_SYMBOL, va);
-}
-
 /* Linux before 5.6: x86's ptdump walked the tables itself. */
 static bool legacy_release(const char *release)
 {
@@ -129,7 +115,7 @@ int ptdump_markers_get(struct session *s, struct ptdump_markers *pm)
 	memset(pm, 0, sizeof(*pm));
 	pm->is_linux = release != NULL;
 	pm->legacy = legacy_release(release);
-	if (pm->is_linux && markers_va(s, &va)) {
+	if (pm->is_linux && session_kernel_symbol(s, PTDUMP_SYMBOL, &va)) {
 		if (ptk_ptdump_read_markers(s->src, &s->kpg, va, &pm->m,
 					    &pm->n) == PTK_OK) {
 			pm->va = va;
@@ -185,4 +171,37 @@ size_t ptdump_markers_pages(struct session *s, const struct ptdump_markers *pm,
 			     &pfns[n]);
 	}
 	return n;
+}
+
+/* KASAN's early shadow tables, which the kernel's walk does not enter. */
+static const char *const kasan_tables[4] = {
+	"kasan_early_shadow_p4d", "kasan_early_shadow_pud",
+	"kasan_early_shadow_pmd", "kasan_early_shadow_pte",
+};
+
+void ptdump_kasan(struct session *s, struct ptk_ptdump_opts *o, uint64_t *vas)
+{
+	uint64_t va, pfn;
+
+	for (unsigned i = 0; i < 4; i++) {
+		vas[i] = 0;
+		if (!session_kernel_symbol(s, kasan_tables[i], &va) ||
+		    !page_of(s, va, &pfn))
+			continue;
+		vas[i] = va;
+		if (o)
+			o->kasan_tables[i] = pfn << PTK_PAGE_SHIFT;
+	}
+	/* without the shadow PTE there is nothing to note */
+	if (o && (!vas[3] ||
+		  ptk_read_virt(s->src, &s->kpg, vas[3], &o->kasan_pte,
+				sizeof(o->kasan_pte)) != PTK_OK)) {
+		ptk_ctx_clear_err(s->ctx);
+		memset(o->kasan_tables, 0, sizeof(o->kasan_tables));
+	}
+}
+
+const char *ptdump_kasan_symbol(unsigned i)
+{
+	return i < 4 ? kasan_tables[i] : NULL;
 }

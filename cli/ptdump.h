@@ -43,4 +43,13 @@ void ptdump_markers_release(struct ptdump_markers *pm);
 size_t ptdump_markers_pages(struct session *s, const struct ptdump_markers *pm,
 			    uint64_t *pfns, size_t max);
 
+/**
+ * ptdump_kasan() - KASAN's early shadow tables into @o (when not NULL),
+ * their kernel addresses into @vas[4] (0: not found; no KASAN)
+ */
+void ptdump_kasan(struct session *s, struct ptk_ptdump_opts *o, uint64_t *vas);
+
+/** ptdump_kasan_symbol() - the name of table @i (0-3) of ptdump_kasan() */
+const char *ptdump_kasan_symbol(unsigned i);
+
 #endif

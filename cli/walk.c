@@ -203,6 +203,11 @@ static enum ptk_status walk_ptdump(struct printer *p, const struct walk_args *a,
 	o.nmarkers = pm.n;
 	o.skip_guard_hole = pm.is_linux && !pm.legacy;
 	o.legacy = pm.legacy;
+	if (pm.is_linux) {
+		uint64_t vas[4];
+
+		ptdump_kasan(p->s, &o, vas);
+	}
 	st = ptk_ptdump(p->s->src, &p->s->pg, &o, stdout);
 	ptdump_markers_release(&pm);
 	return st;

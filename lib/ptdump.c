@@ -42,6 +42,10 @@ struct dumper {
 	uint64_t start;
 	size_t marker;
 	uint64_t lines;
+	/* prot_levels[4] of the kernel's walk: the effective bits of the
+	 * last PTE read, empty ones included; the eff of the last PMD that
+	 * points to a PTE table gives those of its empty PTEs */
+	uint64_t last_pte_eff, pmd_eff;
 };
 
 static int kernel_level(const struct ptk_paging *pg, unsigned level)
@@ -196,8 +200,28 @@ static enum ptk_status on_entry(const struct ptk_walk_entry *e, uint64_t size,
 {
 	struct dumper *d = priv;
 
+	if (e->level == PTK_LEVEL_PTE)
+		d->last_pte_eff = eff_bits(e->eff);
 	return note_many(d, e->va, e->end - 1, size, e->level,
 			 note_prot(d, e), eff_bits(e->eff));
+}
+
+/* A table entry: KASAN's shortcut, or the eff its empty PTEs will have. */
+static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
+{
+	struct dumper *d = priv;
+
+	for (unsigned i = 0; i < 4; i++) {
+		if (!d->o->kasan_tables[i] || e->addr != d->o->kasan_tables[i])
+			continue;
+		note(d, e->va < d->o->start ? d->o->start : e->va, K_PTE,
+		     d->o->kasan_pte & FLAGS_MASK,
+		     d->o->kasan_pte ? d->last_pte_eff : 0);
+		return PTK_SKIP;
+	}
+	if (e->level == PTK_LEVEL_PMD)
+		d->pmd_eff = eff_bits(e->eff);
+	return PTK_OK;
 }
 
 static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
@@ -225,6 +249,8 @@ static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
 
 	if (!level)	/* the non-canonical gap: never walked */
 		return PTK_OK;
+	if (level == PTK_LEVEL_PTE)	/* (parent & 0 & RW|US) | parent's NX */
+		d->last_pte_eff = d->pmd_eff & B_NX;
 	return note_many(d, va, end - 1, ptk_level_size(level), level, 0, 0);
 }
 
@@ -270,8 +296,9 @@ enum ptk_status ptk_ptdump(struct ptk_source *src, const struct ptk_paging *pg,
 	static const struct ptk_ptdump_marker none = { .name = "User Space" };
 	struct ptk_ptdump_opts opts = *o;
 	const struct ptk_walk_ops ops = {
-		.leaf = on_leaf, .leaf_run = on_leaf_run, .hole = on_hole,
-		.absent = on_absent, .bad = o->bad ? on_bad : NULL,
+		.table = on_table, .leaf = on_leaf, .leaf_run = on_leaf_run,
+		.hole = on_hole, .absent = on_absent,
+		.bad = o->bad ? on_bad : NULL,
 	};
 	struct dumper d = { .o = &opts, .pg = pg, .out = out };
 	uint64_t ranges[2][2], last = o->end - 1;

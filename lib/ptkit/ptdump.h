@@ -20,7 +20,10 @@
  *    in a "... N entries skipped ... " line;
  *  - on a Linux kernel the hypervisor guard hole is not walked, and the
  *    non-canonical gap never is: the line running into either ends at
- *    the next entry walked.
+ *    the next entry walked;
+ *  - under KASAN, an entry pointing to one of the early shadow tables is
+ *    one note of the shadow PTE, whose effective bits are those of the
+ *    last PTE the walk read (the kernel skips computing them).
  *
  * The markers are best read from the kernel itself
  * (ptk_ptdump_read_markers()): their order, the fixmap's start and the
@@ -95,6 +98,11 @@ uint64_t ptk_ptdump_ldt_base(const struct ptk_paging *pg);
  *                   ptdump yet), which keeps a large page's bit 12 (its
  *                   PAT) among its flags; it noted the guard hole as
  *                   empty entries, so leave @skip_guard_hole false
+ * @kasan_tables:    physical addresses of kasan_early_shadow_p4d, _pud,
+ *                   _pmd and _pte (0: none): an entry pointing to one is
+ *                   one PTE-level note of @kasan_pte, as the kernel's
+ *                   walk takes that shortcut instead of descending
+ * @kasan_pte:       kasan_early_shadow_pte[0]
  * @no_truncate:     print the lines a marker's limit would count instead
  * @bad:             as in struct ptk_walk_ops: an entry that cannot be
  *                   followed, then treated as a hole; NULL to fail
@@ -106,6 +114,8 @@ struct ptk_ptdump_opts {
 	uint64_t start, end;
 	bool skip_guard_hole;
 	bool legacy;
+	uint64_t kasan_tables[4];
+	uint64_t kasan_pte;
 	bool no_truncate;
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,
 			       enum ptk_status why, void *priv);

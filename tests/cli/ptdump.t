@@ -29,6 +29,26 @@ markers_spec() {
 		}' "$1" "$2"
 }
 
+# A KASAN kernel's shadow: eight top-level entries point to the early
+# shadow PUD, whose entries all point to the early PMD, whose all point to
+# the early PTE table, which maps one zero page (at 0x1f0000-0x1f3000,
+# mapped at 0xffffffff82000000).  Its second entry is writable: the kernel
+# notes only the first, and a walk that went down would print 2^30 PTEs.
+kasan_spec() {
+	perl -e '
+		print "levels 4\nram 0-64M\ntables 1M-2M\n",
+		      "meta OSRELEASE=6.1.0-kasan\n",
+		      "map 0xffff888000000000 0 0x4000 4k rw nx g\n",
+		      "map 0xffffffff82000000 0x1f0000 0x4000 4k nx g\n";
+		for my $i (0 .. 511) {
+			print "set 0x1f0000[$i] = 0x1f1063\n",
+			      "set 0x1f1000[$i] = 0x1f2063\n",
+			      "set 0x1f2000[$i] = 0x80000000001f3161\n";
+		}
+		print "set 0x100000[$_] = 0x1f0067\n" for 472 .. 479;
+		print "set 0x1f2000[1] = 0x80000000001f3163\n";'
+}
+
 # A 5-level kernel without KASLR: its 6.1 markers (ESPfix limited to 2
 # lines here), a user page under a top-level entry with NX (the kernel's
 # copy under PTI), accessed and dirty bits, a page taken out of the direct
@@ -177,6 +197,23 @@ test_expect 'a kernel before 5.6: its own walker noted the guard hole and kept P
 	ptkit info old.img | grep "^ptdump:   13 markers: .*; the walk of Linux before 5.6$" &&
 	ptkit info --format=json la57.img |
 		grep -q "\"ptdump_markers\":{\"count\":13,\"address\":\"0xffffffff81000000\","
+'
+
+test_expect 'KASAN: an entry pointing to an early shadow table is one PTE note' '
+	kasan_spec >kasan.spec &&
+	for t in pud:0 pmd:1 pte:2; do
+		echo "meta SYMBOL(kasan_early_shadow_${t%:*})=ffffffff8200${t#*:}000"
+	done >>kasan.spec &&
+	ptkit mkimage -o kasan.img kasan.spec >/dev/null &&
+	ptkit walk --format=ptdump kasan.img >all &&
+	grep -A1 "^0xffff890000000000-" all >actual &&
+	cat >expect <<-\EOT &&
+	0xffff890000000000-0xffffec0000000000          99T                               pgd
+	0xffffec0000000000-0xfffff00000000000           4T     ro                 GLB NX pte
+	EOT
+	test_cmp expect actual &&
+	ptkit export -o kasan2.img kasan.img >/dev/null &&
+	ptkit walk --format=ptdump kasan2.img | cmp all -
 '
 
 test_expect 'without address_markers: the 6.1 list from the regions, no guessed fixmap' '
