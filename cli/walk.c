@@ -194,8 +194,12 @@ static enum ptk_status walk_ptdump(struct printer *p, const struct walk_args *a,
 		.start = a->start, .end = a->end,
 		.no_truncate = a->no_truncate, .bad = on_bad, .priv = p,
 	};
+	/* current_kernel walks mm->pgd whole: under PTI the kernel's copy,
+	 * user half included (--pti=user for current_user) */
+	struct ptk_paging pg = p->s->pg;
 	enum ptk_status st;
 
+	pg.user_root = 0;
 	*ret = ptdump_markers_get(p->s, &pm);
 	if (*ret != EXIT_OK)
 		return PTK_OK;
@@ -208,7 +212,7 @@ static enum ptk_status walk_ptdump(struct printer *p, const struct walk_args *a,
 
 		ptdump_kasan(p->s, &o, vas);
 	}
-	st = ptk_ptdump(p->s->src, &p->s->pg, &o, stdout);
+	st = ptk_ptdump(p->s->src, &pg, &o, stdout);
 	ptdump_markers_release(&pm);
 	return st;
 }
