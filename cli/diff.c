@@ -113,14 +113,6 @@ static enum ptk_status collect(const struct ptk_run *r,
 	return PTK_OK;
 }
 
-/* Where the walk looks for non-present entries that keep a frame. */
-struct np_walk {
-	struct ptk_source *src;
-	struct slots *ss;
-	uint64_t start, last;	/* inclusive */
-	uint64_t buf[PTK_ENTRIES];
-};
-
 /* The flags of a non-present entry's own bits, as a present one's read. */
 static unsigned np_flags(unsigned level, uint64_t prot)
 {
@@ -134,48 +126,28 @@ static unsigned np_flags(unsigned level, uint64_t prot)
 	return f;
 }
 
-/* The table below @e: its non-present entries that are not zero. */
-static enum ptk_status np_table(const struct ptk_walk_entry *e, void *priv)
+/* A non-present entry that keeps a frame: joined to the one before it
+ * when the two follow each other, bits and frames alike. */
+static enum ptk_status collect_absent(const struct ptk_walk_entry *e,
+				      void *priv)
 {
-	struct np_walk *w = priv;
-	const unsigned level = e->level - 1;
-	const uint64_t size = ptk_level_size(level);
-	const uint64_t *t;
+	struct slots *ss = priv;
+	const uint64_t prot = ptk_entry_prot(e->level, e->raw);
+	struct slot *last = ss->n ? &ss->s[ss->n - 1] : NULL;
+	struct slot *sl;
 
-	if (ptk_source_table(w->src, e->addr, w->buf, &t) != PTK_OK)
-		return PTK_OK;	/* the walk of present runs reports it */
-	for (unsigned i = 0; i < PTK_ENTRIES; i++) {
-		uint64_t va = e->va + i * size, raw = t[i];
-		uint64_t frame = ptk_entry_frame(level, raw);
-		uint64_t prot = ptk_entry_prot(level, raw);
-		struct slot *last = w->ss->n ? &w->ss->s[w->ss->n - 1] : NULL;
-		struct slot *sl;
-
-		if (!raw || (raw & 1) || va + size - 1 < w->start ||
-		    va > w->last)
-			continue;
-		if (last && last->end == va && last->level == level &&
-		    last->prot == prot &&
-		    last->pa + (last->end - last->va) == frame) {
-			last->end = va + size;
-			continue;
-		}
-		sl = slot_push(w->ss);
-		if (!sl)
-			return PTK_ERR_NOMEM;
-		*sl = (struct slot){ .va = va, .end = va + size, .pa = frame,
-				     .level = level, .prot = prot,
-				     .eff = np_flags(level, prot) };
+	if (last && !last->present && last->end == e->va &&
+	    last->level == e->level && last->prot == prot &&
+	    last->pa + (last->end - last->va) == e->addr) {
+		last->end = e->end;
+		return PTK_OK;
 	}
-	return PTK_OK;
-}
-
-static enum ptk_status np_bad(const struct ptk_walk_entry *e,
-			      enum ptk_status why, void *priv)
-{
-	(void)e;
-	(void)why;
-	(void)priv;
+	sl = slot_push(ss);
+	if (!sl)
+		return PTK_ERR_NOMEM;
+	*sl = (struct slot){ .va = e->va, .end = e->end, .pa = e->addr,
+			     .level = e->level, .prot = prot,
+			     .eff = np_flags(e->level, prot) };
 	return PTK_OK;
 }
 
@@ -190,29 +162,18 @@ static int slot_cmp(const void *x, const void *y)
 static int load(struct session *s, uint64_t start, uint64_t end,
 		struct slots *ss)
 {
-	const struct ptk_runs_ops ops = { .run = collect };
-	const struct ptk_walk_ops np_ops = { .table = np_table, .bad = np_bad };
-	struct np_walk *w;
+	const struct ptk_runs_ops ops = { .run = collect,
+					  .absent = collect_absent };
 	enum ptk_status st;
-	size_t npresent;
 
 	st = ptk_runs_walk(s->src, &s->pg, start, end, PTK_RUNS_PHYS, &ops,
 			   ss);
-	npresent = ss->n;
-	w = st == PTK_OK ? calloc(1, sizeof(*w)) : NULL;
-	if (st == PTK_OK && !w)
-		st = PTK_ERR_NOMEM;
-	if (st == PTK_OK) {
-		*w = (struct np_walk){ .src = s->src, .ss = ss, .start = start,
-				       .last = end - 1 };
-		st = ptk_walk(s->src, &s->pg, start, end, &np_ops, w);
-		free(w);
-	}
 	if (st != PTK_OK)
 		return fail_source(s, st == PTK_ERR_NOMEM ?
 				   ptk_set_err(s->ctx, st, "diff") : st);
-	if (ss->n != npresent)
-		qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
+	/* a run is reported when the next one starts: after the
+	 * not-present entries that follow it */
+	qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
 	return EXIT_OK;
 }
 

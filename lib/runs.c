@@ -86,6 +86,13 @@ static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
 		       e->eff & ~RUN_IGNORED, e->pkey, n);
 }
 
+static enum ptk_status on_absent(const struct ptk_walk_entry *e, void *priv)
+{
+	struct merger *m = priv;
+
+	return m->ops->absent(e, m->priv);
+}
+
 static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 			      enum ptk_status why, void *priv)
 {
@@ -107,6 +114,7 @@ enum ptk_status ptk_runs_walk(struct ptk_source *src,
 		.leaf = on_leaf,
 		/* Single entries are wanted in ENTRIES mode only. */
 		.leaf_run = mode == PTK_RUNS_ENTRIES ? NULL : on_leaf_run,
+		.absent = ops->absent ? on_absent : NULL,
 		.bad = ops->bad ? on_bad : NULL,
 	};
 	enum ptk_status st;

@@ -57,12 +57,16 @@ enum ptk_runs_mode {
  * @run:  one finished run; @e is the leaf entry in PTK_RUNS_ENTRIES mode,
  *        NULL otherwise
  * @bad:  passed on to the walker (see struct ptk_walk_ops)
+ * @absent: optional, passed on to the walker: each not-present entry
+ *        that is not zero, unmerged, reported as the walk meets it
+ *        (before the run it interrupts is reported)
  */
 struct ptk_runs_ops {
 	enum ptk_status (*run)(const struct ptk_run *r,
 			       const struct ptk_walk_entry *e, void *priv);
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,
 			       enum ptk_status why, void *priv);
+	enum ptk_status (*absent)(const struct ptk_walk_entry *e, void *priv);
 };
 
 /** ptk_runs_walk() - walk [start, end) and report its runs */
