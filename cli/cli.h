@@ -97,6 +97,8 @@ struct ptk_symbols *session_symbols(struct session *s, int *status);
 
 /** session_types() - the kernel's BTF types, as session_symbols() */
 struct ptk_types *session_types(struct session *s, int *status);
+/** session_types_quiet() - the same, or NULL without a word */
+struct ptk_types *session_types_quiet(struct session *s);
 
 /**
  * session_tasks() - the dump's tasks (all threads with @threads), as

@@ -252,7 +252,7 @@ void expect_print_text(const struct expect_report *rep)
 			}
 		}
 	printf("pageblocks: %" PRIu64 " agree, %" PRIu64 " differ, %" PRIu64
-	       " unknown to one side (no free block or event typed them)\n",
+	       " unknown to one side (no free block, event or pageblock flag typed them)\n",
 	       rep->pb_agree, rep->pb_differ, rep->pb_unknown);
 }
 

@@ -65,7 +65,68 @@ static void print_json(const struct ptk_freelists *f)
 	}
 }
 
-static void print_text(const struct ptk_freelists *f)
+/* The pageblocks' migratetypes, one byte each, from pfn 0. */
+struct pageblocks {
+	unsigned char *type;
+	uint64_t n;
+};
+
+static enum ptk_status note_pageblock(uint64_t pfn, unsigned migratetype,
+				      void *priv)
+{
+	struct pageblocks *pb = priv;
+	const uint64_t i = pfn >> PTK_PAGEBLOCK_ORDER;
+
+	if (i >= pb->n) {
+		uint64_t n = i + 1 > 2 * pb->n ? i + 1 : 2 * pb->n;
+		unsigned char *p = i >= (UINT64_C(1) << 32) ? NULL :
+				   realloc(pb->type, n);
+
+		if (!p)
+			return PTK_ERR_NOMEM;
+		memset(p + pb->n, 0xff, n - pb->n);
+		pb->type = p;
+		pb->n = n;
+	}
+	pb->type[i] = (unsigned char)migratetype;
+	return PTK_OK;
+}
+
+/*
+ * "Number of blocks type": as pagetypeinfo_showblockcount() counts, the
+ * block of every pageblock_nr_pages step from the zone's start.
+ */
+static void print_blockcount(const struct ptk_freelists *f,
+			     const struct pageblocks *pb)
+{
+	printf("%-23s", "Number of blocks type ");
+	for (unsigned t = 0; t < f->ntypes; t++)
+		printf("%12s ", f->type_names[t]);
+	printf("\n");
+	for (size_t i = 0; i < f->nzones; i++) {
+		const struct ptk_zone_free *z = &f->zones[i];
+		uint64_t count[PTK_MM_MAX_TYPES] = { 0 };
+		const uint64_t end = (uint64_t)z->start_pfn + (uint64_t)z->spanned;
+
+		if (z->start_pfn < 0 || z->spanned < 0)
+			continue;
+		for (uint64_t pfn = (uint64_t)z->start_pfn; pfn < end;
+		     pfn += UINT64_C(1) << PTK_PAGEBLOCK_ORDER) {
+			uint64_t b = pfn >> PTK_PAGEBLOCK_ORDER;
+
+			if (b < pb->n && pb->type[b] < f->ntypes)
+				count[pb->type[b]]++;
+		}
+		printf("Node %u, zone %8s ", z->node, z->name);
+		for (unsigned t = 0; t < f->ntypes; t++)
+			printf("%12" PRIu64 " ", count[t]);
+		printf("\n");
+	}
+	printf("\n");
+}
+
+static void print_text(const struct ptk_freelists *f,
+		       const struct pageblocks *pb)
 {
 	printf("Free pages count per migrate type at order      ");
 	for (unsigned o = 0; o < f->norders; o++)
@@ -83,6 +144,8 @@ static void print_text(const struct ptk_freelists *f)
 		}
 	}
 	printf("\n");
+	if (pb->n)
+		print_blockcount(f, pb);
 	for (size_t i = 0; i < f->nzones; i++) {
 		const struct ptk_zone_free *z = &f->zones[i];
 
@@ -176,6 +239,7 @@ int cmd_freelists(int argc, char **argv)
 {
 	struct freelists_args a = { 0 };
 	struct ptk_freelists f = { 0 };
+	struct pageblocks pb = { 0 };
 	struct session s;
 	enum ptk_status st;
 	int ret;
@@ -189,13 +253,22 @@ int cmd_freelists(int argc, char **argv)
 		ret = fail_source(&s, st);
 		goto out;
 	}
-	if (a.json)
+	if (a.json) {
 		print_json(&f);
-	else
-		print_text(&f);
+	} else {
+		/* without mem_section in VMCOREINFO: no block counts */
+		if (ptk_pageblocks_walk(s.src, &s.pg, session_types_quiet(&s),
+					note_pageblock, &pb) != PTK_OK) {
+			ptk_ctx_clear_err(s.ctx);
+			free(pb.type);
+			pb = (struct pageblocks){ 0 };
+		}
+		print_text(&f, &pb);
+	}
 	if (!check_totals(&s, a.src.path, &f, a.json))
 		ret = EXIT_FINDING;
 out:
+	free(pb.type);
 	ptk_freelists_release(&f);
 	session_close(&s);
 	return finish_output(argv[0], ret);

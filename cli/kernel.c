@@ -113,6 +113,16 @@ static struct ptk_symbols *quiet_symbols(struct session *s)
 	return s->syms;
 }
 
+struct ptk_types *session_types_quiet(struct session *s)
+{
+	if (s->types || !quiet_symbols(s))
+		return s->types;
+	if (ptk_types_from_btf(s->src, &s->kpg, s->syms, &s->types) != PTK_OK)
+		s->types = NULL;
+	ptk_ctx_clear_err(s->ctx);
+	return s->types;
+}
+
 const struct ptk_modules *session_modules(struct session *s)
 {
 	if (s->mods_read || s->mods_tried)

@@ -61,6 +61,20 @@ static enum ptk_status seed_page(uint64_t pfn, const struct ptk_page_info *pi,
 	return PTK_OK;
 }
 
+/* A pageblock no free block typed: the kernel's own flags say. */
+static enum ptk_status seed_pageblock(uint64_t pfn, unsigned migratetype,
+				      void *priv)
+{
+	struct seeding *sd = priv;
+
+	if (migratetype >= PTK_MM_MAX_TYPES ||
+	    sd->mt_of[migratetype] == PTK_MIGRATE_UNKNOWN ||
+	    ptk_alloc_seed_pageblock(sd->model, pfn, sd->mt_of[migratetype]))
+		return PTK_OK;	/* beyond the model, or a type it lacks */
+	sd->out->pageblocks++;
+	return PTK_OK;
+}
+
 bool seed_model(struct session *s, struct ptk_alloc *model, struct seed *out)
 {
 	struct ptk_freelists f;
@@ -83,6 +97,11 @@ bool seed_model(struct session *s, struct ptk_alloc *model, struct seed *out)
 		st = ptk_pages_walk(s->src, &s->pg, &s->layout, NULL, 0, 0,
 				    UINT64_MAX, seed_page, &sd, NULL);
 	}
+	/* after the free blocks, which say what their lists are */
+	if (st == PTK_OK &&
+	    ptk_pageblocks_walk(s->src, &s->pg, session_types_quiet(s),
+				seed_pageblock, &sd) != PTK_OK)
+		ptk_ctx_clear_err(s->ctx);	/* the free lists typed some */
 	if (st != PTK_OK) {
 		snprintf(out->why, sizeof(out->why), "%s", ptk_ctx_err(s->ctx));
 		ptk_ctx_clear_err(s->ctx);

@@ -11,6 +11,7 @@ struct seed {
 	uint64_t free_pages, free_blocks;	/* from the free lists */
 	uint64_t pcp;			/* unreferenced: per-CPU lists */
 	uint64_t in_use;
+	uint64_t pageblocks;		/* typed by the dump's flags */
 	unsigned list_errors;		/* lists not walked to the end */
 	char why[200];			/* why not seeded */
 };

@@ -285,6 +285,21 @@ enum ptk_status ptk_alloc_seed_free(struct ptk_alloc *a, uint64_t pfn,
 	return PTK_OK;
 }
 
+enum ptk_status ptk_alloc_seed_pageblock(struct ptk_alloc *a, uint64_t pfn,
+					 unsigned migratetype)
+{
+	unsigned char *mt;
+
+	if (pfn >= a->pages || migratetype > PTK_MIGRATE_TYPES)
+		return ptk_set_err(a->ctx, PTK_ERR_INVALID, "pageblock at pfn "
+				   "%#llx: not a pageblock of the model",
+				   (unsigned long long)pfn);
+	mt = &a->pb_mt[pfn >> PTK_PAGEBLOCK_ORDER];
+	if (*mt == PTK_MIGRATE_UNKNOWN)
+		*mt = (unsigned char)migratetype;
+	return PTK_OK;
+}
+
 enum ptk_status ptk_alloc_seed_page(struct ptk_alloc *a, uint64_t pfn,
 				    bool pcp)
 {

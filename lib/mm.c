@@ -256,6 +256,12 @@ enum ptk_status ptk_freelists_walk(struct ptk_source *src,
 			zf->name = z < 5 ? zone_names[z] : "?";
 			zf->nr_free = -1;
 			zf->spanned = k.has_spanned ? (int64_t)spanned : -1;
+			zf->start_pfn = -1;
+			/* zone_start_pfn, managed_pages, spanned_pages */
+			if (k.has_spanned && k.spanned >= 16 &&
+			    read64(src, pg, zone + k.spanned - 16, &nr) &&
+			    nr < (UINT64_C(1) << 40))
+				zf->start_pfn = (int64_t)nr;
 			if (k.has_vm_stat &&
 			    read64(src, pg, zone + k.vm_stat + k.nr_free_pages * 8,
 				   &nr))

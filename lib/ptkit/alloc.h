@@ -110,6 +110,13 @@ enum ptk_status ptk_alloc_seed_page(struct ptk_alloc *a, uint64_t pfn,
 				    bool pcp);
 
 /**
+ * ptk_alloc_seed_pageblock() - the pageblock of @pfn is of @migratetype,
+ * as the dump's pageblock flags say, unless a free block already typed it
+ */
+enum ptk_status ptk_alloc_seed_pageblock(struct ptk_alloc *a, uint64_t pfn,
+					 unsigned migratetype);
+
+/**
  * ptk_alloc_seed_all_free() - start simulate mode from all RAM free, in
  * blocks of the top order on movable pageblocks, as after boot
  */

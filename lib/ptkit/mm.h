@@ -33,6 +33,8 @@
 #include "paging.h"
 #include "source.h"
 
+struct ptk_types;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -47,6 +49,8 @@ enum { PTK_MM_MAX_ORDERS = 16, PTK_MM_MAX_TYPES = 8 };
  * @spanned:       the zone's spanned_pages, or -1 if not exported; a zone
  *                 that spans nothing has no lists and is skipped, as
  *                 /proc/buddyinfo skips it
+ * @start_pfn:     zone_start_pfn, two words before spanned_pages in
+ *                 struct zone since Linux 3.x; -1 if not known
  * @nr_free:       the zone's NR_FREE_PAGES counter, or -1 if not exported
  * @list_errors:   lists that could not be walked to their end
  * @first_error:   the message of the first of those
@@ -56,6 +60,7 @@ struct ptk_zone_free {
 	const char *name;
 	uint64_t blocks[PTK_MM_MAX_ORDERS][PTK_MM_MAX_TYPES];
 	int64_t spanned;
+	int64_t start_pfn;
 	int64_t nr_free;
 	unsigned list_errors;
 	char first_error[160];
@@ -108,6 +113,31 @@ enum ptk_status ptk_freelists_walk(struct ptk_source *src,
 				   const struct ptk_layout *layout,
 				   ptk_free_block_fn fn, void *priv,
 				   struct ptk_freelists *ret);
+
+/**
+ * typedef ptk_pageblock_fn - pageblock of 2^9 pages from @pfn is of the
+ * kernel's migratetype @migratetype (the index of its free list; name it
+ * with struct ptk_freelists' @type_names)
+ */
+typedef enum ptk_status (*ptk_pageblock_fn)(uint64_t pfn, unsigned migratetype,
+					    void *priv);
+
+/**
+ * ptk_pageblocks_walk() - the migratetype of every pageblock of a present
+ * memory section, as get_pageblock_migratetype() reads it: bits 0-2 of
+ * the pageblock's 4 in its section's usage->pageblock_flags
+ * @types: the kernel's BTF, for the offsets of mem_section.usage and
+ *         mem_section_usage.pageblock_flags; NULL for those of x86-64
+ *         since 5.3 (8 and 8)
+ *
+ * PTK_ERR_NODATA, naming the key, without SYMBOL(mem_section),
+ * SIZE(mem_section) or NUMBER(SECTION_SIZE_BITS).  A section whose usage
+ * cannot be read is skipped.
+ */
+enum ptk_status ptk_pageblocks_walk(struct ptk_source *src,
+				    const struct ptk_paging *pg,
+				    const struct ptk_types *types,
+				    ptk_pageblock_fn fn, void *priv);
 
 /**
  * enum ptk_page_kind - what a page of RAM is, from its struct page

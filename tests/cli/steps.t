@@ -125,7 +125,9 @@ test_expect 'replay --expect step2, in text: the agreement and its causes' '
 	grep -q "^pages:      131063 of 131072 agree (99.993%): 107136 free in both, 22822 allocated in both, 1105 on per-CPU lists in both$" out &&
 	grep -q "^  bulk             8  on a per-CPU list in the model, in use in the dump" out &&
 	grep -q "^  tail             1  in use in the model, unreferenced in the dump" out &&
-	grep -q "^free lists: 27 of 27 (zone, order, migratetype) counts agree$" out
+	grep -q "^free lists: 27 of 27 (zone, order, migratetype) counts agree$" out &&
+	# every pageblock typed: by a free block, else the dump'"'"'s flags
+	grep -q "^pageblocks: 256 agree, 0 differ, 0 unknown to one side" out
 '
 
 done_testing

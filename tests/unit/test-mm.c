@@ -240,6 +240,74 @@ static void unmapped_element_is_reported(void **state)
 	kernel_free(k);
 }
 
+struct blocks {
+	unsigned n;
+	uint64_t pfn[8];
+	unsigned type[8];
+};
+
+static enum ptk_status note_block(uint64_t pfn, unsigned migratetype,
+				  void *priv)
+{
+	struct blocks *b = priv;
+
+	if (b->n < 8) {
+		b->pfn[b->n] = pfn;
+		b->type[b->n] = migratetype;
+	}
+	b->n++;
+	return PTK_OK;
+}
+
+/*
+ * SPARSEMEM_EXTREME with 8M sections (4 pageblocks each): the root array
+ * names one page of sections; section 0 is present, section 1 is not,
+ * section 2 is present.  Each pageblock's 4 bits, type in the low 3 (the
+ * 4th, PB_migrate_skip, must not leak in).
+ */
+static void pageblock_flags_by_section(void **state)
+{
+	const uint64_t roots = 0x4300000, sections = 0x4301000;
+	const uint64_t usage0 = 0x4302000, usage2 = 0x4302100;
+	struct kernel *k = kernel_new();
+	struct blocks b = { 0 };
+	struct ptk_freelists fl;
+
+	(void)state;
+	assert_int_equal(ptk_source_set_meta(k->f->src, "SYMBOL(mem_section)",
+					     "ffff888004300000"), PTK_OK);
+	assert_int_equal(ptk_source_set_meta(k->f->src, "SIZE(mem_section)",
+					     "16"), PTK_OK);
+	assert_int_equal(ptk_source_set_meta(k->f->src,
+					     "NUMBER(SECTION_SIZE_BITS)", "23"),
+			 PTK_OK);
+	set(k, roots, va(sections));
+	set(k, sections, 0x3);
+	set(k, sections + 8, va(usage0));
+	set(k, sections + 32, 0x3);
+	set(k, sections + 40, va(usage2));
+	/* usage: one word of subsection map, then the flags */
+	set(k, usage0 + 8, 0x2190);	/* 0, 1 (+ skip), 2, 2 */
+	set(k, usage2 + 8, 0x0004);	/* 4, 0, 0, 0 */
+	assert_int_equal(ptk_pageblocks_walk(k->f->src, &k->f->pg, NULL,
+					     note_block, &b), PTK_OK);
+	assert_int_equal(b.n, 8);
+	assert_int_equal(b.pfn[1], 0x200);
+	assert_int_equal(b.type[0], 0);
+	assert_int_equal(b.type[1], 1);
+	assert_int_equal(b.type[2], 1);
+	assert_int_equal(b.type[3], 2);
+	assert_int_equal(b.pfn[4], 2 * 512 * 4);
+	assert_int_equal(b.type[4], 4);
+
+	/* zone_start_pfn: two words before spanned_pages */
+	set(k, PGDAT + SPANNED - 16, 1);
+	read_lists(k, &fl);
+	assert_int_equal(fl.zones[0].start_pfn, 1);
+	ptk_freelists_release(&fl);
+	kernel_free(k);
+}
+
 static void missing_key_is_named(void **state)
 {
 	struct kernel *k = kernel_new();
@@ -347,6 +415,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counts_and_counter),
+		cmocka_unit_test(pageblock_flags_by_section),
 		cmocka_unit_test(blocks_with_pfns),
 		cmocka_unit_test(loop_is_reported_not_followed),
 		cmocka_unit_test(loops_count_distinct_elements),
