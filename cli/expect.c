@@ -69,12 +69,56 @@ void trace_marks_event(struct trace_marks *tm, const struct ptk_trace_rec *rec)
 	}
 }
 
-static const char *const zone_names[ZONES] = { "DMA", "DMA32", "Normal" };
-
-/* x86-64's fixed zone limits: 16 MiB (MAX_DMA_PFN) and 4 GiB. */
-static unsigned zone_of(uint64_t pfn)
+/*
+ * The zones to compare free blocks in: the dump's own (each node's,
+ * zone_start_pfn and spanned_pages), else x86-64's fixed limits of one
+ * node, 16 MiB (MAX_DMA_PFN) and 4 GiB.
+ */
+static void read_zones(struct session *s, struct expect_report *rep)
 {
-	return pfn < 0x1000 ? 0 : pfn < 0x100000 ? 1 : 2;
+	static const struct zone_span fixed[] = {
+		{ "DMA", 0, 0x1000 }, { "DMA32", 0x1000, 0x100000 },
+		{ "Normal", 0x100000, UINT64_MAX },
+	};
+	struct ptk_freelists f;
+
+	rep->nzones = 0;
+	if (ptk_freelists_read(s->src, &s->pg, &s->layout, &f) == PTK_OK) {
+		for (size_t i = 0; i < f.nzones && rep->nzones < ZONES; i++) {
+			const struct ptk_zone_free *z = &f.zones[i];
+			struct zone_span *zs = &rep->zones[rep->nzones];
+
+			if (z->start_pfn < 0 || z->spanned < 0)
+				break;
+			if (z->node)
+				snprintf(zs->name, sizeof(zs->name), "%u/%s",
+					 z->node, z->name);
+			else
+				snprintf(zs->name, sizeof(zs->name), "%s",
+					 z->name);
+			zs->start = (uint64_t)z->start_pfn;
+			zs->end = zs->start + (uint64_t)z->spanned;
+			rep->nzones++;
+		}
+		if (rep->nzones != f.nzones)
+			rep->nzones = 0;
+		ptk_freelists_release(&f);
+	}
+	ptk_ctx_clear_err(s->ctx);
+	if (rep->nzones)
+		return;
+	memcpy(rep->zones, fixed, sizeof(fixed));
+	rep->nzones = sizeof(fixed) / sizeof(fixed[0]);
+	rep->zones_fixed = true;
+}
+
+/* The zone of @pfn, or -1 outside them all. */
+static int zone_of(const struct expect_report *rep, uint64_t pfn)
+{
+	for (unsigned z = 0; z < rep->nzones; z++)
+		if (pfn >= rep->zones[z].start && pfn < rep->zones[z].end)
+			return (int)z;
+	return -1;
 }
 
 static enum expect_cause cause_of(enum ptk_alloc_state m,
@@ -95,7 +139,8 @@ static enum expect_cause cause_of(enum ptk_alloc_state m,
 }
 
 /* Free blocks of one model by zone, order and migratetype. */
-static void count_blocks(const struct ptk_alloc *a,
+static void count_blocks(const struct expect_report *rep,
+			 const struct ptk_alloc *a,
 			 uint64_t out[ZONES][PTK_MAX_ORDER + 1]
 				     [PTK_MIGRATE_TYPES + 1])
 {
@@ -103,12 +148,15 @@ static void count_blocks(const struct ptk_alloc *a,
 
 	for (uint64_t pfn = 0; pfn < pages;) {
 		int o = ptk_alloc_free_block(a, pfn);
+		int z;
 
 		if (o < 0) {
 			pfn++;
 			continue;
 		}
-		out[zone_of(pfn)][o][ptk_alloc_pageblock_type(a, pfn)]++;
+		z = zone_of(rep, pfn);
+		if (z >= 0)
+			out[z][o][ptk_alloc_pageblock_type(a, pfn)]++;
 		pfn += UINT64_C(1) << o;
 	}
 }
@@ -161,9 +209,10 @@ int expect_compare(const char *cmd, const struct source_opts *opts,
 			rep->free_dump_only++;
 		rep->causes[cause_of(m, d, marks, pfn)]++;
 	}
-	count_blocks(model, rep->blocks[0]);
-	count_blocks(truth, rep->blocks[1]);
-	for (unsigned z = 0; z < ZONES; z++)
+	read_zones(&s, rep);
+	count_blocks(rep, model, rep->blocks[0]);
+	count_blocks(rep, truth, rep->blocks[1]);
+	for (unsigned z = 0; z < rep->nzones; z++)
 		for (unsigned k = 0; k <= PTK_MAX_ORDER; k++)
 			for (unsigned t = 0; t <= PTK_MIGRATE_TYPES; t++) {
 				uint64_t x = rep->blocks[0][z][k][t];
@@ -230,9 +279,11 @@ void expect_print_text(const struct expect_report *rep)
 			printf("  %-9s %8" PRIu64 "  %s\n", cause_keys[c],
 			       rep->causes[c], cause_text[c]);
 	printf("free lists: %" PRIu64 " of %" PRIu64 " (zone, order, "
-	       "migratetype) counts agree\n", rep->lists_agree,
-	       rep->lists_agree + rep->lists_differ);
-	for (unsigned z = 0; z < ZONES; z++)
+	       "migratetype) counts agree%s\n", rep->lists_agree,
+	       rep->lists_agree + rep->lists_differ,
+	       rep->zones_fixed ? " (zones at x86-64's fixed limits: the dump"
+				  " does not give its own)" : "");
+	for (unsigned z = 0; z < rep->nzones; z++)
 		for (unsigned t = 0; t <= PTK_MIGRATE_TYPES; t++) {
 			bool differs = false;
 
@@ -242,7 +293,7 @@ void expect_print_text(const struct expect_report *rep)
 			if (!differs)
 				continue;
 			for (unsigned side = 0; side < 2; side++) {
-				printf("  %-6s %-11s %-5s", zone_names[z],
+				printf("  %-6s %-11s %-5s", rep->zones[z].name,
 				       ptk_migratetype_name(t),
 				       side ? "dump" : "model");
 				for (unsigned k = 0; k <= PTK_MAX_ORDER; k++)

@@ -25,7 +25,13 @@ struct trace_marks {
 	uint64_t lost;		/* events the kernel lost */
 };
 
-enum { ZONES = 3 };	/* DMA, DMA32, Normal, as x86-64 places them */
+enum { ZONES = 16 };	/* populated zones compared, at most */
+
+/* A zone of the dump: its PFNs, [start, end). */
+struct zone_span {
+	char name[24];		/* "DMA32", or "1/Normal" beyond node 0 */
+	uint64_t start, end;
+};
 
 struct expect_report {
 	const char *path;
@@ -34,6 +40,10 @@ struct expect_report {
 	uint64_t states[4][4];		/* [model][dump], ptk_alloc_state */
 	uint64_t agree, free_model_only, free_dump_only;
 	uint64_t causes[CAUSE_N];
+	/* the dump's zones, or x86-64's fixed ones if it does not say */
+	struct zone_span zones[ZONES];
+	unsigned nzones;
+	bool zones_fixed;
 	/* free blocks per zone, order and migratetype: model, dump */
 	uint64_t blocks[2][ZONES][PTK_MAX_ORDER + 1][PTK_MIGRATE_TYPES + 1];
 	uint64_t lists_agree, lists_differ;	/* (zone, order, type) cells */
