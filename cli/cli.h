@@ -147,6 +147,12 @@ bool session_symbol_named(struct session *s, const char *name, uint64_t *ret);
 bool session_kernel_symbol(struct session *s, const char *name, uint64_t *ret);
 
 /**
+ * session_max_pfn_mapped() - the kernel's max_pfn_mapped (where CPA stops
+ * passing over holes of the direct map), or 0 when it cannot be read
+ */
+uint64_t session_max_pfn_mapped(struct session *s);
+
+/**
  * session_vmstat() - the kernel's counters with their per-CPU deltas, or
  * NULL, quietly, with the reason in s->why_no_vmstat
  */

@@ -220,6 +220,9 @@ int cmd_directmap(int argc, char **argv)
 	if (ret != EXIT_OK)
 		goto out;
 	st = ptk_edit_new(s.src, &s.pg, &ed);
+	if (st == PTK_OK)
+		ptk_cpa_set_max_pfn_mapped(ed, direct->start,
+					   session_max_pfn_mapped(&s));
 	if (st == PTK_OK && a.has_pool)
 		st = ptk_edit_add_pool(ed, a.pool_start, a.pool_end);
 	for (size_t i = 0; i < a.nops && st == PTK_OK; i++)

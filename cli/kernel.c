@@ -259,6 +259,19 @@ bool session_kernel_symbol(struct session *s, const char *name, uint64_t *ret)
 	return true;
 }
 
+uint64_t session_max_pfn_mapped(struct session *s)
+{
+	uint64_t va, v;
+
+	if (!session_kernel_symbol(s, "max_pfn_mapped", &va) ||
+	    ptk_read_virt(s->src, &s->kpg, va, &v, sizeof(v)) != PTK_OK ||
+	    v >> 40) {
+		ptk_ctx_clear_err(s->ctx);
+		return 0;
+	}
+	return v;
+}
+
 bool session_symbol_named(struct session *s, const char *name, uint64_t *ret)
 {
 	const struct ptk_symbol *sym;

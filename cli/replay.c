@@ -560,6 +560,8 @@ int cmd_replay(int argc, char **argv)
 		ret = fail_status(argv[0], s.ctx, st);
 		goto out;
 	}
+	if (!a.mem)
+		ptk_replay_set_max_pfn_mapped(r, session_max_pfn_mapped(&s));
 	if (!a.mem && !a.no_seed)
 		seed_model(&s, ptk_replay_model(r), &sd);
 	if (a.simulate) {

@@ -209,6 +209,9 @@ static void simulate(struct tui *t, enum ptk_cpa_call call)
 	}
 	if (!t->edit) {
 		st = ptk_edit_new(t->s->src, &t->s->pg, &t->edit);
+		if (st == PTK_OK)
+			ptk_cpa_set_max_pfn_mapped(t->edit, dm->base,
+						   session_max_pfn_mapped(t->s));
 		if (st != PTK_OK) {
 			snprintf(t->message, sizeof(t->message), "%s",
 				 ptk_ctx_err(t->s->ctx));

@@ -18,6 +18,7 @@
 #include "pagemap-priv.h"
 #include "ptkit/build.h"
 #include "ptkit/census.h"
+#include "ptkit/directmap.h"
 #include "ptkit/runs.h"
 
 #define HW_P UINT64_C(0x1)
@@ -61,8 +62,20 @@ struct ptk_edit {
 	size_t npool;
 	uint64_t *given_back;
 	size_t ngiven, capgiven;
+	/* [start, end): the direct map below max_pfn_mapped, where CPA
+	 * passes over a zero entry (__cpa_process_fault()) */
+	uint64_t identity_start, identity_end;
 	uint64_t page[PTK_ENTRIES];	/* scratch for table reads */
 };
+
+void ptk_cpa_set_max_pfn_mapped(struct ptk_edit *ed, uint64_t page_offset,
+				uint64_t max_pfn_mapped)
+{
+	ed->identity_start = page_offset;
+	ed->identity_end = max_pfn_mapped ? page_offset + (max_pfn_mapped <<
+							  PTK_PAGE_SHIFT)
+					  : page_offset;
+}
 
 struct ptk_ctx *edit_ctx(const struct ptk_edit *ed)
 {
@@ -689,6 +702,14 @@ enum ptk_status edit_change_attr(struct ptk_edit *ed, uint64_t va,
 
 		if (st != PTK_OK)
 			return st;
+		if (!s.raw && va >= ed->identity_start &&
+		    va < ed->identity_end) {
+			/* "Ignore the NULL PTE for kernel identity mapping,
+			 * as it is expected to have holes": one page */
+			va += PTK_PAGE_SIZE;
+			npages--;
+			continue;
+		}
 		if (!s.raw)
 			return ptk_set_err(ed->ctx, PTK_ERR_INVALID,
 					   "%#" PRIx64 " is not mapped (%s "

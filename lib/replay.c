@@ -142,6 +142,15 @@ static void put_bit(uint64_t *map, uint64_t i, bool on)
 		map[i / 64] &= ~(UINT64_C(1) << (i % 64));
 }
 
+void ptk_replay_set_max_pfn_mapped(struct ptk_replay *r,
+				   uint64_t max_pfn_mapped)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->run[i].ed)
+			ptk_cpa_set_max_pfn_mapped(r->run[i].ed, r->page_offset,
+						   max_pfn_mapped);
+}
+
 enum ptk_status ptk_replay_new(struct ptk_source *src,
 			       const struct ptk_paging *pg,
 			       uint64_t page_offset, uint64_t direct_end,

@@ -143,6 +143,16 @@ enum ptk_status ptk_cpa(struct ptk_edit *ed, uint64_t page_offset,
 
 void ptk_cpa_result_release(struct ptk_cpa_result *res);
 
+/**
+ * ptk_cpa_set_max_pfn_mapped() - the kernel's max_pfn_mapped, for @ed's
+ * ptk_cpa() calls: a zero entry of the direct map below it is a hole the
+ * kernel expects and passes over, a page at a time, as
+ * __cpa_process_fault() does; elsewhere (and by default, everywhere) a
+ * zero entry fails the call
+ */
+void ptk_cpa_set_max_pfn_mapped(struct ptk_edit *ed, uint64_t page_offset,
+				uint64_t max_pfn_mapped);
+
 #ifdef __cplusplus
 }
 #endif

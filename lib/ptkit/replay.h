@@ -110,6 +110,13 @@ enum ptk_status ptk_replay_new(struct ptk_source *src,
 			       const enum ptk_policy *policies, size_t npolicies,
 			       const struct ptk_selector *sel,
 			       struct ptk_replay **ret);
+
+/**
+ * ptk_replay_set_max_pfn_mapped() - see ptk_cpa_set_max_pfn_mapped(): the
+ * policies' calls pass over holes of the direct map below it
+ */
+void ptk_replay_set_max_pfn_mapped(struct ptk_replay *r,
+				   uint64_t max_pfn_mapped);
 void ptk_replay_free(struct ptk_replay *r);
 
 /** ptk_replay_prefetch() - ptk_alloc_prefetch() for the replay's model:

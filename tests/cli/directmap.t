@@ -112,6 +112,31 @@ test_expect 'set_direct_map_default after invalid: P and RW back, no merge' '
 	test_cmp expect actual
 '
 
+test_expect 'a hole below max_pfn_mapped is passed over, as __cpa_process_fault() does' '
+	cat >hole.spec <<-\EOT &&
+	ram 0-16M
+	tables 8M-9M
+	region "Low Kernel Mapping" 0xffff888000000000-0xffffc88000000000
+	region "High Kernel Mapping" 0xffffffff80000000-0xffffffffc0000000
+	map 0xffff888000000000 0 0x100000 4k rw nx g
+	map 0xffff888000200000 0x200000 0x200000 4k rw nx g
+	map 0xffffffff81000000 0xa00000 0x1000 4k nx g
+	set 0xa00000 = 0x400
+	EOT
+	ptkit mkimage -o hole.img hole.spec >/dev/null &&
+	must_fail 2 ptkit directmap hole.img invalid:0xf0+0x120 2>err &&
+	grep -q "invalid:0xf0+288: 0xffff888000100000 is not mapped (pte entry at 0x[0-9a-f]* is zero)$" err &&
+	echo "meta SYMBOL(max_pfn_mapped)=ffffffff81000000" >>hole.spec &&
+	ptkit mkimage -o hole2.img hole.spec >/dev/null &&
+	ptkit directmap hole2.img invalid:0xf0+0x120 -o out.img >/dev/null &&
+	ptkit unmapped out.img | sed -n 2p >actual &&
+	echo "0x00000000f0-0x0000000210        288  0xffff8880000f0000  pte" >expect &&
+	test_cmp expect actual &&
+	# above max_pfn_mapped a hole is still a fault
+	must_fail 2 ptkit directmap hole2.img invalid:0x3f0+0x20 2>err &&
+	grep -q "0xffff888000400000 is not mapped" err
+'
+
 test_expect 'errors: bad op is usage, a pfn outside the direct map is named' '
 	must_fail 2 ptkit directmap d.img frob:0x10 2>err &&
 	grep -q "is not NAME:PFN" err &&
