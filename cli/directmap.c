@@ -131,9 +131,12 @@ static int dm_counts(struct session *s, struct ptk_source *src,
 }
 
 static void print_text(const struct dm_args *a, const struct ptk_cpa_result *r,
-		       const struct ptk_region *direct, const uint64_t *before,
+		       const struct ptk_region *direct,
+		       const struct ptk_edit *ed, const uint64_t *before,
 		       const uint64_t *after)
 {
+	const uint64_t beyond = ptk_edit_tables_beyond_ram(ed);
+
 	char end[32];
 
 	printf("direct map at 0x%016" PRIx64 "\n", direct->start);
@@ -142,6 +145,10 @@ static void print_text(const struct dm_args *a, const struct ptk_cpa_result *r,
 	printf("direct_map_level3_splits %" PRIu64 "\n", r->splits[3]);
 	printf("direct_map_level2_splits %" PRIu64 "\n", r->splits[2]);
 	printf("page-table pages %" PRIu64 "\n", r->table_pages);
+	if (beyond)
+		printf("  %" PRIu64 " of them past the end of RAM, from 0x%"
+		       PRIx64 ": the source has no free RAM left (--pool "
+		       "places them)\n", beyond, ptk_edit_beyond_ram(ed));
 	printf("TLB flushes %zu: %" PRIu64 " pages one by one, %" PRIu64
 	       " of everything (%" PRIu64 " flush calls)\n", r->nflushes,
 	       r->flush_pages, r->global_flushes, r->flush_calls);
@@ -164,7 +171,8 @@ static void print_text(const struct dm_args *a, const struct ptk_cpa_result *r,
 	       before[3], after[3]);
 }
 
-static void print_json(const struct ptk_cpa_result *r, const uint64_t *before,
+static void print_json(const struct ptk_cpa_result *r,
+		       const struct ptk_edit *ed, const uint64_t *before,
 		       const uint64_t *after)
 {
 	char end[32];
@@ -186,8 +194,13 @@ static void print_json(const struct ptk_cpa_result *r, const uint64_t *before,
 	       r->global_flushes);
 	printf(",\"before\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64 ",\"1g\":%"
 	       PRIu64 "},\"after\":{\"4k\":%" PRIu64 ",\"2m\":%" PRIu64
-	       ",\"1g\":%" PRIu64 "}}\n", before[1], before[2], before[3],
+	       ",\"1g\":%" PRIu64 "}", before[1], before[2], before[3],
 	       after[1], after[2], after[3]);
+	if (ptk_edit_tables_beyond_ram(ed))
+		printf(",\"table_pages_beyond_ram\":%" PRIu64 ",\"beyond_ram_from\":"
+		       "\"0x%" PRIx64 "\"", ptk_edit_tables_beyond_ram(ed),
+		       ptk_edit_beyond_ram(ed));
+	printf("}\n");
 }
 
 int cmd_directmap(int argc, char **argv)
@@ -248,9 +261,9 @@ int cmd_directmap(int argc, char **argv)
 		}
 	}
 	if (a.json)
-		print_json(&r, before, after);
+		print_json(&r, ed, before, after);
 	else
-		print_text(&a, &r, direct, before, after);
+		print_text(&a, &r, direct, ed, before, after);
 out:
 	table_pages_release(&tp);
 	ptk_cpa_result_release(&r);

@@ -150,6 +150,11 @@ int cmd_edit(int argc, char **argv)
 		       ptk_edit_journal_writes(ed, i));
 	printf("%s: %zu operations, %zu table pages\n", a.output,
 	       ptk_edit_journal_len(ed), tp.n);
+	if (ptk_edit_tables_beyond_ram(ed))
+		printf("%s: %" PRIu64 " new table pages past the end of RAM, "
+		       "from 0x%" PRIx64 ": the source has no free RAM left "
+		       "(--pool places them)\n", a.output,
+		       ptk_edit_tables_beyond_ram(ed), ptk_edit_beyond_ram(ed));
 out:
 	table_pages_release(&tp);
 	ptk_cpa_result_release(&cpa);

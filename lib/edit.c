@@ -57,7 +57,9 @@ struct ptk_edit {
 	struct op_rec *cur;
 	bool no_journal;
 	/* The pool: free ranges, taken from the top; and pages given back. */
-	bool pool_ready;
+	bool pool_ready, pool_given;
+	/* Without free RAM: pages past the end of RAM, counted up */
+	uint64_t beyond_start, beyond_next;
 	struct ptk_range *pool;
 	size_t npool;
 	uint64_t *given_back;
@@ -476,6 +478,9 @@ static int range_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+static enum ptk_status pool_add(struct ptk_edit *ed, uint64_t start,
+				uint64_t end);
+
 /* Free RAM: RAM minus tables and memory mapped outside the direct map. */
 static enum ptk_status pool_default(struct ptk_edit *ed)
 {
@@ -525,7 +530,7 @@ static enum ptk_status pool_default(struct ptk_edit *ed)
 			uint64_t stop = j < u.n && u.r[j].start < end ? u.r[j].start
 								     : end;
 
-			if (stop > at && ptk_edit_add_pool(ed, at, stop) != PTK_OK) {
+			if (stop > at && pool_add(ed, at, stop) != PTK_OK) {
 				free(u.r);
 				return PTK_ERR_NOMEM;
 			}
@@ -540,8 +545,8 @@ static enum ptk_status pool_default(struct ptk_edit *ed)
 	return PTK_OK;
 }
 
-enum ptk_status ptk_edit_add_pool(struct ptk_edit *ed, uint64_t start,
-				  uint64_t end)
+static enum ptk_status pool_add(struct ptk_edit *ed, uint64_t start,
+				uint64_t end)
 {
 	struct ptk_range *p;
 
@@ -559,8 +564,31 @@ enum ptk_status ptk_edit_add_pool(struct ptk_edit *ed, uint64_t start,
 	return PTK_OK;
 }
 
+enum ptk_status ptk_edit_add_pool(struct ptk_edit *ed, uint64_t start,
+				  uint64_t end)
+{
+	if (!ed->pool_ready)
+		ed->pool_given = true;
+	return pool_add(ed, start, end);
+}
+
+uint64_t ptk_edit_beyond_ram(const struct ptk_edit *ed)
+{
+	const uint64_t align = UINT64_C(1) << 21;
+
+	/* the next 2 MiB boundary, and never page 0 */
+	return (ptk_source_ram_end(ed->base) + align) & ~(align - 1);
+}
+
+uint64_t ptk_edit_tables_beyond_ram(const struct ptk_edit *ed)
+{
+	return ed->beyond_start ? (ed->beyond_next - ed->beyond_start) >>
+					  PTK_PAGE_SHIFT
+				: 0;
+}
+
 /* A zeroed page for a new table: given back ones first, then the top of
- * the highest pool range. */
+ * the highest pool range, then past the end of RAM. */
 static enum ptk_status alloc_table(struct ptk_edit *ed, uint64_t *ret)
 {
 	enum ptk_status st;
@@ -578,11 +606,28 @@ static enum ptk_status alloc_table(struct ptk_edit *ed, uint64_t *ret)
 			while (ed->npool && ed->pool[ed->npool - 1].end <=
 						    ed->pool[ed->npool - 1].start)
 				ed->npool--;
-			if (!ed->npool)
+			if (!ed->npool && ed->pool_given)
 				return ptk_set_err(ed->ctx, PTK_ERR_NOMEM,
-						   "no free RAM left for a new "
-						   "page table (give a pool)");
-			pa = ed->pool[ed->npool - 1].end -= PTK_PAGE_SIZE;
+						   "the pool has no page left "
+						   "for a new page table");
+			if (!ed->npool) {
+				/* No free RAM: the simulation goes on with
+				 * pages past its end, which an image keeps
+				 * as tables. */
+				if (!ed->beyond_start)
+					ed->beyond_start = ed->beyond_next =
+						ptk_edit_beyond_ram(ed);
+				pa = ed->beyond_next;
+				ed->beyond_next += PTK_PAGE_SIZE;
+				/* the view holds it: an image stores it */
+				st = ptk_source_add_ram(ed->src, pa,
+							pa + PTK_PAGE_SIZE);
+				if (st != PTK_OK)
+					return st;
+			} else {
+				pa = ed->pool[ed->npool - 1].end -=
+					PTK_PAGE_SIZE;
+			}
 		}
 		if (pagemap_find(&ed->pages, pa >> PTK_PAGE_SHIFT) &&
 		    !ed->ngiven)

@@ -13,7 +13,7 @@
  * New table pages come from the pool: ranges given with
  * ptk_edit_add_pool(), or by default the RAM that neither holds a table
  * nor is mapped outside the direct map, highest page first (as memblock
- * allocates).
+ * allocates), and when that runs out, pages past the end of RAM.
  */
 #ifndef PTKIT_EDIT_H
 #define PTKIT_EDIT_H
@@ -47,6 +47,16 @@ void ptk_edit_paging(const struct ptk_edit *ed, struct ptk_paging *ret);
 /** ptk_edit_add_pool() - take new tables from [start, end) */
 enum ptk_status ptk_edit_add_pool(struct ptk_edit *ed, uint64_t start,
 				  uint64_t end);
+
+/**
+ * ptk_edit_tables_beyond_ram() - new tables taken past the end of RAM:
+ * with no pool given and no free RAM left (an image that holds only its
+ * tables), they are numbered up from ptk_edit_beyond_ram(); an image
+ * written from the edit keeps them as it keeps every table
+ */
+uint64_t ptk_edit_tables_beyond_ram(const struct ptk_edit *ed);
+/** ptk_edit_beyond_ram() - the first of those: RAM's end, next 2 MiB up */
+uint64_t ptk_edit_beyond_ram(const struct ptk_edit *ed);
 
 /**
  * ptk_edit_map() - map [va, va + size) to @pa with leaves at @level

@@ -137,6 +137,27 @@ test_expect 'a hole below max_pfn_mapped is passed over, as __cpa_process_fault(
 	grep -q "0xffff888000400000 is not mapped" err
 '
 
+test_expect 'no free RAM: new tables past its end, said in one line; the image walks' '
+	cat >full.spec <<-\EOT &&
+	ram 0-0x106000
+	tables 0x100000-0x106000
+	region "Low Kernel Mapping" 0xffff888000000000-0xffffc88000000000
+	map 0xffff888000000000 0 2M 2m rw nx g
+	map 0xffffffff80000000 0 1M 4k nx g
+	EOT
+	ptkit mkimage -o full.img full.spec >/dev/null &&
+	ptkit directmap full.img invalid:0x10 -o fo.img >out &&
+	grep -q "^  1 of them past the end of RAM, from 0x200000: the source has no free RAM left (--pool places them)$" out &&
+	ptkit directmap --format=json full.img invalid:0x10 |
+		grep -q ",\"table_pages_beyond_ram\":1,\"beyond_ram_from\":\"0x200000\"}$" &&
+	ptkit walk --format=json fo.img | grep -c "\"level\":\"pte\"" >actual &&
+	echo 3 >expect && test_cmp expect actual &&
+	must_fail 1 ptkit diff --region=direct-map full.img fo.img >d &&
+	grep -q "^unmapped    0xffff888000010000-0xffff888000011000" d &&
+	ptkit edit -o fe.img -e "invalid:0x10" full.img >out &&
+	grep -q "^fe.img: 1 new table pages past the end of RAM, from 0x200000" out
+'
+
 test_expect 'errors: bad op is usage, a pfn outside the direct map is named' '
 	must_fail 2 ptkit directmap d.img frob:0x10 2>err &&
 	grep -q "is not NAME:PFN" err &&
