@@ -337,6 +337,11 @@ int cmd_info(int argc, char **argv)
 		fflush(stdout);
 		ret = fail_source(&s, st);
 	} else if (c.nbad) {
+		/* every non-zero exit says why, on stderr, in one line */
+		fflush(stdout);
+		fprintf(stderr, "%s: '%s': %" PRIu64 " table entr%s cannot be "
+			"followed (see ptkit walk)\n", argv[0], a.src.path,
+			c.nbad, c.nbad == 1 ? "y" : "ies");
 		ret = EXIT_BADINPUT;
 	}
 out:

@@ -361,8 +361,13 @@ int cmd_stats(int argc, char **argv)
 		print_json(&ss, &s, &dm, direct != NULL);
 	else
 		print_text(&ss, &s, &dm, direct != NULL);
-	if (s.nbad)
+	if (s.nbad) {
+		fflush(stdout);
+		fprintf(stderr, "%s: '%s': %" PRIu64 " table entr%s cannot be "
+			"followed (see ptkit walk)\n", argv[0], a.src.path,
+			s.nbad, s.nbad == 1 ? "y" : "ies");
 		ret = EXIT_BADINPUT;
+	}
 out:
 	free(s.refs);
 	free(s.t);

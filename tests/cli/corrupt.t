@@ -25,6 +25,11 @@ sane() {
 		echo "a message without the command name: $*" >&2
 		return 1
 	fi
+	# every failure says why (a finding, exit 1, is the output itself)
+	if [ $rc -ge 2 ] && ! [ -s sane.err ]; then
+		echo "exit status $rc with nothing on stderr: $*" >&2
+		return 1
+	fi
 	return 0
 }
 
@@ -86,6 +91,11 @@ test_expect 'a table pointing to itself, to an ancestor, outside RAM' '
 	for cmd in walk info stats check unmapped; do
 		sane ptkit $cmd bad.img || return 1
 		test $rc -eq 3 -o $rc -eq 1 || return 1
+	done &&
+	for cmd in info stats; do
+		must_fail 3 ptkit $cmd bad.img >/dev/null 2>err &&
+		echo "ptkit $cmd: '"'"'bad.img'"'"': 3 table entries cannot be followed (see ptkit walk)" >expect &&
+		test_cmp expect err || return 1
 	done &&
 	sane ptkit export bad.img -o exp.img && test $rc -eq 0 &&
 	grep -q "3 entries could not be followed" sane.out &&
