@@ -96,9 +96,7 @@ static void emit(struct checker *c)
 		       "\"level\":\"%s\",\"entry\":\"0x%" PRIx64 "\",\"entry_pa\":"
 		       "\"0x%" PRIx64 "\",\"count\":%" PRIu64,
 		       kind_name[f->kind], f->va,
-		       f->end ? (snprintf(end, sizeof(end), "0x%" PRIx64, f->end),
-				 end)
-			      : "0x10000000000000000",
+		       (snprintf(end, sizeof(end), "0x%" PRIx64, f->end), end),
 		       ptk_level_name(&c->s->pg, f->level), f->raw, f->entry_pa,
 		       f->count);
 		if (sym) {

@@ -304,7 +304,8 @@ const struct ptk_region *region_named(struct ptk_source *src,
 /** fmt_size() - "4K", "632K", "2M", ... as ptdump prints sizes */
 void fmt_size(char *buf, size_t len, uint64_t size);
 
-/** fmt_end() - an exclusive end address, "0x10000000000000000" for 0 */
+/** fmt_end() - an exclusive end address, 16 digits; the top of the
+ * address space is 0x0000000000000000, as in the kernel's ptdump */
 const char *fmt_end(char *buf, size_t len, uint64_t end);
 
 /** parse_addr() - an address argument: decimal or 0x hex */

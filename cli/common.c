@@ -324,10 +324,9 @@ void fmt_size(char *buf, size_t len, uint64_t size)
 
 const char *fmt_end(char *buf, size_t len, uint64_t end)
 {
-	if (!end)
-		snprintf(buf, len, "0x10000000000000000");
-	else
-		snprintf(buf, len, "0x%016" PRIx64, end);
+	/* the top of the address space wraps to 0, as in the kernel's
+	 * ptdump: one spelling everywhere (ptkit(1)) */
+	snprintf(buf, len, "0x%016" PRIx64, end);
 	return buf;
 }
 
@@ -533,10 +532,30 @@ const struct ptk_region *region_named(struct ptk_source *src, const char *name)
 	return NULL;
 }
 
+/* START-0: the top of the address space as ptkit prints it, 0 wrapped */
+static bool to_the_top(const char *arg, uint64_t *start, uint64_t *end)
+{
+	char buf[128];
+	char *sep;
+
+	if (strlen(arg) >= sizeof(buf))
+		return false;
+	strcpy(buf, arg);
+	sep = strchr(buf, '-');
+	if (!sep)
+		return false;
+	*sep = '\0';
+	if (!ptk_parse_u64(buf, start) || !*start ||
+	    !ptk_parse_u64(sep + 1, end) || *end)
+		return false;
+	return true;
+}
+
 void page_range_opt(struct argp_state *state, const char *arg,
 		    uint64_t *start, uint64_t *end)
 {
-	if (!parse_range_arg(arg, start, end) ||
+	if ((!parse_range_arg(arg, start, end) &&
+	     !to_the_top(arg, start, end)) ||
 	    ((*start | *end) & (PTK_PAGE_SIZE - 1)))
 		argp_error(state, "--range: '%s' is not a page-aligned "
 			   "START-END or START+SIZE", arg);

@@ -252,9 +252,7 @@ static void print_change(const struct change *c, bool json,
 	if (json) {
 		printf("{\"change\":\"%s\",\"va\":\"0x%" PRIx64 "\",\"end\":\"%s\"",
 		       what_name(c->what), c->va,
-		       c->end ? (snprintf(end, sizeof(end), "0x%" PRIx64, c->end),
-				 end)
-			      : "0x10000000000000000");
+		       (snprintf(end, sizeof(end), "0x%" PRIx64, c->end), end));
 		if (c->region >= 0)
 			printf(",\"region\":\"%s\"", rg[c->region].name);
 		else

@@ -175,19 +175,17 @@ static void print_json(const struct ptk_cpa_result *r,
 		       const struct ptk_edit *ed, const uint64_t *before,
 		       const uint64_t *after)
 {
-	char end[32];
-
 	printf("{\"splits\":{\"level3\":%" PRIu64 ",\"level2\":%" PRIu64
 	       "},\"table_pages\":%" PRIu64 ",\"flushes\":[", r->splits[3],
 	       r->splits[2], r->table_pages);
 	for (size_t i = 0; i < r->nflushes; i++) {
 		const struct ptk_range *f = &r->flushes[i];
 
-		printf("%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"%s\"}",
-		       i ? "," : "", f->start,
-		       f->end ? (snprintf(end, sizeof(end), "0x%" PRIx64, f->end),
-				 end)
-			      : "0x10000000000000000");
+		if (!f->start && !f->end)	/* flush_tlb_all() */
+			printf("%s{\"all\":true}", i ? "," : "");
+		else
+			printf("%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%"
+			       PRIx64 "\"}", i ? "," : "", f->start, f->end);
 	}
 	printf("],\"flush_calls\":%" PRIu64 ",\"flush_pages\":%" PRIu64
 	       ",\"global_flushes\":%" PRIu64, r->flush_calls, r->flush_pages,

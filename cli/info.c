@@ -289,9 +289,7 @@ static void print_json(struct session *s, const struct ptk_census *c)
 		printf("%s{\"name\":", i ? "," : "");
 		json_str(stdout, rg[i].name);
 		printf(",\"start\":\"0x%" PRIx64 "\",\"end\":\"%s\"}",
-		       rg[i].start, rg[i].end ? (snprintf(end, sizeof(end),
-			       "0x%" PRIx64, rg[i].end), end)
-					      : "0x10000000000000000");
+		       rg[i].start, (snprintf(end, sizeof(end), "0x%" PRIx64, rg[i].end), end));
 	}
 	printf("]");
 	if (ptk_source_meta(s->src, "OSRELEASE"))

@@ -275,10 +275,7 @@ static void print_json(struct session *ss, struct stats *s,
 			json_str(stdout, s->rg[i].name);
 			printf(",\"start\":\"0x%" PRIx64 "\",\"end\":\"%s\",",
 			       s->rg[i].start,
-			       s->rg[i].end ? (snprintf(end, sizeof(end), "0x%"
-							PRIx64, s->rg[i].end),
-					       end)
-					    : "0x10000000000000000");
+			       (snprintf(end, sizeof(end), "0x%" PRIx64, s->rg[i].end), end));
 		} else {
 			printf("null,");
 		}

@@ -131,9 +131,7 @@ static void print_json(struct session *s, const struct ptk_run *r,
 	       "\",\"page\":%" PRIu64 ",\"level\":\"%s\",\"count\":%" PRIu64
 	       ",\"rw\":%s,\"us\":%s,\"nx\":%s,\"g\":%s,\"pwt\":%s,"
 	       "\"pcd\":%s,\"pat\":%s,\"pkey\":%u",
-	       r->va, r->end ? (snprintf(end, sizeof(end), "0x%" PRIx64,
-					 r->end), end)
-			     : "0x10000000000000000",
+	       r->va, (snprintf(end, sizeof(end), "0x%" PRIx64, r->end), end),
 	       r->pa, ptk_level_size(r->level),
 	       ptk_level_name(&s->pg, r->level), r->count, B(PTK_F_RW),
 	       B(PTK_F_US), B(PTK_F_NX), B(PTK_F_G), B(PTK_F_PWT),

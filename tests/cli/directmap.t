@@ -44,7 +44,7 @@ test_expect 'text: splits, tables, flushes, DirectMap before and after' '
 
 test_expect 'json: the documented keys' '
 	cat >expect <<-\EOT &&
-	{"splits":{"level3":3,"level2":4},"table_pages":7,"flushes":[{"start":"0x0","end":"0x10000000000000000"},{"start":"0x0","end":"0x10000000000000000"},{"start":"0xffff888000010000","end":"0xffff888000012000"},{"start":"0x0","end":"0x10000000000000000"},{"start":"0xffff888000300000","end":"0xffff888000301000"},{"start":"0x0","end":"0x10000000000000000"},{"start":"0x0","end":"0x10000000000000000"},{"start":"0xffff888040000000","end":"0xffff888040001000"},{"start":"0x0","end":"0x10000000000000000"},{"start":"0x0","end":"0x10000000000000000"},{"start":"0xffff8880c0000000","end":"0xffff8880c0004000"}],"flush_calls":15,"flush_pages":8,"global_flushes":7,"before":{"4k":0,"2m":0,"1g":4194304},"after":{"4k":8192,"2m":3137536,"1g":1048576}}
+	{"splits":{"level3":3,"level2":4},"table_pages":7,"flushes":[{"all":true},{"all":true},{"start":"0xffff888000010000","end":"0xffff888000012000"},{"all":true},{"start":"0xffff888000300000","end":"0xffff888000301000"},{"all":true},{"all":true},{"start":"0xffff888040000000","end":"0xffff888040001000"},{"all":true},{"all":true},{"start":"0xffff8880c0000000","end":"0xffff8880c0004000"}],"flush_calls":15,"flush_pages":8,"global_flushes":7,"before":{"4k":0,"2m":0,"1g":4194304},"after":{"4k":8192,"2m":3137536,"1g":1048576}}
 	EOT
 	ptkit directmap --format=json d.img $OPS >actual &&
 	test_cmp expect actual

@@ -39,6 +39,27 @@ test_expect 'json: one object' '
 	test_cmp expect actual
 '
 
+test_expect 'the top of the address space has one spelling, 0x0000000000000000' '
+	cat >top.spec <<-\EOT &&
+	ram 0-16M
+	tables 1M-2M
+	region "Fixmap Area" 0xffffffffff000000-0
+	map 0xfffffffffffff000 0x800000 0x1000 4k rw nx g
+	EOT
+	ptkit mkimage -o top.img top.spec >/dev/null &&
+	ptkit info top.img | grep -q "^          0xffffffffff000000-0x0000000000000000 Fixmap Area$" &&
+	ptkit info --format=json top.img |
+		grep -q "{\"name\":\"Fixmap Area\",\"start\":\"0xffffffffff000000\",\"end\":\"0x0\"}" &&
+	ptkit walk top.img | grep -q "^0xfffffffffffff000-0x0000000000000000 " &&
+	ptkit walk --format=json top.img | grep -q "\"end\":\"0x0\"" &&
+	ptkit walk --format=ptdump top.img | tail -n 1 | grep -q "^0xfffffffffffff000-0x0000000000000000 " &&
+	! ptkit walk --format=json top.img | grep -q 10000000000000000 &&
+	# and either spelling is taken as input
+	ptkit walk --range=0xffffffffff000000-0x10000000000000000 top.img >a &&
+	ptkit walk --range=0xffffffffff000000-0 top.img >b &&
+	test_cmp a b
+'
+
 test_expect '--cr3 says where the root came from' '
 	ptkit info --cr3=0x100000 small.img >actual &&
 	grep -q "^root:     0x0000000000100000 from --cr3$" actual
