@@ -178,6 +178,52 @@ static uint64_t min_nonzero(uint64_t a, uint64_t b)
 	return !b || (a && a < b) ? a : b;
 }
 
+/* Forget guess *@base: it contradicts the @other_name at @other. */
+static void drop(uint64_t *base, char from[PTK_ORIGIN_MAX],
+		 const char *other_name, uint64_t other)
+{
+	snprintf(from, PTK_ORIGIN_MAX, "not found: %#" PRIx64 " contradicts "
+		 "the %s at %#" PRIx64, *base, other_name, other);
+	*base = 0;
+}
+
+/*
+ * The kernel lays its randomized regions out in one order: direct map,
+ * vmalloc, vmemmap, all below the cpu_entry_area.  A guess out of order
+ * is dropped, never the others with it: the direct map found by the
+ * first aligned leaf gives way to what VMCOREINFO says, and of two bases
+ * both read from VMCOREINFO, the later one in the order goes.
+ */
+static void check_order(struct ptk_layout *l)
+{
+	const bool po_weak = strncmp(l->page_offset_from, "va - pa", 7) != 0;
+
+	if (l->vmemmap && l->vmemmap >= CPU_ENTRY_AREA_BASE)
+		drop(&l->vmemmap, l->vmemmap_from, "cpu_entry_area",
+		     CPU_ENTRY_AREA_BASE);
+	if (l->vmalloc && l->vmalloc >= CPU_ENTRY_AREA_BASE)
+		drop(&l->vmalloc, l->vmalloc_from, "cpu_entry_area",
+		     CPU_ENTRY_AREA_BASE);
+	if (l->page_offset && l->vmalloc && l->vmalloc <= l->page_offset) {
+		if (po_weak)
+			drop(&l->page_offset, l->page_offset_from,
+			     "vmalloc base", l->vmalloc);
+		else
+			drop(&l->vmalloc, l->vmalloc_from, "direct map",
+			     l->page_offset);
+	}
+	if (l->page_offset && l->vmemmap && l->vmemmap <= l->page_offset) {
+		if (po_weak)
+			drop(&l->page_offset, l->page_offset_from,
+			     "vmemmap base", l->vmemmap);
+		else
+			drop(&l->vmemmap, l->vmemmap_from, "direct map",
+			     l->page_offset);
+	}
+	if (l->vmalloc && l->vmemmap && l->vmemmap <= l->vmalloc)
+		drop(&l->vmemmap, l->vmemmap_from, "vmalloc base", l->vmalloc);
+}
+
 enum ptk_status ptk_layout_discover(struct ptk_source *src,
 				    const struct ptk_paging *pg,
 				    struct ptk_layout *ret)
@@ -215,6 +261,7 @@ enum ptk_status ptk_layout_discover(struct ptk_source *src,
 	find_page_offset(&f, &l);
 	find_vmemmap(&f, &l);
 	find_vmalloc(&f, &l);
+	check_order(&l);
 	ptk_ctx_clear_err(ptk_source_ctx(src));
 
 	if (!meta_num(src, "NUMBER(KERNEL_IMAGE_SIZE)", &image_size) ||
@@ -222,10 +269,16 @@ enum ptk_status ptk_layout_discover(struct ptk_source *src,
 		image_size = KERNEL_IMAGE_SIZE_DEFAULT;
 	modules = PTK_START_KERNEL_MAP + image_size;
 
+	/* A region that still comes out empty is left out: a guess never
+	 * fails a command.  Only running out of memory does. */
 #define ADD(name, start, end)                                               \
 	do {                                                                \
 		if (st == PTK_OK)                                           \
 			st = ptk_source_add_region(src, name, start, end);  \
+		if (st == PTK_ERR_INVALID) {                                \
+			ptk_ctx_clear_err(ptk_source_ctx(src));             \
+			st = PTK_OK;                                        \
+		}                                                           \
 	} while (0)
 	ADD("User Space", 0, ptk_noncanon_start(pg));
 	if (l.page_offset)

@@ -60,6 +60,31 @@ test_expect 'the top of the address space has one spelling, 0x0000000000000000' 
 	test_cmp a b
 '
 
+test_expect 'a guess that contradicts another is dropped and named; commands go on' '
+	# vmemmap from VMCOREINFO at 0xffffd00000000000; a leaf above it
+	# whose va - pa is 1G-aligned would make the direct map start after
+	# the vmemmap, and every command stopped on an empty region
+	cat >guess.spec <<-\EOT &&
+	ram 0-16M
+	tables 1M-2M
+	meta OSRELEASE=6.1.0-guess
+	meta SYMBOL(mem_section)=ffffffff81000000
+	meta OFFSET(mem_section.section_mem_map)=0
+	meta SIZE(mem_section)=16
+	map 0xffffffff81000000 0xa00000 0x1000 4k nx g
+	set 0xa00000 = 0xffffd00000000003
+	map 0xffffe00000000000 0 2M 2m rw nx g
+	EOT
+	ptkit mkimage -o guess.img guess.spec >/dev/null &&
+	ptkit info guess.img >out &&
+	grep -q "^layout:   direct map 0x0000000000000000 not found: 0xffffe00000000000 contradicts the vmemmap base at 0xffffd00000000000$" out &&
+	grep -q "^          0xffffd00000000000-0xffffd10000000000 Vmemmap$" out &&
+	for cmd in walk stats check; do
+		ptkit $cmd guess.img >/dev/null || return 1
+	done &&
+	ptkit walk --format=ptdump guess.img >/dev/null
+'
+
 test_expect '--cr3 says where the root came from' '
 	ptkit info --cr3=0x100000 small.img >actual &&
 	grep -q "^root:     0x0000000000100000 from --cr3$" actual
