@@ -34,6 +34,7 @@ struct source_opts {
 	bool want_symbols;	/* --symbols, with or without FILE */
 	bool has_pid;
 	int32_t pid;		/* --pid: walk this process's tables */
+	struct ptk_layout_hints hints;	/* --no-discovery, --region-base */
 };
 extern const struct argp source_argp;
 /* The argp children of a command that reads sources: source_argp. */
@@ -222,7 +223,7 @@ void spaces_release(struct spaces *sp);
 #define PTI_USER_BIT (UINT64_C(1) << 12)
 
 /** enum pti_state - what the page beside the root is (see pti_probe()) */
-enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON };
+enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON, PTI_NOT_PROBED };
 
 /**
  * pti_probe() - does the page beside the root hold the other PTI copy?

@@ -10,7 +10,7 @@
 #include "cli.h"
 
 enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS, OPT_PTI, OPT_SYMBOLS,
-       OPT_PID };
+       OPT_PID, OPT_NO_DISCOVERY, OPT_REGION_BASE };
 
 
 static const struct argp_option source_options[] = {
@@ -26,6 +26,12 @@ static const struct argp_option source_options[] = {
 	{ "pid", OPT_PID, "N", 0,
 	  "walk the page tables of process N (its user half; the kernel "
 	  "half is the kernel's); needs kallsyms and BTF in the dump", 0 },
+	{ "no-discovery", OPT_NO_DISCOVERY, NULL, 0,
+	  "guess nothing: no Linux regions searched or assumed, no PTI "
+	  "probe; only what the source states and --region-base", 0 },
+	{ "region-base", OPT_REGION_BASE, "NAME=VA", 0,
+	  "the base of direct-map, vmalloc or vmemmap, by hand (repeat for "
+	  "each); it wins over what ptkit would find", 0 },
 	{ NULL, 0, NULL, 0, "Kernel symbols:", 51 },
 	{ "symbols", OPT_SYMBOLS, "FILE", OPTION_ARG_OPTIONAL,
 	  "name kernel addresses where a command can (walk --entries); with "
@@ -69,6 +75,28 @@ static error_t parse_source_opt(int key, char *arg, struct argp_state *state)
 				   arg);
 		o->has_pid = true;
 		o->pid = (int32_t)pid;
+		return 0;
+	}
+	case OPT_NO_DISCOVERY:
+		o->hints.no_guess = true;
+		return 0;
+	case OPT_REGION_BASE: {
+		const char *eq = strchr(arg, '=');
+		size_t len = eq ? (size_t)(eq - arg) : 0;
+		uint64_t *base = NULL;
+
+		if (eq && len == 10 && !strncmp(arg, "direct-map", len))
+			base = &o->hints.page_offset;
+		else if (eq && len == 7 && !strncmp(arg, "vmalloc", len))
+			base = &o->hints.vmalloc;
+		else if (eq && len == 7 && !strncmp(arg, "vmemmap", len))
+			base = &o->hints.vmemmap;
+		if (!base || !parse_addr(eq + 1, &v) || !v ||
+		    (v & (PTK_PAGE_SIZE - 1)) || !(v >> 63))
+			argp_error(state, "--region-base: '%s' is not "
+				   "direct-map, vmalloc or vmemmap = a "
+				   "page-aligned kernel address", arg);
+		*base = v;
 		return 0;
 	}
 	case OPT_PHYS_BITS:
@@ -195,7 +223,7 @@ int session_open(struct session *s, const char *cmd,
 	}
 	/* Regions are a help, not a need: only running out of memory here
 	 * is an error. */
-	st = ptk_layout_discover(s->src, &s->pg, &s->layout);
+	st = ptk_layout_discover_hinted(s->src, &s->pg, &o->hints, &s->layout);
 	if (st != PTK_OK)
 		return fail_status(cmd, s->ctx, st);
 	/* The kernel's memory is read through the kernel's own tables: the

@@ -48,6 +48,9 @@ static void print_pti(struct session *s)
 	unsigned present;
 
 	switch (pti_probe(s, &other, &present)) {
+	case PTI_NOT_PROBED:
+		printf("pti:      not probed (--no-discovery)\n");
+		break;
 	case PTI_UNKNOWN:
 		printf("pti:      unknown: the page beside the root, 0x%016"
 		       PRIx64 ", is not in the source\n", other);

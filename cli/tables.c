@@ -21,6 +21,8 @@ enum pti_state pti_probe(struct session *s, uint64_t *other,
 
 	*other = s->pg.root ^ PTI_USER_BIT;
 	*present = 0;
+	if (s->opts && s->opts->hints.no_guess)
+		return PTI_NOT_PROBED;
 	if (ptk_source_table(s->src, *other, buf, &t) != PTK_OK ||
 	    ptk_source_table(s->src, s->pg.root, rbuf, &r) != PTK_OK) {
 		ptk_ctx_clear_err(s->ctx);

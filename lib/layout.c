@@ -178,6 +178,14 @@ static uint64_t min_nonzero(uint64_t a, uint64_t b)
 	return !b || (a && a < b) ? a : b;
 }
 
+/* @base + @size, but never past the cpu_entry_area (nor wrapping). */
+static uint64_t region_end(uint64_t base, uint64_t size)
+{
+	return base >= CPU_ENTRY_AREA_BASE ? 0
+	       : size > CPU_ENTRY_AREA_BASE - base ? CPU_ENTRY_AREA_BASE
+						   : base + size;
+}
+
 /* Forget guess *@base: it contradicts the @other_name at @other. */
 static void drop(uint64_t *base, char from[PTK_ORIGIN_MAX],
 		 const char *other_name, uint64_t other)
@@ -187,47 +195,84 @@ static void drop(uint64_t *base, char from[PTK_ORIGIN_MAX],
 	*base = 0;
 }
 
+/* How much a base is to be believed: by hand, from VMCOREINFO, a guess. */
+static int trust(const char *from)
+{
+	if (!strcmp(from, "--region-base"))
+		return 3;
+	if (!strncmp(from, "the first leaf", 14))
+		return 1;
+	return 2;
+}
+
+/* @lo must lie below @hi: when not, the less trusted goes (@hi on a tie). */
+static void keep_order(uint64_t *lo, char lo_from[PTK_ORIGIN_MAX],
+		       const char *lo_name, uint64_t *hi,
+		       char hi_from[PTK_ORIGIN_MAX], const char *hi_name)
+{
+	if (!*lo || !*hi || *lo < *hi)
+		return;
+	if (trust(lo_from) < trust(hi_from))
+		drop(lo, lo_from, hi_name, *hi);
+	else
+		drop(hi, hi_from, lo_name, *lo);
+}
+
 /*
  * The kernel lays its randomized regions out in one order: direct map,
- * vmalloc, vmemmap, all below the cpu_entry_area.  A guess out of order
- * is dropped, never the others with it: the direct map found by the
- * first aligned leaf gives way to what VMCOREINFO says, and of two bases
- * both read from VMCOREINFO, the later one in the order goes.
+ * vmalloc, vmemmap, all below the cpu_entry_area.  A base out of order is
+ * dropped, never the others with it: a guess gives way to what VMCOREINFO
+ * says, and both give way to a base given by hand.
  */
 static void check_order(struct ptk_layout *l)
 {
-	const bool po_weak = strncmp(l->page_offset_from, "va - pa", 7) != 0;
-
-	if (l->vmemmap && l->vmemmap >= CPU_ENTRY_AREA_BASE)
+	if (l->vmemmap && l->vmemmap >= CPU_ENTRY_AREA_BASE &&
+	    trust(l->vmemmap_from) < 3)
 		drop(&l->vmemmap, l->vmemmap_from, "cpu_entry_area",
 		     CPU_ENTRY_AREA_BASE);
-	if (l->vmalloc && l->vmalloc >= CPU_ENTRY_AREA_BASE)
+	if (l->vmalloc && l->vmalloc >= CPU_ENTRY_AREA_BASE &&
+	    trust(l->vmalloc_from) < 3)
 		drop(&l->vmalloc, l->vmalloc_from, "cpu_entry_area",
 		     CPU_ENTRY_AREA_BASE);
-	if (l->page_offset && l->vmalloc && l->vmalloc <= l->page_offset) {
-		if (po_weak)
-			drop(&l->page_offset, l->page_offset_from,
-			     "vmalloc base", l->vmalloc);
-		else
-			drop(&l->vmalloc, l->vmalloc_from, "direct map",
-			     l->page_offset);
-	}
-	if (l->page_offset && l->vmemmap && l->vmemmap <= l->page_offset) {
-		if (po_weak)
-			drop(&l->page_offset, l->page_offset_from,
-			     "vmemmap base", l->vmemmap);
-		else
-			drop(&l->vmemmap, l->vmemmap_from, "direct map",
-			     l->page_offset);
-	}
-	if (l->vmalloc && l->vmemmap && l->vmemmap <= l->vmalloc)
-		drop(&l->vmemmap, l->vmemmap_from, "vmalloc base", l->vmalloc);
+	keep_order(&l->page_offset, l->page_offset_from, "direct map",
+		   &l->vmalloc, l->vmalloc_from, "vmalloc base");
+	keep_order(&l->page_offset, l->page_offset_from, "direct map",
+		   &l->vmemmap, l->vmemmap_from, "vmemmap base");
+	keep_order(&l->vmalloc, l->vmalloc_from, "vmalloc base",
+		   &l->vmemmap, l->vmemmap_from, "vmemmap base");
 }
 
 enum ptk_status ptk_layout_discover(struct ptk_source *src,
 				    const struct ptk_paging *pg,
 				    struct ptk_layout *ret)
 {
+	return ptk_layout_discover_hinted(src, pg, NULL, ret);
+}
+
+/* A base given by hand, or found unless told not to guess. */
+static void find_or_take(struct finder *f, struct ptk_layout *l,
+			 uint64_t given, uint64_t *base,
+			 char from[PTK_ORIGIN_MAX], bool no_guess,
+			 void (*find)(struct finder *, struct ptk_layout *))
+{
+	if (given) {
+		*base = given;
+		snprintf(from, PTK_ORIGIN_MAX, "--region-base");
+	} else if (no_guess) {
+		snprintf(from, PTK_ORIGIN_MAX, "not searched (--no-discovery)");
+	} else {
+		find(f, l);
+	}
+}
+
+enum ptk_status ptk_layout_discover_hinted(struct ptk_source *src,
+					   const struct ptk_paging *pg,
+					   const struct ptk_layout_hints *hints,
+					   struct ptk_layout *ret)
+{
+	static const struct ptk_layout_hints none = { 0 };
+	const struct ptk_layout_hints *h = hints ? hints : &none;
+	const bool given = h->page_offset || h->vmalloc || h->vmemmap;
 	struct finder f = { src, pg, pg->levels == 5 ? &geo5 : &geo4 };
 	struct ptk_layout l;
 	uint64_t image_size, modules;
@@ -252,15 +297,23 @@ enum ptk_status ptk_layout_discover(struct ptk_source *src,
 		*ret = l;
 		return PTK_OK;
 	}
-	if (!ptk_source_meta(src, "OSRELEASE")) {
-		snprintf(l.page_offset_from, PTK_ORIGIN_MAX,
-			 "not a Linux dump (no VMCOREINFO OSRELEASE)");
+	if (!given && (h->no_guess || !ptk_source_meta(src, "OSRELEASE"))) {
+		const char *why = h->no_guess ? "not searched (--no-discovery)"
+					      : "not a Linux dump (no "
+						"VMCOREINFO OSRELEASE)";
+
+		snprintf(l.page_offset_from, PTK_ORIGIN_MAX, "%s", why);
+		snprintf(l.vmalloc_from, PTK_ORIGIN_MAX, "%s", why);
+		snprintf(l.vmemmap_from, PTK_ORIGIN_MAX, "%s", why);
 		*ret = l;
 		return PTK_OK;
 	}
-	find_page_offset(&f, &l);
-	find_vmemmap(&f, &l);
-	find_vmalloc(&f, &l);
+	find_or_take(&f, &l, h->page_offset, &l.page_offset,
+		     l.page_offset_from, h->no_guess, find_page_offset);
+	find_or_take(&f, &l, h->vmemmap, &l.vmemmap, l.vmemmap_from,
+		     h->no_guess, find_vmemmap);
+	find_or_take(&f, &l, h->vmalloc, &l.vmalloc, l.vmalloc_from,
+		     h->no_guess, find_vmalloc);
 	check_order(&l);
 	ptk_ctx_clear_err(ptk_source_ctx(src));
 
@@ -283,16 +336,18 @@ enum ptk_status ptk_layout_discover(struct ptk_source *src,
 	ADD("User Space", 0, ptk_noncanon_start(pg));
 	if (l.page_offset)
 		ADD("Low Kernel Mapping", l.page_offset,
-		    min_nonzero(l.page_offset + f.geo->direct_size,
+		    min_nonzero(region_end(l.page_offset, f.geo->direct_size),
 				min_nonzero(l.vmalloc, l.vmemmap)));
 	if (l.vmalloc)
 		ADD("vmalloc() Area", l.vmalloc,
-		    min_nonzero(l.vmalloc + f.geo->vmalloc_size,
+		    min_nonzero(region_end(l.vmalloc, f.geo->vmalloc_size),
 				l.vmemmap > l.vmalloc ? l.vmemmap : 0));
 	if (l.vmemmap)
 		ADD("Vmemmap", l.vmemmap,
-		    min_nonzero(l.vmemmap + f.geo->vmemmap_size,
+		    min_nonzero(region_end(l.vmemmap, f.geo->vmemmap_size),
 				CPU_ENTRY_AREA_BASE));
+	if (h->no_guess)
+		goto out;	/* the fixed regions are assumed too */
 	ADD("CPU entry Area", CPU_ENTRY_AREA_BASE,
 	    CPU_ENTRY_AREA_BASE + (UINT64_C(1) << 39));
 	ADD("ESPfix Area", ESPFIX_BASE_ADDR, ESPFIX_BASE_ADDR + (UINT64_C(1) << 39));
@@ -300,6 +355,7 @@ enum ptk_status ptk_layout_discover(struct ptk_source *src,
 	ADD("High Kernel Mapping", PTK_START_KERNEL_MAP, modules);
 	ADD("Modules", modules, MODULES_END);
 	ADD("Fixmap Area", MODULES_END, 0);
+out:
 #undef ADD
 	*ret = l;
 	return st;

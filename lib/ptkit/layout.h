@@ -24,6 +24,7 @@
 #ifndef PTKIT_LAYOUT_H
 #define PTKIT_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ctx.h"
@@ -62,6 +63,27 @@ struct ptk_layout {
 enum ptk_status ptk_layout_discover(struct ptk_source *src,
 				    const struct ptk_paging *pg,
 				    struct ptk_layout *ret);
+
+/**
+ * struct ptk_layout_hints - what the user says of the layout
+ * @no_guess: derive nothing: no base is searched and no fixed region is
+ *            assumed; only the bases given below make regions
+ * @page_offset, @vmalloc, @vmemmap: bases given by hand (0: find them,
+ *            unless @no_guess); they are taken as they are
+ */
+struct ptk_layout_hints {
+	bool no_guess;
+	uint64_t page_offset, vmalloc, vmemmap;
+};
+
+/**
+ * ptk_layout_discover_hinted() - ptk_layout_discover() with @hints (NULL:
+ * none); a source that names its own regions ignores them
+ */
+enum ptk_status ptk_layout_discover_hinted(struct ptk_source *src,
+					   const struct ptk_paging *pg,
+					   const struct ptk_layout_hints *hints,
+					   struct ptk_layout *ret);
 
 #ifdef __cplusplus
 }

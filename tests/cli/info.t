@@ -85,6 +85,22 @@ test_expect 'a guess that contradicts another is dropped and named; commands go 
 	ptkit walk --format=ptdump guess.img >/dev/null
 '
 
+test_expect '--region-base wins over what is found; --no-discovery guesses nothing' '
+	ptkit info --region-base=direct-map=0xffffe00000000000 guess.img >out &&
+	grep -q "^layout:   direct map 0xffffe00000000000 --region-base$" out &&
+	grep -q "^          vmemmap    0x0000000000000000 not found: 0xffffd00000000000 contradicts the direct map at 0xffffe00000000000$" out &&
+	grep -q "^          0xffffe00000000000-0xfffffe0000000000 Low Kernel Mapping$" out &&
+	ptkit walk --region=direct-map --region-base=direct-map=0xffffe00000000000 guess.img >walk &&
+	test "$(wc -l <walk)" = 2 &&
+	ptkit info --no-discovery guess.img >out &&
+	grep -q "^pti:      not probed (--no-discovery)$" out &&
+	test "$(grep -c "not searched (--no-discovery)$" out)" = 3 &&
+	! grep -q "Area$" out &&
+	ptkit walk --no-discovery guess.img >/dev/null &&
+	must_fail 2 ptkit info --region-base=kernel=0xffffffff80000000 guess.img 2>err &&
+	grep -q "is not direct-map, vmalloc or vmemmap" err
+'
+
 test_expect '--cr3 says where the root came from' '
 	ptkit info --cr3=0x100000 small.img >actual &&
 	grep -q "^root:     0x0000000000100000 from --cr3$" actual
