@@ -30,6 +30,7 @@ struct holes {
 	bool pending;
 	struct hole h;
 	uint64_t nholes, pages;
+	uint64_t nbad;		/* entries that could not be followed */
 	struct attrib attrib;	/* what the holes' pages are, if known */
 	/* --owners: the holes, kept until their owners are known */
 	bool keep;
@@ -310,6 +311,7 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 
 	(void)e;
 	(void)why;
+	u->nbad++;
 	fprintf(stderr, "%s: '%s': %s\n", u->s->cmd,
 		ptk_source_name(u->s->src), ptk_ctx_err(u->s->ctx));
 	return PTK_OK;
@@ -348,6 +350,14 @@ int cmd_unmapped(int argc, char **argv)
 	direct = region_named(s.src, "Low Kernel Mapping");
 	if (direct)
 		u.page_offset = direct->start;
+	if (!direct && !a.has_range) {
+		/* degrade, do not refuse: the holes of everything */
+		fprintf(stderr, "%s: '%s': no direct map known (ptkit info "
+			"says why): the holes of the whole address space\n",
+			argv[0], a.src.path);
+		a.has_range = true;
+		a.start = a.end = 0;
+	}
 	if (a.has_range) {
 		u.in_direct = direct && a.start >= direct->start &&
 			      a.end - 1 < direct->end - 1;
@@ -361,13 +371,6 @@ int cmd_unmapped(int argc, char **argv)
 		size_t nram;
 		const struct ptk_range *ram = ptk_source_ram(s.src, &nram);
 
-		if (!direct) {
-			fprintf(stderr, "%s: '%s': no direct map known (ptkit "
-				"info says why); give --range\n", argv[0],
-				a.src.path);
-			ret = EXIT_BADINPUT;
-			goto out;
-		}
 		u.in_direct = true;
 		u.keep = a.owners;
 		if (!a.json)
@@ -398,6 +401,8 @@ int cmd_unmapped(int argc, char **argv)
 		       u.pages, u.pages ? size : "0", u.nholes,
 		       u.nholes == 1 ? "" : "s");
 	}
+	if (u.nbad)	/* each was named as the walk met it */
+		ret = EXIT_BADINPUT;
 out:
 	free(u.kept);
 	attrib_close(&u.attrib);
