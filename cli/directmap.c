@@ -223,7 +223,8 @@ int cmd_directmap(int argc, char **argv)
 	text = region_named(s.src, "High Kernel Mapping");
 	if (!direct) {
 		fprintf(stderr, "%s: '%s': no direct map known (ptkit info "
-			"says why)\n", argv[0], a.src.path);
+			"says why; --region-base=direct-map=VA gives one)\n",
+			argv[0], a.src.path);
 		ret = EXIT_BADINPUT;
 		goto out;
 	}
