@@ -74,39 +74,19 @@ void trace_marks_event(struct trace_marks *tm, const struct ptk_trace_rec *rec)
  * zone_start_pfn and spanned_pages), else x86-64's fixed limits of one
  * node, 16 MiB (MAX_DMA_PFN) and 4 GiB.
  */
-static void read_zones(struct session *s, struct expect_report *rep)
+static void read_zones(struct expect_report *rep)
 {
 	static const struct zone_span fixed[] = {
 		{ "DMA", 0, 0x1000 }, { "DMA32", 0x1000, 0x100000 },
 		{ "Normal", 0x100000, UINT64_MAX },
 	};
-	struct ptk_freelists f;
 
-	rep->nzones = 0;
-	if (ptk_freelists_read(s->src, &s->pg, &s->layout, &f) == PTK_OK) {
-		for (size_t i = 0; i < f.nzones && rep->nzones < ZONES; i++) {
-			const struct ptk_zone_free *z = &f.zones[i];
-			struct zone_span *zs = &rep->zones[rep->nzones];
-
-			if (z->start_pfn < 0 || z->spanned < 0)
-				break;
-			if (z->node)
-				snprintf(zs->name, sizeof(zs->name), "%u/%s",
-					 z->node, z->name);
-			else
-				snprintf(zs->name, sizeof(zs->name), "%s",
-					 z->name);
-			zs->start = (uint64_t)z->start_pfn;
-			zs->end = zs->start + (uint64_t)z->spanned;
-			rep->nzones++;
-		}
-		if (rep->nzones != f.nzones)
-			rep->nzones = 0;
-		ptk_freelists_release(&f);
-	}
-	ptk_ctx_clear_err(s->ctx);
-	if (rep->nzones)
+	if (rep->seed.nzones) {
+		memcpy(rep->zones, rep->seed.zones,
+		       rep->seed.nzones * sizeof(*rep->zones));
+		rep->nzones = rep->seed.nzones;
 		return;
+	}
 	memcpy(rep->zones, fixed, sizeof(fixed));
 	rep->nzones = sizeof(fixed) / sizeof(fixed[0]);
 	rep->zones_fixed = true;
@@ -209,7 +189,7 @@ int expect_compare(const char *cmd, const struct source_opts *opts,
 			rep->free_dump_only++;
 		rep->causes[cause_of(m, d, marks, pfn)]++;
 	}
-	read_zones(&s, rep);
+	read_zones(rep);
 	count_blocks(rep, model, rep->blocks[0]);
 	count_blocks(rep, truth, rep->blocks[1]);
 	for (unsigned z = 0; z < rep->nzones; z++)

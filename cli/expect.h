@@ -25,13 +25,7 @@ struct trace_marks {
 	uint64_t lost;		/* events the kernel lost */
 };
 
-enum { ZONES = 16 };	/* populated zones compared, at most */
-
-/* A zone of the dump: its PFNs, [start, end). */
-struct zone_span {
-	char name[24];		/* "DMA32", or "1/Normal" beyond node 0 */
-	uint64_t start, end;
-};
+enum { ZONES = SEED_ZONES };	/* populated zones compared, at most */
 
 struct expect_report {
 	const char *path;

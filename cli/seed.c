@@ -75,6 +75,29 @@ static enum ptk_status seed_pageblock(uint64_t pfn, unsigned migratetype,
 	return PTK_OK;
 }
 
+/* Where the zones lie, as the free lists read them. */
+static void keep_zones(const struct ptk_freelists *f, struct seed *out)
+{
+	out->nzones = 0;
+	for (size_t i = 0; i < f->nzones; i++) {
+		const struct ptk_zone_free *z = &f->zones[i];
+		struct zone_span *zs = &out->zones[out->nzones];
+
+		if (i >= SEED_ZONES || z->start_pfn < 0 || z->spanned < 0) {
+			out->nzones = 0;
+			return;
+		}
+		if (z->node)
+			snprintf(zs->name, sizeof(zs->name), "%u/%s", z->node,
+				 z->name);
+		else
+			snprintf(zs->name, sizeof(zs->name), "%s", z->name);
+		zs->start = (uint64_t)z->start_pfn;
+		zs->end = zs->start + (uint64_t)z->spanned;
+		out->nzones++;
+	}
+}
+
 bool seed_model(struct session *s, struct ptk_alloc *model, struct seed *out)
 {
 	struct ptk_freelists f;
@@ -93,6 +116,7 @@ bool seed_model(struct session *s, struct ptk_alloc *model, struct seed *out)
 	if (st == PTK_OK) {
 		for (size_t i = 0; i < f.nzones; i++)
 			out->list_errors += f.zones[i].list_errors;
+		keep_zones(&f, out);
 		ptk_freelists_release(&f);
 		st = ptk_pages_walk(s->src, &s->pg, &s->layout, NULL, 0, 0,
 				    UINT64_MAX, seed_page, &sd, NULL);

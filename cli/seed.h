@@ -5,6 +5,14 @@
 
 #include "cli.h"
 
+enum { SEED_ZONES = 16 };	/* populated zones kept, at most */
+
+/* A zone of the dump: its PFNs, [start, end). */
+struct zone_span {
+	char name[24];		/* "DMA32", or "1/Normal" beyond node 0 */
+	uint64_t start, end;
+};
+
 struct seed {
 	bool seeded;
 	bool all_free;			/* simulate: all RAM free instead */
@@ -13,6 +21,9 @@ struct seed {
 	uint64_t in_use;
 	uint64_t pageblocks;		/* typed by the dump's flags */
 	unsigned list_errors;		/* lists not walked to the end */
+	/* the zones, when the dump gives every one's start; else none */
+	struct zone_span zones[SEED_ZONES];
+	unsigned nzones;
 	char why[200];			/* why not seeded */
 };
 

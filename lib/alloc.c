@@ -279,9 +279,7 @@ enum ptk_status ptk_alloc_seed_free(struct ptk_alloc *a, uint64_t pfn,
 	alloc_set_free(a, order, pfn, true);
 	for (uint64_t p = pfn; p < pfn + n;
 	     p += UINT64_C(1) << PTK_PAGEBLOCK_ORDER)
-		if (a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] == PTK_MIGRATE_UNKNOWN)
-			a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] =
-				(unsigned char)migratetype;
+		ptk_alloc_seed_pageblock(a, p, migratetype);
 	return PTK_OK;
 }
 

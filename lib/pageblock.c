@@ -9,11 +9,11 @@
 
 #include "kread-priv.h"
 #include "meta-priv.h"
+#include "ptkit/alloc.h"
 #include "ptkit/mm.h"
 #include "ptkit/types.h"
 
 #define SECTION_MARKED_PRESENT 1
-#define PAGEBLOCK_ORDER 9
 #define PAGEBLOCK_BITS 4
 #define MIGRATETYPE_MASK 7
 
@@ -41,7 +41,7 @@ static enum ptk_status layout_of(struct ptk_source *src,
 		return ptk_set_err(ctx, PTK_ERR_NODATA, "pageblocks: "
 				   "VMCOREINFO lacks SIZE(mem_section)");
 	if (!meta_num(src, "NUMBER(SECTION_SIZE_BITS)", &bits) ||
-	    bits < PTK_PAGE_SHIFT + PAGEBLOCK_ORDER || bits > 40)
+	    bits < PTK_PAGE_SHIFT + PTK_PAGEBLOCK_ORDER || bits > 40)
 		return ptk_set_err(ctx, PTK_ERR_NODATA, "pageblocks: "
 				   "VMCOREINFO lacks NUMBER(SECTION_SIZE_BITS)");
 	s->pfn_shift = (unsigned)bits - PTK_PAGE_SHIFT;
@@ -69,7 +69,8 @@ static enum ptk_status one_section(struct ptk_source *src,
 				   const struct sections *s, uint64_t nr,
 				   uint64_t sec, ptk_pageblock_fn fn, void *priv)
 {
-	const uint64_t blocks = UINT64_C(1) << (s->pfn_shift - PAGEBLOCK_ORDER);
+	const uint64_t blocks = UINT64_C(1)
+				<< (s->pfn_shift - PTK_PAGEBLOCK_ORDER);
 	uint64_t map, usage, word = 0;
 	enum ptk_status st;
 
@@ -85,7 +86,7 @@ static enum ptk_status one_section(struct ptk_source *src,
 		    ptk_read_virt(src, pg, usage + s->flags_off + bit / 64 * 8,
 				  &word, sizeof(word)) != PTK_OK)
 			return PTK_OK;
-		st = fn((nr << s->pfn_shift) + (b << PAGEBLOCK_ORDER),
+		st = fn((nr << s->pfn_shift) + (b << PTK_PAGEBLOCK_ORDER),
 			(unsigned)(word >> (bit % 64)) & MIGRATETYPE_MASK, priv);
 		if (st != PTK_OK)
 			return st;
