@@ -226,12 +226,24 @@ void spaces_release(struct spaces *sp);
 enum pti_state { PTI_UNKNOWN, PTI_OFF, PTI_ON, PTI_NOT_PROBED };
 
 /**
- * pti_probe() - does the page beside the root hold the other PTI copy?
- * @other:   set to that page's address
- * @present: set to its present kernel-half entries
+ * struct pti_found - what pti_probe() saw
+ * @other:   the page beside the root
+ * @present: its present kernel-half entries
+ * @why:     PTI_OFF: the first fact that rules out a copy
  */
-enum pti_state pti_probe(struct session *s, uint64_t *other,
-			 unsigned *present);
+struct pti_found {
+	uint64_t other;
+	unsigned present;
+	char why[240];
+};
+
+/**
+ * pti_probe() - does the page beside the root hold the other PTI copy?
+ * Two pages that share a user half are not enough (both may be empty):
+ * the user copy's kernel entries must be entries of the kernel's copy and
+ * map what the kernel's map.
+ */
+enum pti_state pti_probe(struct session *s, struct pti_found *f);
 
 /**
  * struct table_pages - the table pages an image of a session needs: those

@@ -247,8 +247,7 @@ int session_use_pid(struct session *s, int32_t pid)
 {
 	const struct ptk_tasks *tasks;
 	const struct ptk_task *t;
-	uint64_t other;
-	unsigned present;
+	struct pti_found pti;
 	size_t n;
 	int ret;
 
@@ -290,12 +289,12 @@ int session_use_pid(struct session *s, int32_t pid)
 			 s->opts->pti == 'u' ? "user" : "kernel");
 		return EXIT_OK;
 	}
-	if (pti_probe(s, &other, &present) == PTI_ON) {
-		s->pg.user_root = other;
+	if (pti_probe(s, &pti) == PTI_ON) {
+		s->pg.user_root = pti.other;
 		snprintf(s->why.root, sizeof(s->why.root), "pid %" PRId32
 			 " (%s): mm %#" PRIx64 " ->pgd; its user half from "
 			 "the user copy at %#" PRIx64 " (PTI)", pid, t->comm,
-			 t->mm, other);
+			 t->mm, pti.other);
 		return EXIT_OK;
 	}
 	snprintf(s->why.root, sizeof(s->why.root),

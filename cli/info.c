@@ -44,32 +44,51 @@ static uint64_t ram_total(const struct ptk_range *ram, size_t n)
 
 static void print_pti(struct session *s)
 {
-	uint64_t other;
-	unsigned present;
+	struct pti_found f;
 
-	switch (pti_probe(s, &other, &present)) {
+	switch (pti_probe(s, &f)) {
 	case PTI_NOT_PROBED:
 		printf("pti:      not probed (--no-discovery)\n");
 		break;
 	case PTI_UNKNOWN:
 		printf("pti:      unknown: the page beside the root, 0x%016"
-		       PRIx64 ", is not in the source\n", other);
+		       PRIx64 ", is not in the source\n", f.other);
 		break;
 	case PTI_OFF:
-		printf("pti:      off: the page beside the root is not a copy "
-		       "of it\n");
+		printf("pti:      off: %s\n", f.why);
 		break;
 	case PTI_ON:
 		if (s->pg.root & PTK_PAGE_SIZE)
 			printf("pti:      on: the root is the user copy; the "
 			       "kernel's is at 0x%016" PRIx64 " (--pti=kernel)\n",
-			       other);
+			       f.other);
 		else
 			printf("pti:      on: the user copy at 0x%016" PRIx64
-			       " has %u kernel entries (--pti=user)\n", other,
-			       present);
+			       " has %u kernel entries (--pti=user)\n", f.other,
+			       f.present);
 		break;
 	}
+}
+
+static void print_pti_json(struct session *s)
+{
+	static const char *const state[] = {
+		[PTI_UNKNOWN] = "unknown", [PTI_OFF] = "off", [PTI_ON] = "on",
+		[PTI_NOT_PROBED] = "not probed",
+	};
+	struct pti_found f;
+	enum pti_state st = pti_probe(s, &f);
+
+	printf(",\"pti\":{\"state\":\"%s\"", state[st]);
+	if (st != PTI_NOT_PROBED)
+		printf(",\"other\":\"0x%" PRIx64 "\"", f.other);
+	if (st == PTI_ON)
+		printf(",\"kernel_entries\":%u", f.present);
+	if (st == PTI_OFF) {
+		printf(",\"why\":");
+		json_str(stdout, f.why);
+	}
+	printf("}");
 }
 
 /* Symbols, types, version and the image's sections: Linux dumps only. */
@@ -274,6 +293,7 @@ static void print_json(struct session *s, const struct ptk_census *c)
 	json_str(stdout, s->why.levels);
 	printf(",\"root\":\"0x%" PRIx64 "\",\"root_from\":", s->pg.root);
 	json_str(stdout, s->why.root);
+	print_pti_json(s);
 	printf(",\"phys_bits\":%u,\"cpus\":[", s->pg.phys_bits);
 	for (size_t i = 0; i < ncpus; i++)
 		printf("%s{\"cpu\":%u,\"cr0\":\"0x%" PRIx64 "\",\"cr3\":\"0x%"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The table pages of a session: from its roots, its CPUs, the PTI copy
  * and its processes; what export, pages and the page attributions use. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,29 +14,133 @@
  * same user half, and the user's has a few kernel entries of its own
  * (entry text, cpu_entry_area).
  */
-enum pti_state pti_probe(struct session *s, uint64_t *other,
-			 unsigned *present)
-{
-	uint64_t buf[PTK_ENTRIES], rbuf[PTK_ENTRIES];
-	const uint64_t *t, *r;
-	bool same_user = true;
+/* The user copy's kernel leaves, sampled, against the kernel's copy. */
+struct pti_leaves {
+	struct ptk_source *src;
+	struct ptk_paging kernel;
+	unsigned seen;
+	uint64_t va, pa;	/* the first that differs */
+	bool differs;
+};
 
-	*other = s->pg.root ^ PTI_USER_BIT;
-	*present = 0;
+#define PTI_LEAVES_CHECKED 64
+
+static enum ptk_status pti_leaf(const struct ptk_walk_entry *e, void *priv)
+{
+	struct pti_leaves *pl = priv;
+	struct ptk_xlat x;
+
+	if (ptk_translate(pl->src, &pl->kernel, e->va, &x) != PTK_OK ||
+	    x.result != PTK_XLAT_MAPPED || x.pa != e->addr) {
+		pl->differs = true;
+		pl->va = e->va;
+		pl->pa = e->addr;
+		return PTK_STOP;
+	}
+	return ++pl->seen == PTI_LEAVES_CHECKED ? PTK_STOP : PTK_OK;
+}
+
+static enum ptk_status pti_leaf_run(const struct ptk_walk_entry *e,
+				    uint64_t n, void *priv)
+{
+	(void)n;
+	return pti_leaf(e, priv);
+}
+
+static enum ptk_status pti_bad(const struct ptk_walk_entry *e,
+			       enum ptk_status why, void *priv)
+{
+	(void)e, (void)why, (void)priv;
+	return PTK_OK;
+}
+
+/* Why the kernel halves of @k (the kernel's copy) and @u (the user's)
+ * are not those of a PTI pair, or NULL: pti.c fills the user copy's
+ * kernel half by cloning the kernel's entries (cpu_entry_area, entry
+ * text, ESPfix), so each of its top-level entries is one of the kernel's
+ * and each of its pages is mapped to the same frame there. */
+static bool pti_kernel_half_differs(struct session *s, const uint64_t *k,
+				    uint64_t kroot, const uint64_t *u,
+				    uint64_t uroot, char *why, size_t len)
+{
+	const struct ptk_walk_ops ops = {
+		.leaf = pti_leaf, .leaf_run = pti_leaf_run, .bad = pti_bad,
+	};
+	struct pti_leaves pl = { .src = s->src, .kernel = s->pg };
+	struct ptk_paging upg = s->pg;
+	unsigned vbits = ptk_level_shift(s->pg.levels) + 9;
+
+	for (unsigned i = PTK_ENTRIES / 2; i < PTK_ENTRIES; i++)
+		if ((u[i] & 1) && !(k[i] & 1)) {
+			snprintf(why, len, "its kernel entry %u is present, the "
+				 "kernel's copy's is not", i);
+			return true;
+		}
+	pl.kernel.root = kroot;
+	upg.root = uroot;
+	ptk_walk(s->src, &upg, ~UINT64_C(0) << (vbits - 1), 0, &ops, &pl);
+	ptk_ctx_clear_err(s->ctx);
+	if (pl.differs) {
+		snprintf(why, len, "it maps 0x%016" PRIx64 " to 0x%" PRIx64
+			 ", the kernel's copy does not", pl.va, pl.pa);
+		return true;
+	}
+	if (!pl.seen) {
+		snprintf(why, len, "its kernel half maps nothing");
+		return true;
+	}
+	return false;
+}
+
+enum pti_state pti_probe(struct session *s, struct pti_found *f)
+{
+	uint64_t buf[PTK_ENTRIES], rbuf[PTK_ENTRIES], kbuf[PTK_ENTRIES];
+	uint64_t ubuf[PTK_ENTRIES];
+	const uint64_t *t, *r;
+	bool root_is_user = s->pg.root & PTI_USER_BIT;
+	unsigned differ = PTK_ENTRIES;
+	char why[120];
+
+	f->other = s->pg.root ^ PTI_USER_BIT;
+	f->present = 0;
+	f->why[0] = 0;
 	if (s->opts && s->opts->hints.no_guess)
 		return PTI_NOT_PROBED;
-	if (ptk_source_table(s->src, *other, buf, &t) != PTK_OK ||
+	if (ptk_source_table(s->src, f->other, buf, &t) != PTK_OK ||
 	    ptk_source_table(s->src, s->pg.root, rbuf, &r) != PTK_OK) {
 		ptk_ctx_clear_err(s->ctx);
 		return PTI_UNKNOWN;
 	}
 	/* the kernel's copy adds NX to present user entries
 	 * (__pti_set_user_pgtbl(), arch/x86/mm/pti.c) */
-	for (unsigned i = 0; i < PTK_ENTRIES / 2; i++)
-		same_user &= ((t[i] ^ r[i]) & ~(UINT64_C(1) << 63)) == 0;
+	for (unsigned i = 0; i < PTK_ENTRIES / 2 && differ == PTK_ENTRIES; i++)
+		if ((t[i] ^ r[i]) & ~(UINT64_C(1) << 63))
+			differ = i;
 	for (unsigned i = PTK_ENTRIES / 2; i < PTK_ENTRIES; i++)
-		*present += t[i] & 1;
-	return *present && same_user ? PTI_ON : PTI_OFF;
+		f->present += t[i] & 1;
+	if (differ < PTK_ENTRIES) {
+		snprintf(f->why, sizeof(f->why), "the page beside the root, "
+			 "0x%016" PRIx64 ", is not a copy of it (user entry %u "
+			 "differs)", f->other, differ);
+		return PTI_OFF;
+	}
+	if (!f->present) {
+		snprintf(f->why, sizeof(f->why), "the page beside the root, "
+			 "0x%016" PRIx64 ", has no kernel entries", f->other);
+		return PTI_OFF;
+	}
+	/* the copies' buffers may be reused by the walk below */
+	memcpy(kbuf, root_is_user ? t : r, sizeof(kbuf));
+	memcpy(ubuf, root_is_user ? r : t, sizeof(ubuf));
+	if (pti_kernel_half_differs(s, kbuf, root_is_user ? f->other
+				    : s->pg.root, ubuf, root_is_user ?
+				    s->pg.root : f->other, why, sizeof(why))) {
+		snprintf(f->why, sizeof(f->why), "the page beside the root, "
+			 "0x%016" PRIx64 ", has the same user half, but %s",
+			 f->other, why);
+		return PTI_OFF;
+	}
+	return PTI_ON;
 }
 
 void table_pages_init(struct table_pages *tp)
@@ -105,8 +211,7 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 	const struct ptk_cpu_regs *cpus;
 	struct ptk_census c;
 	enum ptk_status st;
-	uint64_t other;
-	unsigned present;
+	struct pti_found pti;
 	size_t ncpus;
 
 	ptk_census_init(&c);
@@ -122,10 +227,10 @@ enum ptk_status table_pages_collect(struct table_pages *tp, struct session *s,
 		st = ptk_census_add(&c, view, &cpu_pg);
 		tp->nroots++;
 	}
-	if (st == PTK_OK && pti_probe(s, &other, &present) == PTI_ON) {
+	if (st == PTK_OK && pti_probe(s, &pti) == PTI_ON) {
 		struct ptk_paging pti_pg = *pg;
 
-		pti_pg.root = other;
+		pti_pg.root = pti.other;
 		st = ptk_census_add(&c, view, &pti_pg);
 		tp->nroots++;
 	}

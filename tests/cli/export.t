@@ -39,6 +39,31 @@ test_expect 'a PTI pair whose kernel copy sets NX on the user half' '
 	ptkit walk --range=0x400000+0x1000 --pti=user nx.img | tail -1 | grep -q " USR RW x$"
 '
 
+# Two empty user halves are not a PTI pair: the page beside the root must
+# also hold only kernel entries of the kernel's copy, mapping the same.
+test_expect 'a page beside the root that only looks like a PTI copy' '
+	cat >lone.spec <<-\EOT &&
+	ram 0-64M
+	tables 32M-48M
+	root 0x2000000
+	map 0xffffc8ebc0000000 0x91000 0x4000 4k rw a d
+	EOT
+	ptkit mkimage -o lone.img lone.spec >/dev/null &&
+	ptkit info lone.img | grep "^pti:" >actual &&
+	echo "pti:      off: the page beside the root, 0x0000000002001000, has the same user half, but its kernel entry 431 is present, the kernel'"'"'s copy'"'"'s is not" >expect &&
+	test_cmp expect actual &&
+	# the kernel copy now maps the cpu_entry_area elsewhere
+	{ cat "$DATA/pti.spec" &&
+	  echo "set 0x200000[508] = 0x106067" &&
+	  echo "set 0x106000[0] = 0x80000000800000e3"; } >moved.spec &&
+	ptkit mkimage -o moved.img moved.spec >/dev/null &&
+	ptkit info moved.img | grep "^pti:" >actual &&
+	echo "pti:      off: the page beside the root, 0x0000000000201000, has the same user half, but it maps 0xfffffe0000000000 to 0x40000000, the kernel'"'"'s copy does not" >expect &&
+	test_cmp expect actual &&
+	ptkit info --format=json moved.img | grep -q "\"pti\":{\"state\":\"off\",\"other\":\"0x201000\",\"why\":\"the page beside" &&
+	ptkit info --format=json pti.img | grep -q "\"pti\":{\"state\":\"on\",\"other\":\"0x201000\",\"kernel_entries\":1}"
+'
+
 test_expect 'export keeps both PTI copies and walks the same' '
 	ptkit export pti.img -o e.img >out &&
 	echo "e.img: 8 table pages (32K) from 2 roots" >expect &&

@@ -11,7 +11,7 @@ test_expect 'text: everything a user asks first' '
 	paging:   4-level, 48-bit virtual, 52-bit physical addresses
 	          levels from PTKIT_LEVELS in the image
 	root:     0x0000000000100000 from PTKIT_ROOT in the image
-	pti:      off: the page beside the root is not a copy of it
+	pti:      off: the page beside the root, 0x0000000000101000, is not a copy of it (user entry 0 differs)
 	ram:      1 range, 64M
 	          0x0000000000000000-0x0000000004000000    64M
 	tables:   pgd 1 pud 4 pmd 4 pte 4 (13 pages, 52K)
@@ -33,7 +33,7 @@ test_expect 'text: everything a user asks first' '
 
 test_expect 'json: one object' '
 	cat >expect <<-\EOT &&
-	{"source":"small.img","format":"ELF core (libelf)","levels":4,"levels_from":"PTKIT_LEVELS in the image","root":"0x100000","root_from":"PTKIT_ROOT in the image","phys_bits":52,"cpus":[],"ram":[{"start":"0x0","end":"0x4000000"}],"ram_bytes":67108864,"tables":{"pgd":1,"pud":4,"pmd":4,"pte":4},"bad_entries":0,"regions":[{"name":"User Space","start":"0x0","end":"0x800000000000"},{"name":"Low Kernel Mapping","start":"0xffff888000000000","end":"0xffffc88000000000"},{"name":"High Kernel Mapping","start":"0xffffffff80000000","end":"0xffffffffc0000000"}],"metadata":{"PTKIT_ROOT":"0x100000","PTKIT_LEVELS":"4","PTKIT_PHYS_BITS":"52","PTKIT_REGION(User Space)":"0-800000000000","PTKIT_REGION(Low Kernel Mapping)":"ffff888000000000-ffffc88000000000","PTKIT_REGION(High Kernel Mapping)":"ffffffff80000000-ffffffffc0000000"}}
+	{"source":"small.img","format":"ELF core (libelf)","levels":4,"levels_from":"PTKIT_LEVELS in the image","root":"0x100000","root_from":"PTKIT_ROOT in the image","pti":{"state":"off","other":"0x101000","why":"the page beside the root, 0x0000000000101000, is not a copy of it (user entry 0 differs)"},"phys_bits":52,"cpus":[],"ram":[{"start":"0x0","end":"0x4000000"}],"ram_bytes":67108864,"tables":{"pgd":1,"pud":4,"pmd":4,"pte":4},"bad_entries":0,"regions":[{"name":"User Space","start":"0x0","end":"0x800000000000"},{"name":"Low Kernel Mapping","start":"0xffff888000000000","end":"0xffffc88000000000"},{"name":"High Kernel Mapping","start":"0xffffffff80000000","end":"0xffffffffc0000000"}],"metadata":{"PTKIT_ROOT":"0x100000","PTKIT_LEVELS":"4","PTKIT_PHYS_BITS":"52","PTKIT_REGION(User Space)":"0-800000000000","PTKIT_REGION(Low Kernel Mapping)":"ffff888000000000-ffffc88000000000","PTKIT_REGION(High Kernel Mapping)":"ffffffff80000000-ffffffffc0000000"}}
 	EOT
 	ptkit info --format=json small.img >actual &&
 	test_cmp expect actual
