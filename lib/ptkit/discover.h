@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-enum { PTK_ORIGIN_MAX = 160 };
+enum { PTK_ORIGIN_MAX = 256 };
 
 /**
  * struct ptk_discovery - where each discovered value came from

@@ -15,6 +15,7 @@
  *     PA 112M     a process's pgd, pud, pmd, pte; it maps user 0x400000
  *                 to PA 120M
  */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <bpf/btf.h>
@@ -888,9 +889,69 @@ static void modules_and_their_symbols(void **state)
 	unload(&l);
 }
 
+/* The paging mode: what VMCOREINFO and CR4 say, checked against the
+ * tables by translating init_top_pgt's own address. */
+static void paging_mode_proven_by_the_tables(void **state)
+{
+	struct fixture *f = fixture_new(4);
+	const struct ptk_cpu_regs la57 = {
+		.cpu = 0, .cr0 = UINT64_C(0x80050033), .cr4 = 0x1020,
+		.origin = "test",
+	};
+	struct ptk_discovery why;
+	struct ptk_paging pg;
+	char sym[32];
+
+	(void)state;
+	assert_int_equal(ptk_source_add_ram(f->src, 0, 64 * MiB), PTK_OK);
+	fixture_map(f, UINT64_C(0xffffffff80000000), 0, 64 * MiB, 2, PTK_F_G);
+	snprintf(sym, sizeof(sym), "%" PRIx64,
+		 UINT64_C(0xffffffff80000000) + f->pg.root);
+	assert_int_equal(ptk_source_set_meta(f->src, "SYMBOL(init_top_pgt)",
+					     sym), PTK_OK);
+	assert_int_equal(ptk_source_set_meta(f->src, "NUMBER(phys_base)", "0"),
+			 PTK_OK);
+	/* a CPU says 5 levels, VMCOREINFO 4: the tables side with one */
+	assert_int_equal(ptk_source_set_meta(f->src,
+					     "NUMBER(pgtable_l5_enabled)", "0"),
+			 PTK_OK);
+	assert_int_equal(ptk_source_add_cpu(f->src, &la57), PTK_OK);
+	assert_int_equal(ptk_paging_discover(f->src, &pg, &why), PTK_OK);
+	assert_int_equal(pg.root, f->pg.root);
+	assert_int_equal(pg.levels, 4);
+	assert_string_equal(why.levels, "VMCOREINFO NUMBER(pgtable_l5_enabled)"
+			    "=0, as VMCOREINFO SYMBOL(init_top_pgt) maps itself "
+			    "(CR4.LA57 of CPU 0 contradicts, not used)");
+	/* VMCOREINFO says 5: the tables overrule it */
+	assert_int_equal(ptk_source_set_meta(f->src,
+					     "NUMBER(pgtable_l5_enabled)", "1"),
+			 PTK_OK);
+	assert_int_equal(ptk_paging_discover(f->src, &pg, &why), PTK_OK);
+	assert_int_equal(pg.levels, 4);
+	assert_string_equal(why.levels, "the tables: VMCOREINFO "
+			    "SYMBOL(init_top_pgt) maps itself only so (VMCOREINFO "
+			    "NUMBER(pgtable_l5_enabled)=1 contradicts, not used)");
+	fixture_free(f);
+
+	/* without the symbol nothing proves either: the kernel's word */
+	f = fixture_new(4);
+	assert_int_equal(ptk_source_add_ram(f->src, 0, 64 * MiB), PTK_OK);
+	fixture_map(f, UINT64_C(0xffffffff80000000), 0, 64 * MiB, 2, PTK_F_G);
+	assert_int_equal(ptk_source_set_meta(f->src,
+					     "NUMBER(pgtable_l5_enabled)", "0"),
+			 PTK_OK);
+	assert_int_equal(ptk_source_add_cpu(f->src, &la57), PTK_OK);
+	assert_int_equal(ptk_paging_discover(f->src, &pg, &why), PTK_OK);
+	assert_int_equal(pg.levels, 4);
+	assert_string_equal(why.levels, "VMCOREINFO NUMBER(pgtable_l5_enabled)"
+			    "=0 (CR4.LA57 of CPU 0 contradicts, not used)");
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(paging_mode_proven_by_the_tables),
 		cmocka_unit_test(symbols_both_address_encodings),
 		cmocka_unit_test(symbols_long_names),
 		cmocka_unit_test(symbols_refused),
