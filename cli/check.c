@@ -272,6 +272,20 @@ int cmd_check(int argc, char **argv)
 				       kind_name[k], c.counts[k]);
 	}
 	ret = total ? EXIT_FINDING : EXIT_OK;
+	if (total) {
+		char kinds[160];
+		size_t n = 0;
+
+		kinds[0] = 0;
+		for (unsigned k = 0; k < NKINDS; k++)
+			if (c.counts[k] && n < sizeof(kinds))
+				n += (size_t)snprintf(kinds + n, sizeof(kinds) - n,
+						      "%s%s %" PRIu64, n ? ", " : "",
+						      kind_name[k], c.counts[k]);
+		fprintf(stderr, "%s: '%s': %" PRIu64 " finding%s (%s)\n",
+			argv[0], a.src.path, total, total == 1 ? "" : "s",
+			kinds);
+	}
 out:
 	free(c.seen);
 	session_close(&s);

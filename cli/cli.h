@@ -288,6 +288,13 @@ enum ptk_status write_image(struct ptk_source *src, const struct ptk_paging *pg,
 int fail_status(const char *cmd, struct ptk_ctx *ctx, enum ptk_status st);
 /** fail_source() - as fail_status(), naming the session's source */
 int fail_source(const struct session *s, enum ptk_status st);
+
+/**
+ * fail_output() - report a failure to write an output from the source:
+ * a page the source cannot give is bad input (exit 3, naming the source),
+ * anything else the output's (exit 4)
+ */
+int fail_output(const struct session *s, enum ptk_status st);
 /** exit_for() - the exit status that fits a library status */
 int exit_for(enum ptk_status st);
 

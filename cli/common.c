@@ -145,6 +145,14 @@ int fail_source(const struct session *s, enum ptk_status st)
 	return exit_for(st);
 }
 
+int fail_output(const struct session *s, enum ptk_status st)
+{
+	if (st == PTK_ERR_NODATA || st == PTK_ERR_CORRUPT)
+		return fail_source(s, st);
+	fail_status(s->cmd, s->ctx, st);
+	return EXIT_ENV;
+}
+
 int session_open(struct session *s, const char *cmd,
 		 const struct source_opts *o)
 {

@@ -27,6 +27,7 @@ struct ops {
 	struct op *o;
 	size_t n, cap;
 	const char *cmd;
+	size_t impossible;	/* changes no call makes */
 };
 
 /* set_direct_map_*() work page by page: every call on a large page splits. */
@@ -66,6 +67,7 @@ static void cannot(struct ops *os, const struct change *c, const char *why)
 {
 	char end[32];
 
+	os->impossible++;
 	fprintf(stderr, "%s: 0x%" PRIx64 "-%s: no direct-map call does "
 		"this: %s\n", os->cmd, c->va, fmt_end(end, sizeof(end), c->end),
 		why);
@@ -187,10 +189,11 @@ static void splits(struct ops *os, const struct changes *ch,
 	}
 }
 
-void diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
-	      const char *cmd)
+size_t diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
+		const char *cmd, size_t *impossible)
 {
 	struct ops os = { .cmd = cmd };
+	size_t calls;
 
 	for (size_t k = 0; k < ch->n; k++)
 		if (ch->c[k].va >= dm_start && ch->c[k].va < dm_end)
@@ -208,5 +211,8 @@ void diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
 				printf("+%" PRIu64, o->count);
 			putchar('\n');
 		}
+	calls = os.n;
+	*impossible = os.impossible;
 	free(os.o);
+	return calls;
 }

@@ -431,6 +431,7 @@ int cmd_diff(int argc, char **argv)
 	const struct ptk_region *rg, *dm;
 	uint64_t start = 0, end = 0;
 	size_t nrg;
+	size_t calls = 0, impossible = 0;
 	int ret;
 
 	argp_parse(&diff_argp, argc, argv, 0, NULL, &a);
@@ -496,10 +497,18 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	if (a.ops)
-		diff_ops(&ch, dm->start, dm->end, argv[0]);
+		calls = diff_ops(&ch, dm->start, dm->end, argv[0], &impossible);
 	else
 		print_changes(&ch, a.json, &sa, dm);
 	ret = ch.n ? EXIT_FINDING : EXIT_OK;
+	if (ch.n && a.ops)
+		fprintf(stderr, "%s: '%s' and '%s' differ: %zu change%s, "
+			"%zu call%s%s\n", argv[0], a.a, a.b, ch.n,
+			ch.n == 1 ? "" : "s", calls, calls == 1 ? "" : "s",
+			impossible ? " and what no call does (above)" : "");
+	else if (ch.n)
+		fprintf(stderr, "%s: '%s' and '%s' differ: %zu change%s\n",
+			argv[0], a.a, a.b, ch.n, ch.n == 1 ? "" : "s");
 out:
 	free(ra.s);
 	free(rb.s);

@@ -50,9 +50,10 @@ struct changes {
 /*
  * diff_ops() - print the direct-map calls, in ptkit directmap's OP syntax,
  * that turn the direct map [@dm_start, @dm_end) of A into B's; changes no
- * call makes are named on stderr
+ * call makes are named on stderr, and counted in *@impossible; returns the
+ * number of calls
  */
-void diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
-	      const char *cmd);
+size_t diff_ops(const struct changes *ch, uint64_t dm_start, uint64_t dm_end,
+		const char *cmd, size_t *impossible);
 
 #endif

@@ -254,8 +254,7 @@ int cmd_directmap(int argc, char **argv)
 			st = write_image(ptk_edit_source(ed), &pg, tp.pfn,
 					     tp.n, a.output);
 		if (st != PTK_OK) {
-			fail_status(argv[0], s.ctx, st);
-			ret = EXIT_ENV;
+			ret = fail_output(&s, st);
 			goto out;
 		}
 	}

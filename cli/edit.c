@@ -128,8 +128,13 @@ int cmd_edit(int argc, char **argv)
 			  : ptk_set_err(s.ctx, PTK_ERR_NOMEM, "edit");
 		free(text);
 		if (st != PTK_OK) {
-			/* Every mistake is in the input; nothing is written. */
-			fail_status(argv[0], s.ctx, st);
+			/* Every mistake is in the input; nothing is written.
+			 * A script's own are FILE:LINE; tables the source
+			 * cannot give also name the source. */
+			if (st == PTK_ERR_NODATA || st == PTK_ERR_CORRUPT)
+				fail_source(&s, st);
+			else
+				fail_status(argv[0], s.ctx, st);
 			ret = st == PTK_ERR_NOMEM ? EXIT_ENV : EXIT_BADINPUT;
 			goto out;
 		}
@@ -140,8 +145,7 @@ int cmd_edit(int argc, char **argv)
 		st = write_image(ptk_edit_source(ed), &pg, tp.pfn, tp.n,
 				     a.output);
 	if (st != PTK_OK) {
-		fail_status(argv[0], s.ctx, st);
-		ret = EXIT_ENV;
+		ret = fail_output(&s, st);
 		goto out;
 	}
 	for (size_t i = 0; i < ptk_edit_journal_len(ed); i++)

@@ -124,8 +124,7 @@ int cmd_export(int argc, char **argv)
 	if (st == PTK_OK)
 		st = write_image(s.src, &s.pg, tp.pfn, tp.n, a.output);
 	if (st != PTK_OK) {
-		ret = fail_status(argv[0], s.ctx, st);
-		ret = ret == EXIT_USAGE ? EXIT_ENV : ret;
+		ret = fail_output(&s, st);
 		goto out;
 	}
 	fmt_size(size, sizeof(size), (uint64_t)tables * PTK_PAGE_SIZE);

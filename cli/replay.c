@@ -552,12 +552,17 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	st = ptk_trace_open(s.ctx, a.trace, a.strict, &t);
-	if (st == PTK_OK)
-		st = ptk_replay_new(src, &s.pg, direct->start, direct->end,
-				    text ? text->start : 0, text ? text->end : 0,
-				    a.policies, a.npolicies, &a.sel, &r);
 	if (st != PTK_OK) {
+		/* the library's message names the trace */
 		ret = fail_status(argv[0], s.ctx, st);
+		goto out;
+	}
+	st = ptk_replay_new(src, &s.pg, direct->start, direct->end,
+			    text ? text->start : 0, text ? text->end : 0,
+			    a.policies, a.npolicies, &a.sel, &r);
+	if (st != PTK_OK) {
+		ret = a.mem ? fail_status(argv[0], s.ctx, st)
+			    : fail_source(&s, st);
 		goto out;
 	}
 	if (!a.mem)

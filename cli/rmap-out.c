@@ -262,6 +262,11 @@ int rmap_print(const struct rmap_out *out, struct session *s, bool json)
 		fprintf(stderr, "%s: '%s': %" PRIu64 " table entries cannot be "
 			"followed (see ptkit check)\n", s->cmd,
 			ptk_source_name(s->src), out->nbad);
+	if (out->missing)
+		fprintf(stderr, "%s: '%s': %" PRIu64 " frame%s of RAM %s not "
+			"in the direct map\n", s->cmd, ptk_source_name(s->src),
+			(uint64_t)out->missing, out->missing == 1 ? "" : "s",
+			out->missing == 1 ? "is" : "are");
 	return out->missing ? EXIT_FINDING : EXIT_OK;
 }
 

@@ -118,8 +118,12 @@ int cmd_symbols(int argc, char **argv)
 		print_symbol(sym, a.json);
 		matched++;
 	}
-	if (a.npatterns && !matched)
+	if (a.npatterns && !matched) {
+		fprintf(stderr, "%s: '%s': no symbol matches %s%s\n", argv[0],
+			a.src.path, a.patterns[0],
+			a.npatterns > 1 ? " or the other patterns" : "");
 		ret = EXIT_FINDING;
+	}
 out:
 	session_close(&s);
 	free(a.patterns);

@@ -82,6 +82,7 @@ struct out {
 	struct lb_word first_step[PTK_MAX_LEVELS + 1];
 	struct lb_word level[PTK_MAX_LEVELS + 1];	/* "pte" ... "pgd" */
 	struct linebuf l;
+	uint64_t asked, unmapped;	/* for the line on stderr */
 };
 
 static unsigned flag_index(unsigned eff)
@@ -98,6 +99,7 @@ static const char *tf(bool b)
 static void out_init(struct out *o, struct session *s, bool json)
 {
 	o->s = s;
+	o->asked = o->unmapped = 0;
 	o->json = json;
 	for (unsigned i = 0; i <= PTK_MAX_LEVELS; i++) {
 		const char *name = ptk_level_name(&s->pg, i);
@@ -296,7 +298,11 @@ static int print_one(struct out *o, enum ptk_status st, const struct ptk_xlat *x
 		print_json(o, x);
 	else
 		print_text(o, x);
-	return x->result == PTK_XLAT_MAPPED ? EXIT_OK : EXIT_FINDING;
+	o->asked++;
+	if (x->result == PTK_XLAT_MAPPED)
+		return EXIT_OK;
+	o->unmapped++;
+	return EXIT_FINDING;
 }
 
 static int one(struct out *o, uint64_t va)
@@ -569,6 +575,11 @@ int cmd_translate(int argc, char **argv)
 			ret = worse(ret, one(o, va));
 		}
 		lb_flush(&o->l);
+		if (ret == EXIT_FINDING)
+			fprintf(stderr, "%s: '%s': %" PRIu64 " of %" PRIu64
+				" address%s not mapped\n", argv[0], a.src.path,
+				o->unmapped, o->asked,
+				o->asked == 1 ? " is" : "es are");
 	}
 	free(o);
 	session_close(&s);

@@ -27,8 +27,10 @@ test_expect 'changes under their region; a taken page keeps its frame' '
 	page-size   0xffff888080000000-0xffff888080200000     2M  1G 0x80000000 RW GLB NX -> 4K 0x80000000 RW GLB NX
 	page-size   0xffff888080200000-0xffff8880c0000000  1022M  1G 0x80200000 RW GLB NX -> 2M 0x80200000 RW GLB NX
 	EOT
-	must_fail 1 ptkit diff d.img b.img >actual &&
+	must_fail 1 ptkit diff d.img b.img >actual 2>err &&
 	test_cmp expect actual &&
+	echo "ptkit diff: '"'"'d.img'"'"' and '"'"'b.img'"'"' differ: 8 changes" >expect &&
+	test_cmp expect err &&
 	ptkit diff --format=json d.img b.img | sed -n 2p >actual &&
 	echo "{\"change\":\"unmapped\",\"va\":\"0xffff888000010000\",\"end\":\"0xffff888000012000\",\"region\":\"Low Kernel Mapping\",\"pfn\":\"0x10\",\"pages\":2,\"before\":{\"present\":true,\"pa\":\"0x10000\",\"page\":1073741824,\"rw\":true,\"us\":false,\"nx\":true,\"g\":true,\"pwt\":false,\"pcd\":false,\"pat\":false,\"pkey\":0},\"after\":{\"present\":false,\"pa\":\"0x10000\",\"page\":4096,\"rw\":false,\"us\":false,\"nx\":true,\"g\":false,\"pwt\":false,\"pcd\":false,\"pat\":false,\"pkey\":0}}" >expect &&
 	test_cmp expect actual

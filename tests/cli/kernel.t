@@ -80,8 +80,9 @@ test_expect 'symbols: patterns, JSON, and a pattern that matches nothing' '
 	ptkit symbols --format=json "$S2" init_task >actual &&
 	echo "{\"address\":\"0xffffffffa8a1aa40\",\"type\":\"D\",\"name\":\"init_task\"}" >expect &&
 	test_cmp expect actual &&
-	must_fail 1 ptkit symbols "$S2" "no_such_symbol_*" >actual &&
-	test_cmp /dev/null actual
+	must_fail 1 ptkit symbols "$S2" "no_such_symbol_*" >actual 2>err &&
+	test_cmp /dev/null actual &&
+	grep -q "^ptkit symbols: '"'"'.*vmcore-d31.kdump-zlib'"'"': no symbol matches no_such_symbol_\*$" err
 '
 
 test_expect '--symbols=FILE: a saved /proc/kallsyms, and a System.map moved by KASLR' '
@@ -256,7 +257,8 @@ test_expect '--pid: a kernel thread walks the kernel, an unknown pid is refused'
 '
 
 test_expect 'rmap: a secret page is the helper.s and not in the direct map' '
-	must_fail 1 ptkit rmap "$S2" 0x32b8 >actual &&
+	must_fail 1 ptkit rmap "$S2" 0x32b8 >actual 2>err &&
+	grep -q "^ptkit rmap: '"'"'.*'"'"': 1 frame of RAM is not in the direct map$" err &&
 	cat >expect <<-\EOF &&
 	PFN          SPACE                  VIRTUAL            PG  FLAGS
 	0x32b8       kernel                 0xffff88c9032b8000 -   not in the direct map (pte not present)  [Low Kernel Mapping]

@@ -32,8 +32,10 @@ test_expect 'an unmapped address exits 1 and names the level' '
 	0x8000000000000000: not mapped: not a canonical 48-bit address
 	EOT
 	must_fail 1 ptkit translate small.img 0x500000 0x100000000000 \
-		0x8000000000000000 >actual &&
-	test_cmp expect actual
+		0x8000000000000000 >actual 2>err &&
+	test_cmp expect actual &&
+	echo "ptkit translate: '"'"'small.img'"'"': 3 of 3 addresses are not mapped" >expect &&
+	test_cmp expect err
 '
 
 test_expect 'json: va, pa, page, level and path' '
