@@ -56,4 +56,36 @@ test_expect "$N random images: every command answers" '
 	test $n = "$N"
 '
 
+# A core whose VMCOREINFO says 5 levels over 4-level tables (ptkit's own
+# PTKIT_LEVELS and PTKIT_ROOT renamed away): init_top_pgt maps itself with
+# 4 levels only, so 4 are used and the statement is named.
+test_expect 'a paging mode the tables contradict is not used' '
+	cat >lie.spec <<-\EOT &&
+	ram 0-64M
+	tables 32M-48M
+	root 0x2000000
+	map 0xffffffff80000000 0 0x4000000 2m g
+	map 0xffff888000000000 0 0x4000000 2m rw nx g
+	meta NUMBER(phys_base)=0
+	meta SYMBOL(init_top_pgt)=ffffffff82000000
+	meta NUMBER(pgtable_l5_enabled)=1
+	EOT
+	ptkit mkimage -o lie.img lie.spec >/dev/null &&
+	perl -0777 -pi -e "s/PTKIT_LEVELS=/XTKIT_LEVELS=/; s/PTKIT_ROOT=/XTKIT_ROOT=/" lie.img &&
+	ptkit info lie.img | sed -n "3,5p" >actual &&
+	cat >expect <<-\EOT &&
+	paging:   4-level, 48-bit virtual, 52-bit physical addresses
+	          levels from the tables: VMCOREINFO SYMBOL(init_top_pgt) maps itself only so (VMCOREINFO NUMBER(pgtable_l5_enabled)=1 contradicts, not used)
+	root:     0x0000000002000000 from VMCOREINFO SYMBOL(init_top_pgt) and NUMBER(phys_base)
+	EOT
+	test_cmp expect actual &&
+	ptkit walk lie.img >actual &&
+	cat >expect <<-\EOT &&
+	VIRTUAL                                 SIZE PHYSICAL           PG  ENTRIES  FLAGS
+	0xffff888000000000-0xffff888004000000    64M 0x0000000000000000 2M       32  RW GLB NX
+	0xffffffff80000000-0xffffffff84000000    64M 0x0000000000000000 2M       32  ro GLB x
+	EOT
+	test_cmp expect actual
+'
+
 done_testing
