@@ -19,6 +19,7 @@
 #include <gelf.h>
 #include <inttypes.h>
 #include <libelf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,8 @@ struct elf_src {
 	int fd;
 	const unsigned char *map;
 	size_t size;
-	struct segment *segs;	/* sorted by pa */
-	size_t nsegs;
+	struct segment *segs;	/* sorted by pa; populated_alloc() */
+	size_t nsegs, segs_bytes;
 	uint64_t truncated;	/* bytes of PT_LOAD data past end of file */
 };
 
@@ -151,7 +152,8 @@ static void elf_close(struct ptk_source *src)
 		munmap((void *)e->map, e->size);
 	if (e->fd >= 0)
 		close(e->fd);
-	free(e->segs);
+	if (e->segs)
+		munmap(e->segs, e->segs_bytes);
 	free(e);
 }
 
@@ -163,14 +165,69 @@ static const struct ptk_source_ops elf_ops = {
 	.close = elf_close,
 };
 
-/* By address, the larger first, so aliases follow what they alias. */
-static int seg_cmp(const void *a, const void *b)
-{
-	const struct segment *x = a, *y = b;
+/*
+ * By address, the larger first, so aliases follow what they alias.  A
+ * core of a fragmented machine has 10^5 segments and more: an LSD radix
+ * sort on the address (11-bit digits, a pass skipped when one bucket holds
+ * everything) costs a few passes over them where qsort() took most of the
+ * opening time; equal addresses are then put larger first.
+ */
+#define SEG_DIGIT 11
 
-	if (x->pa != y->pa)
-		return x->pa < y->pa ? -1 : 1;
-	return x->memsz > y->memsz ? -1 : x->memsz < y->memsz;
+/* Zeroed memory for the segment arrays (megabytes for 10^5 segments),
+ * populated in one call: a fault per page costs more than the sort on a
+ * virtual machine.  Freed with munmap(). */
+static void *populated_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static bool sort_segs(struct segment *seg, size_t n)
+{
+	size_t bytes = (n ? n : 1) * sizeof(struct segment);
+	struct segment *tmp = populated_alloc(bytes);
+	struct segment *from = seg, *to = tmp;
+	size_t count[1u << SEG_DIGIT];
+
+	if (!tmp)
+		return false;
+	for (unsigned shift = 0; shift < 64; shift += SEG_DIGIT) {
+		const uint64_t mask = (1u << SEG_DIGIT) - 1;
+		size_t sum = 0;
+		bool trivial = false;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[from[i].pa >> shift & mask]++;
+		for (size_t d = 0; d <= mask; d++) {
+			size_t c = count[d];
+
+			trivial |= c == n;
+			count[d] = sum;
+			sum += c;
+		}
+		if (trivial)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			to[count[from[i].pa >> shift & mask]++] = from[i];
+		from = to;
+		to = to == tmp ? seg : tmp;
+	}
+	if (from != seg)
+		memcpy(seg, from, n * sizeof(*seg));
+	munmap(tmp, bytes);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && seg[j].pa == seg[j - 1].pa &&
+				   seg[j].memsz > seg[j - 1].memsz; j--) {
+			struct segment t = seg[j];
+
+			seg[j] = seg[j - 1];
+			seg[j - 1] = t;
+		}
+	return true;
 }
 
 static enum ptk_status add_note(struct ptk_source *src, const char *name,
@@ -236,7 +293,8 @@ static enum ptk_status read_phdrs(struct ptk_source *src, struct elf_src *e,
 		return ptk_set_err(ctx, PTK_ERR_CORRUPT,
 				   "'%s': program headers: %s", path,
 				   elf_errmsg(-1));
-	e->segs = calloc(n ? n : 1, sizeof(*e->segs));
+	e->segs_bytes = (n ? n : 1) * sizeof(*e->segs);
+	e->segs = populated_alloc(e->segs_bytes);
 	if (!e->segs)
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "'%s'", path);
 	for (size_t i = 0; i < n; i++) {
@@ -285,7 +343,8 @@ static enum ptk_status read_phdrs(struct ptk_source *src, struct elf_src *e,
 			s->filesz = e->size - ph.p_offset;
 		}
 	}
-	qsort(e->segs, e->nsegs, sizeof(*e->segs), seg_cmp);
+	if (!sort_segs(e->segs, e->nsegs))
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "'%s'", path);
 	n = 0;
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const struct segment *prev = n ? &e->segs[n - 1] : NULL;

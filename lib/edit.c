@@ -60,8 +60,8 @@ struct ptk_edit {
 	bool pool_ready, pool_given;
 	/* Without free RAM: pages past the end of RAM, counted up */
 	uint64_t beyond_start, beyond_next;
-	struct ptk_range *pool;
-	size_t npool;
+	struct ptk_range *pool;	/* sorted by start */
+	size_t npool, pool_cap;
 	uint64_t *given_back;
 	size_t ngiven, capgiven;
 	/* [start, end): the direct map below max_pfn_mapped, where CPA
@@ -549,18 +549,30 @@ static enum ptk_status pool_add(struct ptk_edit *ed, uint64_t start,
 				uint64_t end)
 {
 	struct ptk_range *p;
+	size_t i;
 
 	start = (start + PTK_PAGE_SIZE - 1) & ~(uint64_t)(PTK_PAGE_SIZE - 1);
 	end &= ~(uint64_t)(PTK_PAGE_SIZE - 1);
 	ed->pool_ready = true;
 	if (end <= start)
 		return PTK_OK;
-	p = realloc(ed->pool, (ed->npool + 1) * sizeof(*p));
-	if (!p)
-		return ptk_set_err(ed->ctx, PTK_ERR_NOMEM, "table pool");
-	ed->pool = p;
-	ed->pool[ed->npool++] = (struct ptk_range){ start, end };
-	qsort(ed->pool, ed->npool, sizeof(*ed->pool), range_cmp);
+	if (ed->npool == ed->pool_cap) {
+		size_t cap = ed->pool_cap ? 2 * ed->pool_cap : 16;
+
+		p = realloc(ed->pool, cap * sizeof(*p));
+		if (!p)
+			return ptk_set_err(ed->ctx, PTK_ERR_NOMEM, "table pool");
+		ed->pool = p;
+		ed->pool_cap = cap;
+	}
+	/* Free RAM comes in address order: an append, no sort. */
+	i = ed->npool;
+	while (i > 0 && ed->pool[i - 1].start > start)
+		i--;
+	memmove(&ed->pool[i + 1], &ed->pool[i],
+		(ed->npool - i) * sizeof(*ed->pool));
+	ed->pool[i] = (struct ptk_range){ start, end };
+	ed->npool++;
 	return PTK_OK;
 }
 

@@ -162,37 +162,56 @@ enum ptk_status ptk_source_table(struct ptk_source *src, uint64_t pa,
 	return PTK_OK;
 }
 
-static int range_cmp(const void *a, const void *b)
-{
-	const struct ptk_range *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
+/*
+ * Keep src->ram sorted and merged as ranges come: a binary search for the
+ * place, then a merge with the neighbours it touches.  Formats add their
+ * ranges in address order, which makes each add O(log n) and opening a
+ * file of n segments O(n log n); a range out of order costs a memmove.
+ */
 enum ptk_status ptk_source_add_ram(struct ptk_source *src, uint64_t start,
 				   uint64_t end)
 {
-	size_t out = 0;
+	struct ptk_range *ram;
+	size_t lo = 0, hi = src->nram, i, j;
 
 	if (end <= start)
 		return ptk_set_err(src->ctx, PTK_ERR_INVALID,
 				   "empty RAM range %#llx-%#llx",
 				   (unsigned long long)start,
 				   (unsigned long long)end);
-	if (grow(&src->ram, src->nram, sizeof(*src->ram)))
-		return ptk_set_err(src->ctx, PTK_ERR_NOMEM, "add RAM range");
-	src->ram[src->nram++] = (struct ptk_range){ start, end };
-	qsort(src->ram, src->nram, sizeof(*src->ram), range_cmp);
-	/* Merge touching and overlapping ranges. */
-	for (size_t i = 1; i < src->nram; i++) {
-		if (src->ram[i].start <= src->ram[out].end) {
-			if (src->ram[i].end > src->ram[out].end)
-				src->ram[out].end = src->ram[i].end;
-		} else {
-			src->ram[++out] = src->ram[i];
-		}
+	/* i: the first range that starts after @start */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (src->ram[mid].start <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	src->nram = out + 1;
+	i = lo;
+	if (i > 0 && src->ram[i - 1].end >= start) {
+		i--;		/* it touches the one before */
+		if (end <= src->ram[i].end)
+			return PTK_OK;
+		src->ram[i].end = end;
+	} else {
+		if (grow(&src->ram, src->nram, sizeof(*src->ram)))
+			return ptk_set_err(src->ctx, PTK_ERR_NOMEM,
+					   "add RAM range");
+		memmove(&src->ram[i + 1], &src->ram[i],
+			(src->nram - i) * sizeof(*src->ram));
+		src->ram[i] = (struct ptk_range){ start, end };
+		src->nram++;
+	}
+	/* swallow the ranges after it that it now reaches */
+	ram = src->ram;
+	for (j = i + 1; j < src->nram && ram[j].start <= ram[i].end; j++)
+		if (ram[j].end > ram[i].end)
+			ram[i].end = ram[j].end;
+	if (j > i + 1) {
+		memmove(&ram[i + 1], &ram[j], (src->nram - j) * sizeof(*ram));
+		src->nram -= j - (i + 1);
+	}
 	return PTK_OK;
 }
 

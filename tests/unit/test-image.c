@@ -183,10 +183,58 @@ static void unsorted_pages_are_refused(void **state)
 	fixture_free(f);
 }
 
+/* RAM ranges in any order come out sorted and merged, as a bitmap of
+ * the same adds says. */
+static void ram_ranges_sorted_and_merged(void **state)
+{
+	enum { UNITS = 4096 };
+	static bool model[UNITS + 1];
+	struct fixture *f = fixture_new(4);
+	const struct ptk_range *ram;
+	uint64_t x = 12345;
+	size_t n, k = 0;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		uint64_t a, len;
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		a = (x >> 33) % UNITS;
+		len = 1 + (x >> 20) % (i % 100 ? 3 : 64);
+		if (a + len > UNITS)
+			len = UNITS - a;
+		assert_int_equal(ptk_source_add_ram(f->src, a << 12,
+						    (a + len) << 12), PTK_OK);
+		for (uint64_t u = a; u < a + len; u++)
+			model[u] = true;
+	}
+	ram = ptk_source_ram(f->src, &n);
+	for (size_t u = 0; u < UNITS;) {
+		size_t v = u;
+
+		if (!model[u]) {
+			u++;
+			continue;
+		}
+		while (model[v])
+			v++;
+		assert_true(k < n);
+		assert_int_equal(ram[k].start, (uint64_t)u << 12);
+		assert_int_equal(ram[k].end, (uint64_t)v << 12);
+		k++;
+		u = v;
+	}
+	assert_int_equal(k, n);
+	assert_int_equal(ptk_source_add_ram(f->src, 8192, 8192),
+			 PTK_ERR_INVALID);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(ram_ranges_sorted_and_merged),
 		cmocka_unit_test(libkdumpfile_reads_the_same_bytes),
 		cmocka_unit_test(failed_write_leaves_nothing),
 		cmocka_unit_test(unsorted_pages_are_refused),
