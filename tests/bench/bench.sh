@@ -171,7 +171,8 @@ if [ -f "$S2" ]; then
 	row "read the dump (baseline)" "$1" "$2" "$base"
 	for c in "symbols:0.3" "ps:0.3" "rmap --all:3"; do
 		cmd=${c%:*} target=${c##*:}
-		set -- $(median "$PTKIT" $cmd "$S2")
+		# (rmap's line on stderr: the 96 frames out of the direct map)
+		set -- $(median "$PTKIT" $cmd "$S2" 2>/dev/null)
 		row "ptkit $cmd" "$1" "$2" "$base"
 		awk -v w="$3" -v t="$target" 'BEGIN {
 			printf "%46s %8.3f s slowest (target %s s: %s)\n", "", w, t,
