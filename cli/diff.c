@@ -173,7 +173,8 @@ static int load(struct session *s, uint64_t start, uint64_t end,
 				   ptk_set_err(s->ctx, st, "diff") : st);
 	/* a run is reported when the next one starts: after the
 	 * not-present entries that follow it */
-	qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
+	if (ss->n)
+		qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
 	return EXIT_OK;
 }
 
@@ -191,7 +192,8 @@ static void move_direct_map(struct slots *ss, const struct ptk_region *from,
 		sl->va = sl->va - from->start + to->start;
 		sl->end = sl->end - from->start + to->start;
 	}
-	qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
+	if (ss->n)
+		qsort(ss->s, ss->n, sizeof(*ss->s), slot_cmp);
 }
 
 static void words(char *buf, size_t len, const struct session *s,

@@ -124,8 +124,10 @@ int rmap_collect(struct rmap_out *out, struct session *s,
 		return ret;
 	st = ptk_rmap(s->src, out->sp.space, out->sp.n, pfns, n, on_hit, out,
 		      &out->nbad);
+	/* (qsort() of no records would be passed NULL) */
 	if (st == PTK_OK) {
-		qsort(out->rec, out->n, sizeof(*out->rec), cmp_rec);
+		if (out->n)
+			qsort(out->rec, out->n, sizeof(*out->rec), cmp_rec);
 		st = add_missing(out, s, pfns, n);
 	}
 	if (st != PTK_OK) {
@@ -136,7 +138,8 @@ int rmap_collect(struct rmap_out *out, struct session *s,
 		}
 		return fail_source(s, st);
 	}
-	qsort(out->rec, out->n, sizeof(*out->rec), cmp_rec);
+	if (out->n)
+		qsort(out->rec, out->n, sizeof(*out->rec), cmp_rec);
 	return EXIT_OK;
 }
 

@@ -190,7 +190,8 @@ static void tables_finish(struct table_pages *tp, struct ptk_source *view)
 {
 	size_t out = 0;
 
-	qsort(tp->pfn, tp->n, sizeof(*tp->pfn), pfn_cmp);
+	if (tp->n)
+		qsort(tp->pfn, tp->n, sizeof(*tp->pfn), pfn_cmp);
 	for (size_t i = 0; i < tp->n; i++) {
 		if (out && tp->pfn[i] == tp->pfn[out - 1])
 			continue;

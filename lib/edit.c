@@ -516,7 +516,8 @@ static enum ptk_status pool_default(struct ptk_edit *ed)
 								: PTK_ERR_CORRUPT,
 				   "finding free RAM for new tables");
 	}
-	qsort(u.r, u.n, sizeof(*u.r), range_cmp);
+	if (u.n)
+		qsort(u.r, u.n, sizeof(*u.r), range_cmp);
 	ram = ptk_source_ram(ed->base, &nram);
 	/* Subtract the sorted used ranges from each RAM range. */
 	for (size_t i = 0; i < nram; i++) {

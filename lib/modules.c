@@ -122,7 +122,9 @@ static void module_ranges(const struct ptk_types *t, const struct layout *l,
 			add_range(m, mem_types[i].what, base, base + size);
 		}
 	}
-	qsort(m->ranges, m->nranges, sizeof(m->ranges[0]), cmp_range);
+	if (m->nranges)
+		qsort(m->ranges, m->nranges, sizeof(m->ranges[0]),
+		      cmp_range);
 }
 
 enum ptk_status ptk_modules_read(struct ptk_source *src,
