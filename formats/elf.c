@@ -37,6 +37,9 @@ enum {
 };
 #define NT_PRSTATUS_TYPE 1
 
+/* From this size on a read is a pread() even when the file is mapped. */
+#define ELF_BULK_READ (64u << 10)
+
 struct segment {
 	uint64_t pa;
 	uint64_t filesz;
@@ -96,6 +99,7 @@ static enum ptk_status elf_read(struct ptk_source *src, uint64_t pa, void *buf,
 	const struct elf_src *e = ptk_source_priv(src);
 	struct ptk_ctx *ctx = ptk_source_ctx(src);
 	unsigned char *out = buf;
+	const bool bulk = len >= ELF_BULK_READ;
 
 	while (len) {
 		const struct segment *s = find_seg(e, pa);
@@ -112,7 +116,10 @@ static enum ptk_status elf_read(struct ptk_source *src, uint64_t pa, void *buf,
 					   "the file (excluded from the dump)",
 					   pa & ~(uint64_t)(PTK_PAGE_SIZE - 1));
 		n = s->filesz - off < len ? s->filesz - off : len;
-		if (e->map) {
+		/* Large reads (a walker's batch of tables) go through
+		 * pread(): the first touch of each mapped page costs more
+		 * than the kernel's copy. */
+		if (e->map && !bulk) {
 			memcpy(out, e->map + s->offset + off, n);
 		} else {
 			ssize_t got = pread(e->fd, out, n, (off_t)(s->offset + off));

@@ -111,7 +111,9 @@ static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 	}
 	if (level > PTK_LEVEL_PUD)
 		return PTK_OK;
-	if (ptk_source_table(k->src, e->addr, k->buf, &t) != PTK_OK)
+	if (e->table)
+		t = e->table;	/* the walker read it already */
+	else if (ptk_source_table(k->src, e->addr, k->buf, &t) != PTK_OK)
 		return PTK_OK;	/* the walk reports it when it descends */
 	/* Only the entries inside the range: most tables lie wholly in it. */
 	if (e->va < k->start)

@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -33,6 +34,11 @@ struct walker {
 	uint64_t hole_start, hole_last;
 	/* Read buffers for sources that cannot map pages, one per level. */
 	uint64_t buf[PTK_MAX_LEVELS + 1][PTK_ENTRIES];
+	/* The PTE tables of the PMD table being scanned, read together
+	 * (see read_pte_batch()); batch_at[i] for pmd[i], or NULL. */
+	uint64_t (*batch)[PTK_ENTRIES];
+	const uint64_t *batch_at[PTK_ENTRIES];
+	bool batch_failed;
 };
 
 static enum ptk_status flush_hole(struct walker *w)
@@ -118,7 +124,13 @@ static enum ptk_status descend(struct walker *w, struct ptk_walk_entry *e,
 	enum ptk_status st;
 
 	ptk_ctx_clear_err(w->ctx);
-	st = ptk_source_table(w->src, e->addr, w->buf[e->level - 1], &child);
+	if (e->level == PTK_LEVEL_PMD && w->batch_at[e->index]) {
+		child = w->batch_at[e->index];
+		st = PTK_OK;
+	} else {
+		st = ptk_source_table(w->src, e->addr, w->buf[e->level - 1],
+				      &child);
+	}
 	if (st != PTK_OK) {
 		ptk_set_err(w->ctx, st, "%s table at %#" PRIx64,
 			    ptk_level_name(w->pg, e->level - 1), e->addr);
@@ -162,6 +174,7 @@ static void fill_entry(struct walker *w, struct ptk_walk_entry *e,
 	e->eff = ptk_eff_combine(parent_eff, d->flags);
 	e->pkey = d->pkey;
 	e->reserved = d->reserved;
+	e->table = NULL;
 }
 
 /* A not-present entry that is not zero, for an @absent consumer. */
@@ -300,6 +313,73 @@ static enum ptk_status walk_ptes(struct walker *w, const uint64_t *table,
 	return PTK_OK;
 }
 
+struct pte_ref {
+	uint64_t pa;
+	unsigned idx;
+};
+
+static int pte_ref_cmp(const void *a, const void *b)
+{
+	const struct pte_ref *x = a, *y = b;
+
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+/*
+ * A leaf_run walk reads every PTE table below a PMD table: when they lie
+ * in long runs of neighbouring pages (a direct map's tables, allocated
+ * together), read them together, a run a call, into one buffer.  A
+ * mapped page costs a fault or a shadow-paging exit at its first touch,
+ * which a read into a buffer used again and again does not.  Tables that
+ * cannot be read this way are read one by one as before, so their errors
+ * are reported as they always were.
+ */
+static void read_pte_batch(struct walker *w, const uint64_t *table,
+			   unsigned first, unsigned last)
+{
+	struct pte_ref ref[PTK_ENTRIES];
+	unsigned n = 0, runs = 1;
+
+	memset(w->batch_at, 0, sizeof(w->batch_at));
+	if (w->batch_failed)
+		return;
+	for (unsigned i = first; i <= last; i++) {
+		struct ptk_entry d;
+
+		entry_decode(w->pg, PTK_LEVEL_PMD, table[i], &d);
+		if (d.kind == PTK_KIND_TABLE && !d.reserved)
+			ref[n++] = (struct pte_ref){ d.addr, i };
+	}
+	if (n < 16)
+		return;
+	qsort(ref, n, sizeof(*ref), pte_ref_cmp);
+	/* Only long runs gain: scattered tables are as cheap one by one. */
+	for (unsigned i = 1; i < n; i++)
+		runs += ref[i].pa != ref[i - 1].pa + PTK_PAGE_SIZE;
+	if (n / runs < 16)
+		return;
+	if (!w->batch) {
+		w->batch = malloc(sizeof(*w->batch) * PTK_ENTRIES);
+		if (!w->batch) {
+			w->batch_failed = true;
+			return;
+		}
+	}
+	for (unsigned i = 0, slot = 0; i < n;) {
+		unsigned j = i + 1;
+
+		while (j < n && ref[j].pa == ref[j - 1].pa + PTK_PAGE_SIZE)
+			j++;
+		if (ptk_source_read(w->src, ref[i].pa, w->batch[slot],
+				    (size_t)(j - i) * PTK_PAGE_SIZE) == PTK_OK)
+			for (unsigned k = i; k < j; k++)
+				w->batch_at[ref[k].idx] = w->batch[slot + k - i];
+		ptk_ctx_clear_err(w->ctx);
+		slot += j - i;
+		i = j;
+	}
+}
+
 static enum ptk_status walk_table(struct walker *w, unsigned level,
 				  const uint64_t *table, uint64_t start,
 				  uint64_t last, unsigned parent_eff)
@@ -313,6 +393,8 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 
 	if (level == PTK_LEVEL_PTE && w->ops->leaf_run)
 		return walk_ptes(w, table, start, last, parent_eff);
+	if (level == PTK_LEVEL_PMD && w->ops->leaf_run && w->descend)
+		read_pte_batch(w, table, idx, ptk_va_index(last, level));
 	for (;; idx++) {
 		uint64_t entry_va = va & ~(size - 1);
 		uint64_t entry_last = entry_va + (size - 1);
@@ -362,6 +444,8 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 			goto next;
 		}
 		if (w->ops->table) {
+			if (level == PTK_LEVEL_PMD)
+				e.table = w->batch_at[idx];
 			st = w->ops->table(&e, w->priv);
 			if (st == PTK_SKIP)
 				goto next;
@@ -464,6 +548,7 @@ enum ptk_status ptk_walk(struct ptk_source *src, const struct ptk_paging *pg,
 	}
 	st = flush_hole(w);
 out:
+	free(w->batch);
 	free(w);
 	return st;
 }

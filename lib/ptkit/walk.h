@@ -44,6 +44,10 @@ extern "C" {
  *            and this one; the other bits are this entry's own
  * @pkey:     protection key (leaves)
  * @reserved: reserved bits set in the entry (only seen by @bad)
+ * @table:    for an entry given to the @table callback: the entries of the
+ *            table it points to when the walker has read them already (it
+ *            reads a PMD table's PTE tables together for @leaf_run
+ *            consumers), else NULL; valid during the callback
  */
 struct ptk_walk_entry {
 	unsigned level;
@@ -57,6 +61,7 @@ struct ptk_walk_entry {
 	unsigned eff;
 	unsigned pkey;
 	uint64_t reserved;
+	const uint64_t *table;
 };
 
 /**

@@ -201,6 +201,97 @@ static void pte_runs_break_where_frames_do(void **state)
 	fixture_free(f);
 }
 
+/* Pages in walk order, as a count and an order-sensitive checksum; and
+ * what the table callback saw of each PTE table through e->table. */
+struct page_sum {
+	struct ptk_source *src;
+	uint64_t n, sum;
+	unsigned given, equal;
+};
+
+static void page_sum_add(struct page_sum *g, uint64_t va, uint64_t pa)
+{
+	g->sum = (g->sum ^ va ^ (pa << 1)) * 0x100000001b3ull;
+	g->n++;
+}
+
+static enum ptk_status sum_leaf(const struct ptk_walk_entry *e, void *p)
+{
+	page_sum_add(p, e->va, e->addr);
+	return PTK_OK;
+}
+
+static enum ptk_status sum_run(const struct ptk_walk_entry *e, uint64_t n,
+			       void *p)
+{
+	for (uint64_t k = 0; k < n; k++)
+		page_sum_add(p, e->va + k * 4 * KiB, e->addr + k * 4 * KiB);
+	return PTK_OK;
+}
+
+static enum ptk_status sum_table(const struct ptk_walk_entry *e, void *p)
+{
+	struct page_sum *g = p;
+	uint64_t buf[PTK_ENTRIES];
+	const uint64_t *real;
+
+	if (!e->table)
+		return PTK_OK;
+	g->given++;
+	if (ptk_source_table(g->src, e->addr, buf, &real) == PTK_OK &&
+	    !memcmp(real, e->table, sizeof(buf)))
+		g->equal++;
+	return PTK_OK;
+}
+
+/*
+ * A leaf_run walk reads the PTE tables of a PMD table together: the pages
+ * are those of a walk one table at a time, the table callback gets the
+ * same entries, and a table the source does not hold is still reported,
+ * as the same error at the same place.
+ */
+static void pte_tables_read_together(void **state)
+{
+	const uint64_t va0 = 0x40000000;
+	struct fixture *f = fixture_new(4);
+	struct page_sum one = { .src = f->src }, runs = { .src = f->src };
+	struct ptk_walk_ops by_leaf = { .leaf = sum_leaf };
+	struct ptk_walk_ops by_run = {
+		.leaf = sum_leaf, .leaf_run = sum_run, .table = sum_table,
+	};
+	struct ptk_xlat x;
+	char first[512];
+
+	(void)state;
+	/* 40 PTE tables, every other page mapped: 10,240 pages */
+	for (unsigned i = 0; i < 40 * 512; i += 2)
+		fixture_map(f, va0 + (uint64_t)i * 4 * KiB,
+			    0x10000000 + (uint64_t)i * 4 * KiB, 4 * KiB, 1,
+			    PTK_F_RW);
+	assert_int_equal(ptk_walk(f->src, &f->pg, va0, va0 + 80 * MiB,
+				  &by_leaf, &one), PTK_OK);
+	assert_int_equal(ptk_walk(f->src, &f->pg, va0, va0 + 80 * MiB,
+				  &by_run, &runs), PTK_OK);
+	assert_int_equal(one.n, 40 * 256);
+	assert_int_equal(runs.n, 40 * 256);
+	assert_int_equal(one.sum, runs.sum);
+	assert_int_equal(runs.given, 40);
+	assert_int_equal(runs.equal, 40);
+
+	/* pmd[7] to a page the source does not hold */
+	assert_int_equal(ptk_translate(f->src, &f->pg, va0, &x), PTK_OK);
+	assert_int_equal(ptk_builder_set(f->b, x.path[2].table_pa + 7 * 8,
+					 UINT64_C(0x7fff000) | 0x67), PTK_OK);
+	assert_int_equal(ptk_walk(f->src, &f->pg, va0, va0 + 80 * MiB,
+				  &by_leaf, &one), PTK_ERR_NODATA);
+	snprintf(first, sizeof(first), "%s", ptk_ctx_err(f->ctx));
+	assert_non_null(strstr(first, "pte table at 0x7fff000"));
+	assert_int_equal(ptk_walk(f->src, &f->pg, va0, va0 + 80 * MiB,
+				  &by_run, &runs), PTK_ERR_NODATA);
+	assert_string_equal(ptk_ctx_err(f->ctx), first);
+	fixture_free(f);
+}
+
 static void every_byte_once_in_order(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -859,6 +950,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_byte_once_in_order),
 		cmocka_unit_test(pte_runs_break_where_frames_do),
+		cmocka_unit_test(pte_tables_read_together),
 		cmocka_unit_test(non_canonical_gap_is_one_level_0_hole),
 		cmocka_unit_test(holes_merge_within_a_table),
 		cmocka_unit_test(range_inside_a_large_page),
