@@ -23,38 +23,60 @@ static const unsigned fallbacks[3][2] = {
 	[MT_RECLAIMABLE] = { MT_UNMOVABLE, MT_MOVABLE },
 };
 
-static unsigned block_mt(const struct ptk_alloc *a, uint64_t pfn)
+/* The first word of free[@order] at or after @w that is not zero, or
+ * @words. */
+static uint64_t next_word(const struct ptk_alloc *a, unsigned order,
+			  uint64_t w, uint64_t words)
 {
-	unsigned mt = a->pb_mt[pfn >> PTK_PAGEBLOCK_ORDER];
+	const uint64_t *nz = a->nonzero[order];
+	uint64_t s = w / 64, m;
 
-	/* pageblocks no event typed are movable, as at boot */
-	return mt == PTK_MIGRATE_UNKNOWN ? MT_MOVABLE : mt;
+	if (w >= words)
+		return words;
+	m = nz[s] & (~UINT64_C(0) << (w % 64));
+	while (!m) {
+		if (++s > (words - 1) / 64)
+			return words;
+		m = nz[s];
+	}
+	w = s * 64 + (uint64_t)__builtin_ctzll(m);
+	return w < words ? w : words;
 }
 
-/* The lowest free block of exactly @order on pageblocks of type @mt. */
+/*
+ * The lowest free block of exactly @order on pageblocks of type @mt.
+ * The search starts where the last one for this order and type stopped
+ * (hint_mt): below it no such block has been freed or retyped since, so
+ * a run of blocks of other types is skipped once, not at every request.
+ */
 static bool lowest(struct ptk_alloc *a, unsigned order, unsigned mt,
 		   uint64_t *ret)
 {
 	uint64_t words = (a->pages >> order) / 64 + 1;
+	uint64_t from = a->hint[order] > a->hint_mt[order][mt]
+				? a->hint[order] : a->hint_mt[order][mt];
 	bool any = false;
 
-	for (uint64_t w = a->hint[order]; w < words; w++) {
+	for (uint64_t w = next_word(a, order, from, words); w < words;
+	     w = next_word(a, order, w + 1, words)) {
 		for (uint64_t bits = a->free[order][w]; bits; bits &= bits - 1) {
 			uint64_t pfn = (w * 64 + (uint64_t)__builtin_ctzll(bits))
 				       << order;
 
-			if (!any) {
+			if (!any && from == a->hint[order]) {
 				a->hint[order] = w;	/* nothing free below */
 				any = true;
 			}
-			if (block_mt(a, pfn) == mt) {
+			if (alloc_block_mt(a, pfn) == mt) {
+				a->hint_mt[order][mt] = w;
 				*ret = pfn;
 				return true;
 			}
 		}
 	}
-	if (!any)
+	if (!any && from == a->hint[order])
 		a->hint[order] = words;
+	a->hint_mt[order][mt] = words;
 	return false;
 }
 
@@ -75,8 +97,7 @@ static bool find(struct ptk_alloc *a, unsigned order, unsigned mt,
 					for (uint64_t p = *pfn;
 					     p < *pfn + (UINT64_C(1) << o);
 					     p += UINT64_C(1) << PTK_PAGEBLOCK_ORDER)
-						a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] =
-							(unsigned char)mt;
+						alloc_set_pageblock_mt(a, p, mt);
 				return true;
 			}
 	return false;

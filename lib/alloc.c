@@ -38,7 +38,9 @@ enum ptk_status ptk_alloc_new_ram(struct ptk_ctx *ctx, uint64_t pages,
 	memset(a->pb_mt, PTK_MIGRATE_UNKNOWN, (pages >> PTK_PAGEBLOCK_ORDER) + 1);
 	for (unsigned o = 0; o <= PTK_MAX_ORDER; o++) {
 		a->free[o] = calloc((pages >> o) / 64 + 1, sizeof(uint64_t));
-		if (!a->free[o])
+		a->nonzero[o] = calloc((pages >> o) / 4096 + 1,
+				       sizeof(uint64_t));
+		if (!a->free[o] || !a->nonzero[o])
 			goto nomem;
 	}
 	*ret = a;
@@ -63,8 +65,10 @@ void ptk_alloc_free(struct ptk_alloc *a)
 {
 	if (!a)
 		return;
-	for (unsigned o = 0; o <= PTK_MAX_ORDER; o++)
+	for (unsigned o = 0; o <= PTK_MAX_ORDER; o++) {
 		free(a->free[o]);
+		free(a->nonzero[o]);
+	}
 	free(a->state);
 	free(a->pb_mt);
 	free(a->live);
@@ -179,8 +183,8 @@ enum ptk_status ptk_alloc_follow(struct ptk_alloc *a,
 	if (rec->migratetype >= 0 && rec->ev != PTK_EV_ALLOC)
 		for (uint64_t p = pfn; p < pfn + n;
 		     p += UINT64_C(1) << PTK_PAGEBLOCK_ORDER)
-			a->pb_mt[p >> PTK_PAGEBLOCK_ORDER] =
-				(unsigned char)rec->migratetype;
+			alloc_set_pageblock_mt(a, p,
+					       (unsigned)rec->migratetype);
 
 	switch (rec->ev) {
 	case PTK_EV_ALLOC:
@@ -294,7 +298,7 @@ enum ptk_status ptk_alloc_seed_pageblock(struct ptk_alloc *a, uint64_t pfn,
 				   (unsigned long long)pfn);
 	mt = &a->pb_mt[pfn >> PTK_PAGEBLOCK_ORDER];
 	if (*mt == PTK_MIGRATE_UNKNOWN)
-		*mt = (unsigned char)migratetype;
+		alloc_set_pageblock_mt(a, pfn, migratetype);
 	return PTK_OK;
 }
 
