@@ -18,6 +18,15 @@ struct kind_count {
 	uint64_t pages, heads, tails, mapped;
 };
 
+/* HugeTLB folios by order, free or in use; and the one being counted */
+struct hugetlb_count {
+	uint64_t folios[64][2];		/* [order][free] */
+	uint64_t pages[2];		/* [free] */
+	uint64_t fake_heads;		/* tails read through HVO aliases */
+	uint64_t cur_pages;		/* of the folio being counted */
+	bool cur_free;
+};
+
 struct pages_out {
 	bool json, summary;
 	bool pending;
@@ -29,6 +38,9 @@ struct pages_out {
 	uint64_t table_kinds[PTK_PAGE_NKINDS];	/* as their struct pages say */
 	uint64_t counted_tables;	/* those the kernel's counter counts */
 	bool ranged;			/* --range: counters do not apply */
+	bool hugetlb_free;		/* of the run, when hugetlb */
+	bool hugetlb_known;		/* VMCOREINFO tells hugetlb apart */
+	struct hugetlb_count huge;
 };
 
 static const struct argp_option options[] = {
@@ -70,17 +82,53 @@ static const struct argp pages_argp = {
 
 static void print_run(struct pages_out *o)
 {
+	bool huge = o->kind == PTK_PAGE_HUGETLB;
+
 	o->runs++;
 	if (o->summary)
 		return;
 	if (o->json)
 		printf("{\"pfn\":\"0x%" PRIx64 "\",\"end_pfn\":\"0x%" PRIx64
-		       "\",\"pages\":%" PRIu64 ",\"kind\":\"%s\"}\n", o->start,
-		       o->end, o->end - o->start, ptk_page_kind_name(o->kind));
-	else
-		printf("0x%010" PRIx64 "-0x%010" PRIx64 " %10" PRIu64 "  %s\n",
+		       "\",\"pages\":%" PRIu64 ",\"kind\":\"%s\"%s}\n",
 		       o->start, o->end, o->end - o->start,
-		       ptk_page_kind_name(o->kind));
+		       ptk_page_kind_name(o->kind), !huge ? "" :
+		       o->hugetlb_free ? ",\"free\":true" : ",\"free\":false");
+	else
+		printf("0x%010" PRIx64 "-0x%010" PRIx64 " %10" PRIu64 "  %s%s\n",
+		       o->start, o->end, o->end - o->start,
+		       ptk_page_kind_name(o->kind), !huge ? "" :
+		       o->hugetlb_free ? ", free" : ", in use");
+}
+
+static unsigned order_of(uint64_t pages)
+{
+	unsigned order = 0;
+
+	while (order < 63 && (UINT64_C(1) << order) < pages)
+		order++;
+	return order;
+}
+
+/* A HugeTLB folio is a head and the tails after it. */
+static void count_hugetlb(struct hugetlb_count *h,
+			  const struct ptk_page_info *pi)
+{
+	bool huge = pi->kind == PTK_PAGE_HUGETLB;
+
+	if (h->cur_pages && (!huge || pi->compound != 't')) {
+		h->folios[order_of(h->cur_pages)][h->cur_free]++;
+		h->cur_pages = 0;
+	}
+	if (!huge)
+		return;
+	h->pages[pi->hugetlb_free]++;
+	h->fake_heads += pi->fake_head;
+	if (pi->compound == 'h') {
+		h->cur_pages = 1;
+		h->cur_free = pi->hugetlb_free;
+	} else if (h->cur_pages) {
+		h->cur_pages++;
+	}
 }
 
 static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
@@ -98,7 +146,9 @@ static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
 	o->counted_tables += pi->counted_table;
 	if (pi->freed_table && !o->freed_tables++)
 		o->first_freed_table = pfn;
-	if (o->pending && o->end == pfn && o->kind == pi->kind) {
+	count_hugetlb(&o->huge, pi);
+	if (o->pending && o->end == pfn && o->kind == pi->kind &&
+	    (pi->kind != PTK_PAGE_HUGETLB || o->hugetlb_free == pi->hugetlb_free)) {
 		o->end++;
 		return PTK_OK;
 	}
@@ -108,6 +158,7 @@ static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
 	o->start = pfn;
 	o->end = pfn + 1;
 	o->kind = pi->kind;
+	o->hugetlb_free = pi->hugetlb_free;
 	return PTK_OK;
 }
 
@@ -118,7 +169,8 @@ static enum ptk_status on_page(uint64_t pfn, const struct ptk_page_info *pi,
  * pmd_alloc_one() made (PG_table), not boot-time tables nor user PUDs
  * and PGDs; NR_SLAB_* count kmalloc_large() allocations, compound kernel
  * pages that are not PG_slab (mm/slab_common.c); NR_ANON_MAPPED leaves
- * out hugetlb pages.
+ * out hugetlb pages, which are anon where VMCOREINFO cannot tell hugetlb
+ * folios apart.
  */
 struct counter_line {
 	const char *name;	/* as /proc/vmstat prints it */
@@ -133,7 +185,9 @@ static void counters_lines(const struct pages_out *o, struct counter_line *l)
 	const struct kind_count *c = o->count;
 	int64_t compound_kernel = (int64_t)(c[PTK_PAGE_KERNEL].heads +
 					    c[PTK_PAGE_KERNEL].tails);
-	int64_t compound_anon = (int64_t)(c[PTK_PAGE_ANON].heads +
+	/* without the keys that tell hugetlb apart, its folios are anon */
+	int64_t compound_anon = o->hugetlb_known ? 0 :
+				(int64_t)(c[PTK_PAGE_ANON].heads +
 					  c[PTK_PAGE_ANON].tails);
 
 	l[0] = (struct counter_line){ "nr_free_pages", { "NR_FREE_PAGES" },
@@ -184,6 +238,59 @@ static bool read_counters(struct session *s, const struct counter_line *l,
 	return true;
 }
 
+/*
+ * The HugeTLB pools beside the folios found: nr_hugepages and
+ * free_hugepages of each size, as sysfs names them.  Returns how many
+ * disagree.
+ */
+static unsigned print_pools(struct session *s, const struct pages_out *o)
+{
+	struct ptk_hstate h[PTK_MAX_HSTATES];
+	struct ptk_types *types = session_types_quiet(s);
+	unsigned bad = 0;
+	size_t n;
+
+	if (!types || !s->syms ||
+	    ptk_hugetlb_pools(s->src, &s->kpg, s->syms, types, h, &n) !=
+	    PTK_OK) {
+		ptk_ctx_clear_err(s->ctx);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const uint64_t *f = o->huge.folios[h[i].order < 64 ?
+						    h[i].order : 63];
+		struct {
+			const char *name;
+			uint64_t counter, folios;
+		} l[2] = {
+			{ "nr_hugepages", h[i].total, f[0] + f[1] },
+			{ "free_hugepages", h[i].free, f[1] },
+		};
+		char name[64];
+
+		if (!l[0].counter && !l[0].folios)
+			continue;	/* a size registered, never used */
+		for (unsigned j = 0; j < 2; j++) {
+			bool same = l[j].counter == l[j].folios;
+
+			bad += !same;
+			snprintf(name, sizeof(name), "hugepages-%" PRIu64
+				 "kB/%s", (UINT64_C(4) << h[i].order),
+				 l[j].name);
+			if (o->json) {
+				printf(",\"%s\":{\"counter\":%" PRIu64
+				       ",\"folios\":%" PRIu64 "}", name,
+				       l[j].counter, l[j].folios);
+				continue;
+			}
+			printf("  %-34s %8" PRIu64 " %s %" PRIu64 " folio%s\n",
+			       name, l[j].counter, same ? "=" : "!=",
+			       l[j].folios, l[j].folios == 1 ? "" : "s");
+		}
+	}
+	return bad;
+}
+
 /* Returns how many counters disagree with the kinds. */
 static unsigned print_counters(struct session *s, const struct pages_out *o)
 {
@@ -228,9 +335,51 @@ static unsigned print_counters(struct session *s, const struct pages_out *o)
 		}
 		printf("\n");
 	}
+	bad += print_pools(s, o);
 	if (o->json)
 		printf("}");
 	return bad;
+}
+
+/* The HugeTLB folios by size, free and in use; the HVO aliases read. */
+static void print_hugetlb(const struct pages_out *o)
+{
+	const struct hugetlb_count *h = &o->huge;
+	const char *sep = "";
+	char size[32];
+
+	if (!h->pages[0] && !h->pages[1])
+		return;
+	if (o->json) {
+		printf(",\"hugetlb\":{\"pages\":%" PRIu64 ",\"free_pages\":%"
+		       PRIu64 ",\"fake_heads\":%" PRIu64 ",\"folios\":{",
+		       h->pages[0] + h->pages[1], h->pages[1], h->fake_heads);
+		for (unsigned i = 0; i < 64; i++) {
+			if (!h->folios[i][0] && !h->folios[i][1])
+				continue;
+			fmt_size(size, sizeof(size), PTK_PAGE_SIZE << i);
+			printf("%s\"%s\":{\"free\":%" PRIu64 ",\"in_use\":%"
+			       PRIu64 "}", sep, size, h->folios[i][1],
+			       h->folios[i][0]);
+			sep = ",";
+		}
+		printf("}}");
+		return;
+	}
+	for (unsigned i = 0; i < 64; i++) {
+		uint64_t n = h->folios[i][0] + h->folios[i][1];
+
+		if (!n)
+			continue;
+		fmt_size(size, sizeof(size), PTK_PAGE_SIZE << i);
+		printf("hugetlb: %" PRIu64 " folio%s of %s: %" PRIu64 " free, %"
+		       PRIu64 " in use\n", n, n == 1 ? "" : "s", size,
+		       h->folios[i][1], h->folios[i][0]);
+	}
+	if (h->fake_heads)
+		printf("hugetlb: %" PRIu64 " tail struct page%s read as heads: "
+		       "in vmemmap pages that alias the head's (HVO)\n",
+		       h->fake_heads, h->fake_heads == 1 ? "" : "s");
 }
 
 static void print_totals(struct session *s, const struct pages_out *o)
@@ -255,6 +404,7 @@ static void print_totals(struct session *s, const struct pages_out *o)
 		printf("},\"pages\":%" PRIu64 ",\"runs\":%" PRIu64
 		       ",\"pagetable_by_struct_page\":", total, o->runs);
 		attrib_json(stdout, o->table_kinds);
+		print_hugetlb(o);
 		if (!o->ranged)
 			print_counters(s, o);
 		printf("}\n");
@@ -276,6 +426,7 @@ static void print_totals(struct session *s, const struct pages_out *o)
 	}
 	printf("%-16s %10" PRIu64 "  in %" PRIu64 " run%s\n", "total", total,
 	       o->runs, o->runs == 1 ? "" : "s");
+	print_hugetlb(o);
 	if (o->count[PTK_PAGE_PGTABLE].pages) {
 		char what[256];
 
@@ -303,6 +454,10 @@ static void say_missing(const char *cmd, const struct ptk_pages_keys *m)
 		  "offline pages are not told apart" },
 		{ offsetof(struct ptk_pages_keys, head), "NUMBER(PG_head_mask)",
 		  "compound heads are not counted" },
+		{ offsetof(struct ptk_pages_keys, hugetlb),
+		  "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE), NUMBER(PG_hugetlb) or "
+		  "NUMBER(HUGETLB_PAGE_DTOR)",
+		  "hugetlb pages are not told apart" },
 	};
 
 	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++)
@@ -341,6 +496,8 @@ int cmd_pages(int argc, char **argv)
 		ret = fail_source(&s, st);
 		goto out;
 	}
+	count_hugetlb(&o.huge, &(struct ptk_page_info){ .kind = PTK_PAGE_NOMAP });
+	o.hugetlb_known = !missing.hugetlb;
 	if (o.pending)
 		print_run(&o);
 	if (!a.json || a.summary)

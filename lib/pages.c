@@ -16,6 +16,7 @@ static const char *const kind_names[PTK_PAGE_NKINDS] = {
 	[PTK_PAGE_HWPOISON] = "hwpoison",
 	[PTK_PAGE_SLAB] = "slab",
 	[PTK_PAGE_RESERVED] = "reserved",
+	[PTK_PAGE_HUGETLB] = "hugetlb",
 	[PTK_PAGE_UNREF] = "unreferenced",
 	[PTK_PAGE_ANON] = "anon",
 	[PTK_PAGE_FILE] = "file",
@@ -36,6 +37,12 @@ struct page_keys {
 	uint64_t buddy, offline, head_mask;
 	uint64_t pg_slab, pg_reserved, pg_hwpoison;
 	int32_t table_type;	/* _mapcount of a PageTable page, or 0 */
+	/* how a HugeTLB folio is marked: one of three, by kernel version */
+	enum { HUGETLB_NONE, HUGETLB_DTOR, HUGETLB_FLAG, HUGETLB_TYPE }
+		hugetlb;
+	uint64_t dtor_off, dtor;	/* page[1].compound_dtor == dtor */
+	uint64_t pg_hugetlb;		/* page[1].flags bit */
+	uint64_t hugetlb_type;		/* the head's page type */
 };
 
 struct pages_walk {
@@ -52,9 +59,36 @@ struct pages_walk {
 	struct ptk_page_info head_info;
 	uint8_t chunk[PTK_PAGE_SIZE];	/* struct pages of one vmemmap page */
 	uint8_t one[512];		/* a struct page across two of them */
+	uint8_t second[512];		/* page[1] in another vmemmap page */
 	uint64_t chunk_va;
 	bool chunk_ok;
 };
+
+/*
+ * How this kernel marks a HugeTLB folio, from the first of the three
+ * VMCOREINFO exports it has: PAGE_HUGETLB_MAPCOUNT_VALUE (6.9 on: a page
+ * type of the head), PG_hugetlb (6.4 to 6.8: a flag of page[1]),
+ * HUGETLB_PAGE_DTOR with OFFSET(page.compound_dtor) (up to 6.3: the
+ * destructor index in page[1]).  Kernels without CONFIG_HUGETLB_PAGE
+ * export none.
+ */
+static void read_hugetlb_keys(struct ptk_source *src, struct page_keys *k)
+{
+	const char *missing = NULL;
+
+	k->hugetlb = HUGETLB_NONE;
+	if (mm_key(src, "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)", 10,
+		   &k->hugetlb_type, &missing))
+		k->hugetlb = HUGETLB_TYPE;
+	else if (mm_key(src, "NUMBER(PG_hugetlb)", 10, &k->pg_hugetlb,
+			&missing) && k->pg_hugetlb < 64)
+		k->hugetlb = HUGETLB_FLAG;
+	else if (mm_key(src, "NUMBER(HUGETLB_PAGE_DTOR)", 10, &k->dtor,
+			&missing) &&
+		 mm_key(src, "OFFSET(page.compound_dtor)", 10, &k->dtor_off,
+			&missing) && k->dtor_off < k->size)
+		k->hugetlb = HUGETLB_DTOR;
+}
 
 static enum ptk_status read_keys(struct pages_walk *w)
 {
@@ -94,6 +128,8 @@ static enum ptk_status read_keys(struct pages_walk *w)
 	w->missing.hwpoison = !mm_key(src, "NUMBER(PG_hwpoison)", 10,
 				      &k->pg_hwpoison, &missing) ||
 			      k->pg_hwpoison > 63;
+	read_hugetlb_keys(src, k);
+	w->missing.hugetlb = k->hugetlb == HUGETLB_NONE;
 	return PTK_OK;
 }
 
@@ -168,6 +204,7 @@ static void learn_table_type(struct pages_walk *w)
 		const uint8_t *sp = struct_page(w, w->tables[i]);
 		int32_t t;
 
+
 		if (!sp)
 			continue;
 		t = s32_at(sp, w->k.mapcount);
@@ -188,8 +225,47 @@ static void learn_table_type(struct pages_walk *w)
 	w->k.table_type = best_n >= 2 ? best : 0;
 }
 
+/*
+ * The struct page after @pfn's (page[1] of a head), without moving the
+ * one-page cache: from it when there, else read aside.
+ */
+static const uint8_t *next_struct_page(struct pages_walk *w, uint64_t pfn)
+{
+	uint64_t va = w->vmemmap + (pfn + 1) * w->k.size;
+	uint64_t page = va & ~(uint64_t)(PTK_PAGE_SIZE - 1);
+	size_t off = (size_t)(va - page);
+
+	if (w->chunk_ok && page == w->chunk_va &&
+	    off + w->k.size <= PTK_PAGE_SIZE)
+		return w->chunk + off;
+	return ptk_read_virt(w->src, w->pg, va, w->second, w->k.size) ==
+	       PTK_OK ? w->second : NULL;
+}
+
+/* Whether the compound head @sp of @pfn is a HugeTLB folio's. */
+static bool is_hugetlb_head(struct pages_walk *w, uint64_t pfn,
+			    const uint8_t *sp)
+{
+	const struct page_keys *k = &w->k;
+	const uint8_t *tail;
+
+	switch (k->hugetlb) {
+	case HUGETLB_TYPE:
+		return s32_at(sp, k->mapcount) == (int32_t)k->hugetlb_type;
+	case HUGETLB_FLAG:
+		tail = next_struct_page(w, pfn);
+		return tail && (u64_at(tail, k->flags) >> k->pg_hugetlb & 1);
+	case HUGETLB_DTOR:
+		tail = next_struct_page(w, pfn);
+		return tail && tail[k->dtor_off] == (uint8_t)k->dtor;
+	case HUGETLB_NONE:
+		break;
+	}
+	return false;
+}
+
 /* The kind of a page that is not a compound tail. */
-static void classify(struct pages_walk *w, const uint8_t *sp,
+static void classify(struct pages_walk *w, uint64_t pfn, const uint8_t *sp,
 		     struct ptk_page_info *pi)
 {
 	const struct page_keys *k = &w->k;
@@ -214,6 +290,11 @@ static void classify(struct pages_walk *w, const uint8_t *sp,
 	} else if (!w->missing.offline && mapcount == (int32_t)k->offline) {
 		pi->kind = PTK_PAGE_OFFLINE;
 		pi->mapped = false;
+	} else if (pi->compound == 'h' && is_hugetlb_head(w, pfn, sp)) {
+		/* in the pool's free lists a folio's refcount is zero */
+		pi->kind = PTK_PAGE_HUGETLB;
+		pi->hugetlb_free = s32_at(sp, k->refcount) == 0;
+		pi->mapped = pi->mapped && !pi->hugetlb_free;
 	} else if (!w->missing.hwpoison && (flags >> k->pg_hwpoison & 1)) {
 		pi->kind = PTK_PAGE_HWPOISON;
 	} else if (!w->missing.slab && (flags >> k->pg_slab & 1)) {
@@ -234,11 +315,38 @@ static void classify(struct pages_walk *w, const uint8_t *sp,
 	}
 }
 
+/*
+ * A head at the start of a vmemmap page whose next struct page is a tail
+ * of another head: the vmemmap page is an HVO alias of the head's, so
+ * this is a tail of that head (the kernel's page_fixed_fake_head()).
+ * Sets @head to that head's compound_head value.
+ */
+static bool is_fake_head(struct pages_walk *w, uint64_t pfn,
+			 const uint8_t *sp, uint64_t *head)
+{
+	uint64_t va = w->vmemmap + pfn * w->k.size;
+	const uint8_t *next;
+	uint64_t h;
+
+	if (w->missing.head || !(u64_at(sp, w->k.flags) & w->k.head_mask) ||
+	    va % PTK_PAGE_SIZE)
+		return false;
+	next = next_struct_page(w, pfn);
+	if (!next)
+		return false;
+	h = u64_at(next, w->k.head);
+	if (!(h & 1) || h - 1 == va)
+		return false;
+	*head = h;
+	return true;
+}
+
 static void page_info(struct pages_walk *w, uint64_t pfn,
 		      struct ptk_page_info *pi)
 {
 	const uint8_t *sp;
 	uint64_t head;
+	bool fake;
 
 	memset(pi, 0, sizeof(*pi));
 	if (is_table(w, pfn)) {
@@ -246,7 +354,7 @@ static void page_info(struct pages_walk *w, uint64_t pfn,
 
 		sp = struct_page(w, pfn);
 		if (sp)
-			classify(w, sp, &alloc);
+			classify(w, pfn, sp, &alloc);
 		if (pfn < w->free_until)
 			alloc.kind = PTK_PAGE_FREE;
 		pi->kind = PTK_PAGE_PGTABLE;
@@ -267,6 +375,7 @@ static void page_info(struct pages_walk *w, uint64_t pfn,
 		return;
 	}
 	head = u64_at(sp, w->k.head);
+	fake = !(head & 1) && is_fake_head(w, pfn, sp, &head);
 	if (head & 1) {
 		uint64_t hp = head - 1 - w->vmemmap;
 		uint64_t hpfn = hp / w->k.size;
@@ -282,7 +391,7 @@ static void page_info(struct pages_walk *w, uint64_t pfn,
 				memset(&w->head_info, 0, sizeof(w->head_info));
 				w->head_info.kind = PTK_PAGE_NOMAP;
 				if (hsp)
-					classify(w, hsp, &w->head_info);
+					classify(w, hpfn, hsp, &w->head_info);
 				sp = struct_page(w, pfn);	/* cache moved */
 				if (!sp) {
 					pi->kind = PTK_PAGE_NOMAP;
@@ -291,10 +400,11 @@ static void page_info(struct pages_walk *w, uint64_t pfn,
 			}
 			*pi = w->head_info;
 			pi->compound = 't';
+			pi->fake_head = fake;
 			return;
 		}
 	}
-	classify(w, sp, pi);
+	classify(w, pfn, sp, pi);
 	if (pi->kind == PTK_PAGE_FREE) {
 		w->free_until = pfn + (UINT64_C(1) << pi->order);
 		w->free_order = pi->order;

@@ -146,11 +146,21 @@ enum ptk_status ptk_pageblocks_walk(struct ptk_source *src,
  * found (passed in), or one whose struct page has the page type of the
  * tables found (PG_table, learned from them); a free buddy block (PAGE_BUDDY_MAPCOUNT_VALUE, order
  * in page.private; all its pages); offline; hwpoison; slab; reserved;
- * refcount zero (a per-CPU free list, or a page being freed); anonymous
- * (page.mapping with PAGE_MAPPING_ANON); file (any other mapping: page
- * cache, shmem, secretmem, guest_memfd); and kernel (in use, no mapping:
- * kmalloc, vmalloc, stacks, memblock).  A compound tail page has the kind
- * of its head.
+ * hugetlb (a compound head the kernel marks as a HugeTLB folio: page[1]'s
+ * compound_dtor is HUGETLB_PAGE_DTOR before 6.3ish, page[1]'s PG_hugetlb
+ * flag until 6.8, the head's page type since 6.9 — whichever VMCOREINFO
+ * exports); refcount zero (a per-CPU free list, or a page being freed);
+ * anonymous (page.mapping with PAGE_MAPPING_ANON); file (any other
+ * mapping: page cache, shmem, secretmem, guest_memfd); and kernel (in use,
+ * no mapping: kmalloc, vmalloc, stacks, memblock).  A compound tail page
+ * has the kind of its head.
+ *
+ * With the HugeTLB Vmemmap Optimization the tail struct pages of a folio
+ * are read through vmemmap pages the kernel remapped onto one shared page:
+ * a struct page at the start of such a page reads as a copy of the head
+ * ("fake head").  Like page_fixed_fake_head(), a head at a page-aligned
+ * vmemmap address whose next struct page is a tail of another head is
+ * taken for a tail of that head.
  */
 enum ptk_page_kind {
 	PTK_PAGE_NOMAP,
@@ -160,6 +170,7 @@ enum ptk_page_kind {
 	PTK_PAGE_HWPOISON,
 	PTK_PAGE_SLAB,
 	PTK_PAGE_RESERVED,
+	PTK_PAGE_HUGETLB,
 	PTK_PAGE_UNREF,
 	PTK_PAGE_ANON,
 	PTK_PAGE_FILE,
@@ -184,6 +195,10 @@ const char *ptk_page_kind_name(enum ptk_page_kind kind);
  *            pte_alloc_one() and pmd_alloc_one(); boot-time tables and
  *            user PUDs and PGDs are not); such a page is a page table
  *            even where no walk found it
+ * @hugetlb_free: a hugetlb page of a folio in the pool's free lists
+ *            (the folio's refcount is zero)
+ * @fake_head: its struct page reads as a compound head, but the vmemmap
+ *            page it is in is shared (HVO): it is a tail of @kind
  */
 struct ptk_page_info {
 	enum ptk_page_kind kind;
@@ -193,6 +208,8 @@ struct ptk_page_info {
 	bool mapped;
 	bool freed_table;
 	bool counted_table;
+	bool hugetlb_free;
+	bool fake_head;
 };
 
 typedef enum ptk_status (*ptk_page_fn)(uint64_t pfn,
@@ -204,7 +221,7 @@ typedef enum ptk_status (*ptk_page_fn)(uint64_t pfn,
  * which kinds could not be told apart (they fall to kernel or file)
  */
 struct ptk_pages_keys {
-	bool slab, reserved, hwpoison, offline, head;
+	bool slab, reserved, hwpoison, offline, head, hugetlb;
 };
 
 /**

@@ -31,6 +31,7 @@
 #include "tasks.h"
 #include "rmap.h"
 #include "vmstat.h"
+#include "hugetlb.h"
 #include "modules.h"
 
 #define PTKIT_VERSION "0.1.0"

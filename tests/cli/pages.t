@@ -52,6 +52,7 @@ test_expect 'text: runs of one kind, then totals; missing keys said' '
 	cat >expect <<-\EOT &&
 	ptkit pages: VMCOREINFO has no NUMBER(PG_reserved): reserved pages count as kernel
 	ptkit pages: VMCOREINFO has no NUMBER(PG_hwpoison): poisoned pages are not told apart
+	ptkit pages: VMCOREINFO has no NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE), NUMBER(PG_hugetlb) or NUMBER(HUGETLB_PAGE_DTOR): hugetlb pages are not told apart
 	EOT
 	test_cmp expect err
 '
@@ -72,7 +73,7 @@ test_expect '--range and json: the runs of a PFN range' '
 '
 
 test_expect 'reserved and hwpoison when VMCOREINFO has their numbers' '
-	printf "meta NUMBER(PG_reserved)=12\nmeta NUMBER(PG_hwpoison)=23\nset 0x4210080 = 0x1000\nset 0x4210040 = 0x800000\n" |
+	printf "meta NUMBER(PG_reserved)=12\nmeta NUMBER(PG_hwpoison)=23\nmeta NUMBER(HUGETLB_PAGE_DTOR)=2\nmeta OFFSET(page.compound_dtor)=16\nset 0x4210080 = 0x1000\nset 0x4210040 = 0x800000\n" |
 		variant &&
 	ptkit pages --range=0x401+2 variant.img >actual 2>err &&
 	grep -q "^0x0000000401-0x0000000402          1  hwpoison$" actual &&
