@@ -369,5 +369,6 @@ int cmd_tui(int argc, char **argv);
 int cmd_symbols(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_rmap(int argc, char **argv);
+int cmd_vmemmap(int argc, char **argv);
 
 #endif

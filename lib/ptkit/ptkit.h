@@ -32,6 +32,7 @@
 #include "rmap.h"
 #include "vmstat.h"
 #include "hugetlb.h"
+#include "vmemmap.h"
 #include "modules.h"
 
 #define PTKIT_VERSION "0.1.0"

@@ -76,12 +76,31 @@ test_expect 'bit flips in a kernel with free lists and struct pages: no crash' '
 		byte=$(od -An -tu1 -j $pos -N1 mm.img | tr -d " ") &&
 		printf "$(printf "\\\\%03o" $(( byte ^ bit )))" |
 			dd of=flip.img bs=1 seek=$pos conv=notrunc 2>/dev/null &&
-		for cmd in freelists pages unmapped "stats --splits"; do
+		for cmd in freelists pages unmapped "stats --splits" vmemmap; do
 			sane ptkit $cmd flip.img || { echo "at byte $pos"; return 1; }
 		done &&
 		sane ptkit tui --keys "dx-r/W+X<Enter>" flip.img &&
 		sane ptkit replay --simulate --image flip.img mm.trace ||
 			{ echo "at byte $pos"; return 1; }
+		i=$((i + 1))
+	done
+'
+
+test_expect 'bit flips in a kernel with HVO folios: no crash, exit 0, 1 or 3' '
+	ptkit mkimage -o hvo.img "$DATA/hvo.spec" >/dev/null &&
+	size=$(wc -c <hvo.img) &&
+	i=0
+	pos=7
+	while [ $i -lt 40 ]; do
+		pos=$(( (pos * 1103515245 + 12345) % size ))
+		cp hvo.img flip.img &&
+		byte=$(od -An -tu1 -j $pos -N1 hvo.img | tr -d " ") &&
+		printf "$(printf "\\\\%03o" $(( byte ^ (1 << (pos % 8)) )))" |
+			dd of=flip.img bs=1 seek=$pos conv=notrunc 2>/dev/null &&
+		for cmd in vmemmap pages "vmemmap --format=json"; do
+			sane ptkit $cmd flip.img || { echo "at byte $pos"; return 1; }
+			case $rc in 0|1|3) ;; *) echo "exit $rc at byte $pos"; return 1 ;; esac
+		done
 		i=$((i + 1))
 	done
 '
@@ -180,7 +199,8 @@ test_expect 'every command on every broken input: one line that says why' '
 			"walk --format=ptdump $f" \
 			"translate $f 0x400000 0xffff888000001000" "info $f" \
 			"stats $f" "check $f" "unmapped $f" "pages $f" \
-			"freelists $f" "symbols $f" "ps $f" "rmap $f 0x100+4" \
+			"freelists $f" "vmemmap $f" "symbols $f" "ps $f" \
+			"rmap $f 0x100+4" \
 			"export $f -o x.img" "directmap $f invalid:0x100" \
 			"edit $f -o y.img -s split.ops" \
 			"diff $f good.img" "diff good.img $f" \

@@ -66,6 +66,78 @@ test_expect 'pages: without a hugetlb key, the folios are what they look like' '
 	grep -q "no NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE), NUMBER(PG_hugetlb) or NUMBER(HUGETLB_PAGE_DTOR): hugetlb pages are not told apart$" err
 '
 
+test_expect 'vmemmap: the aliases of each folio, what they save, checked' '
+	cat >expect <<-\EOT &&
+	vmemmap:  0xffffea0000000000: struct pages of 64 bytes, for 65536 pages of RAM (256M)
+	mapped:   1 2M, 512 4K pages; the 4K ones in 1 PTE table (2M of vmemmap split to 4K each)
+	aliases:  21 4K pages map a page that a vmemmap page below maps
+
+	PFN           ORDER  SIZE  KIND             VMEMMAP  SHARED  SAVED  PAGE                CHECK
+	0x0000000800      9    2M  hugetlb, free          8       7      7  0x0000000004220000  ok
+	0x0000000a00      9    2M  hugetlb, free          8       7      7  0x0000000004228000  ok
+	0x0000000c00      9    2M  hugetlb, in use        8       7      7  0x0000000004230000  ok
+
+	total:    3 folios (3 of 2M): 24 vmemmap pages, 21 shared, 21 saved (84K)
+	check:    aliases read-only, head pages writable, one page per folio: no findings
+	EOT
+	ptkit vmemmap hvo.img >actual 2>err &&
+	test_cmp expect actual && test ! -s err &&
+	cat >expect <<-\EOT &&
+	{"pfn":"0x800","order":9,"kind":"hugetlb","free":true,"va":"0xffffea0000020000","vmemmap_pages":8,"shared":7,"saved":7,"page":"0x4220000","writable_aliases":0,"pages_shared_onto":1,"problems":[]}
+	{"pfn":"0xa00","order":9,"kind":"hugetlb","free":true,"va":"0xffffea0000028000","vmemmap_pages":8,"shared":7,"saved":7,"page":"0x4228000","writable_aliases":0,"pages_shared_onto":1,"problems":[]}
+	{"pfn":"0xc00","order":9,"kind":"hugetlb","free":false,"va":"0xffffea0000030000","vmemmap_pages":8,"shared":7,"saved":7,"page":"0x4230000","writable_aliases":0,"pages_shared_onto":1,"problems":[]}
+	{"total":{"folios":3,"by_size":{"2M":3},"vmemmap_pages":24,"shared":21,"saved":21,"saved_bytes":86016,"base":"0xffffea0000000000","struct_page_size":64,"ram_pages":65536,"unmapped_struct_pages":0,"leaves":{"4K":512,"2M":1,"1G":0},"pte_tables":1,"bad_entries":0,"aliases":21,"orphan_aliases":0,"findings":0}}
+	EOT
+	ptkit vmemmap --format=json hvo.img >actual &&
+	test_cmp expect actual &&
+	ptkit vmemmap --summary hvo.img >actual &&
+	test "$(wc -l <actual)" = 5 && grep -q "^total:    3 folios" actual
+'
+
+# Each rule of the kernel broken once: folio 0xc00 with a writable alias,
+# 0xa00 with a read-only head page and an alias onto a page of no folio,
+# 0x800 with two aliases onto a copy of its head page and compound_order 8.
+test_expect 'vmemmap: what breaks the rules is a finding, named per folio' '
+	variant "s/^map 0xffffea0000033000 0x4230000 0x1000 4k nx/& rw/
+		s/^map 0xffffea0000028000 0x4228000 0x1000 4k rw nx/map 0xffffea0000028000 0x4228000 0x1000 4k nx/
+		s/^map \(0xffffea000002[67]000\) 0x4220000/map \1 0x4700000/
+		s/^map 0xffffea000002f000 0x4228000/map 0xffffea000002f000 0x4200000/
+		s/^set 0x4220050 = 0x902$/set 0x4220050 = 0x802/
+		\$a set 0x4700000 = 0x10000\nset 0x4700048 = 0xffffea0000020001" &&
+	must_fail 1 ptkit vmemmap variant.img >out 2>err &&
+	sed -n "/^PFN/,\$p" out >actual &&
+	cat >expect <<-\EOT &&
+	PFN           ORDER  SIZE  KIND             VMEMMAP  SHARED  SAVED  PAGE                CHECK
+	0x0000000800      9    2M  hugetlb, free          8       6      6  0x0000000004220000  several-pages,past-order
+	0x0000000a00      9    2M  hugetlb, free          8       7      6  0x0000000004228000  head-read-only,several-pages
+	0x0000000c00      9    2M  hugetlb, in use        8       7      7  0x0000000004230000  alias-writable
+
+	total:    3 folios (3 of 2M): 24 vmemmap pages, 20 shared, 19 saved (76K)
+	check:    aliases read-only, head pages writable, one page per folio: alias-writable 1, head-read-only 1, several-pages 2, past-order 1, 1 alias naming no head
+	EOT
+	test_cmp expect actual &&
+	echo "ptkit vmemmap: '"'"'variant.img'"'"': 4 findings: 3 folios break the rules of a shared vmemmap, 1 alias names no head" >expect &&
+	test_cmp expect err &&
+	must_fail 1 ptkit vmemmap --format=json variant.img 2>/dev/null >actual &&
+	grep -q "\"problems\":\[\"several-pages\",\"past-order\"\]}$" actual &&
+	grep -q "\"orphan_aliases\":1,\"findings\":4}}$" actual
+'
+
+test_expect 'vmemmap: no HVO, no folios; a key missing or no vmemmap: exit 3' '
+	ptkit mkimage -o fl.img "$DATA/freelists.spec" >/dev/null &&
+	ptkit vmemmap fl.img >actual 2>err && test ! -s err &&
+	grep -q "^folios:   none: no vmemmap page is shared" actual &&
+	grep -q "^check:    .*: no findings$" actual &&
+	variant "/PG_head_mask/d" &&
+	must_fail 3 ptkit vmemmap variant.img 2>err &&
+	grep -q "^ptkit vmemmap: .*VMCOREINFO has no NUMBER(PG_head_mask), needed to tell the folios of the vmemmap.s 21 aliases" err &&
+	variant "/^region \"Vmemmap\"/d" &&
+	must_fail 3 ptkit vmemmap variant.img 2>err &&
+	grep -q "^ptkit vmemmap: .*the vmemmap base is not known" err &&
+	must_fail 2 ptkit vmemmap 2>/dev/null &&
+	must_fail 2 ptkit vmemmap --format=yaml hvo.img 2>/dev/null
+'
+
 HVO=$REALDATA/hvo
 if [ -r "$HVO/vmcore-d31.kdump-zlib" ]; then
 	D=$HVO/vmcore-d31.kdump-zlib
@@ -88,8 +160,34 @@ if [ -r "$HVO/vmcore-d31.kdump-zlib" ]; then
 		sort pfns >want &&
 		test_cmp want got
 	'
+	# QEMU's own walk of the same moment: every vmemmap frame mapped more
+	# than once, and the W flag of each mapping.
+	test_expect 'hvo dump: vmemmap finds the aliases QEMU saw, 7 of 8 per hugepage, read-only' '
+		base=$(ptkit vmemmap --format=json "$D" | sed -n "s/.*\"base\":\"0x\([0-9a-f]*\)\".*/\1/p") &&
+		test -n "$base" &&
+		awk -v base="$base" "substr(\$1, 1, 8) == substr(base, 1, 8) { print \$2, \$3 }" \
+			"$HVO/qemu/info-tlb.txt" >vmemmap.tlb &&
+		cut -d" " -f1 vmemmap.tlb | sort | uniq -c | awk "\$1 > 1 { print \$1, \$2 }" >shared &&
+		test "$(wc -l <shared)" = 128 && ! grep -v "^8 " shared &&
+		awk "{ printf \"0x%016s\n\", \$2 }" shared | sort >want &&
+		ptkit vmemmap "$D" >out &&
+		awk "/^0x/ { print \$NF == \"ok\" ? \$(NF-1) : \"bad\" }" out | sort >got &&
+		test_cmp want got &&
+		cut -d" " -f2 shared | while read pa; do
+			grep "^$pa " vmemmap.tlb | cut -d" " -f2 | sed -n "1p; 2,\$p" | sort | uniq -c
+		done | awk "{ print \$1, substr(\$2, 9, 1) }" | sort | uniq -c >flags &&
+		printf "    128 1 W\n    128 7 -\n" >expect &&
+		test_cmp expect flags &&
+		grep -q "^total:    128 folios (128 of 2M): 1024 vmemmap pages, 896 shared, 896 saved (3584K)$" out &&
+		freeable=$(sed -n "s/.*HugeTLB: \([0-9]*\) KiB vmemmap can be freed for a 2.00 MiB page.*/\1/p" "$HVO/guest/hugetlb_state.txt") &&
+		test $((freeable * 128 / 4)) = 896 &&
+		test "$(grep -c "hugetlb, free " out)" = 96 &&
+		test "$(grep -c "hugetlb, in use " out)" = 32 &&
+		grep -q "^mapped:   4 2M, 2048 4K pages; the 4K ones in 4 PTE tables" out
+	'
 else
 	test_skip 'hvo dump: hugetlb pages are HugePages_Total x 512' "no real dumps in $REALDATA"
+	test_skip 'hvo dump: vmemmap finds the aliases QEMU saw' "no real dumps in $REALDATA"
 fi
 
 done_testing

@@ -40,6 +40,8 @@ static void kernel_from(struct ptk_source *src, const struct ptk_paging *pg)
 	struct ptk_modules mods;
 	struct ptk_vmstat *vs;
 	struct ptk_counter c;
+	struct ptk_hstate pools[PTK_MAX_HSTATES];
+	size_t npools;
 
 	if (ptk_symbols_from_kallsyms(src, pg, &syms) != PTK_OK)
 		return;
@@ -54,6 +56,9 @@ static void kernel_from(struct ptk_source *src, const struct ptk_paging *pg)
 				ptk_symbols_free(msyms);
 			ptk_modules_release(&mods);
 		}
+		if (ptk_hugetlb_pools(src, pg, syms, types, pools, &npools) ==
+		    PTK_OK && npools > PTK_MAX_HSTATES)
+			abort();
 		if (ptk_vmstat_open(src, pg, syms, types, &vs) == PTK_OK) {
 			ptk_vmstat_global(vs, "NR_FREE_PAGES", &c);
 			ptk_vmstat_zone(vs, 0, 1, "NR_FREE_PAGES", &c);

@@ -55,6 +55,16 @@ static enum ptk_status fuzz_run(const struct ptk_run *r,
 	return PTK_OK;
 }
 
+static inline enum ptk_status fuzz_page(uint64_t pfn,
+					const struct ptk_page_info *pi,
+					void *priv)
+{
+	(void)pfn;
+	(void)pi;
+	(void)priv;
+	return PTK_OK;
+}
+
 static inline void fuzz_read_tables(struct ptk_source *src,
 				    const struct ptk_paging *pg)
 {
@@ -94,9 +104,16 @@ static inline void fuzz_read_tables(struct ptk_source *src,
 	ptk_census_release(&c);
 	ptk_dm_count(src, pg, 0xffff888000000000, 0xffffc88000000000,
 		     0xffffffff80000000, 0xffffffffc0000000, &dm);
-	if (ptk_layout_discover(src, pg, &layout) == PTK_OK &&
-	    ptk_freelists_read(src, pg, &layout, &fl) == PTK_OK)
-		ptk_freelists_release(&fl);
+	if (ptk_layout_discover(src, pg, &layout) == PTK_OK) {
+		struct ptk_vmemmap *vm;
+
+		if (ptk_freelists_read(src, pg, &layout, &fl) == PTK_OK)
+			ptk_freelists_release(&fl);
+		if (ptk_vmemmap_scan(src, pg, &layout, &vm) == PTK_OK)
+			ptk_vmemmap_free(vm);
+		ptk_pages_walk(src, pg, &layout, NULL, 0, 0, 4096,
+			       fuzz_page, NULL, NULL);
+	}
 }
 
 #endif
