@@ -209,9 +209,35 @@ static bool gbpages(struct session *ss)
 	return on;
 }
 
+/*
+ * Why a vmemmap has 4K pages: the pages HVO (or a compound pagemap)
+ * shares.  False, quietly, when it has none or they cannot be told.
+ */
+static bool vmemmap_shared(struct session *ss, struct stats *s,
+			   uint64_t *aliases, size_t *folios)
+{
+	struct ptk_vmemmap *vm;
+	bool any_4k = false;
+
+	for (size_t i = 0; i < s->nrg; i++)
+		any_4k |= !strcmp(s->rg[i].name, "Vmemmap") &&
+			  s->t[i].leaves[1];
+	if (!any_4k || !ss->layout.vmemmap ||
+	    ptk_vmemmap_scan(ss->src, &ss->pg, &ss->layout, &vm) != PTK_OK) {
+		ptk_ctx_clear_err(ss->ctx);
+		return false;
+	}
+	*aliases = vm->aliases;
+	*folios = vm->nfolios;
+	ptk_vmemmap_free(vm);
+	return *aliases != 0;
+}
+
 static void print_text(struct session *ss, struct stats *s,
 		       const struct ptk_dm_count *dm, bool have_dm)
 {
+	uint64_t aliases;
+	size_t folios;
 	struct tally total = { 0 };
 
 	printf("%-22s %10s %8s %6s", "REGION", "4K", "2M", "1G");
@@ -236,6 +262,12 @@ static void print_text(struct session *ss, struct stats *s,
 			print_row("(no region)", t, ss->pg.levels);
 	}
 	print_row("total", &total, ss->pg.levels);
+	if (vmemmap_shared(ss, s, &aliases, &folios))
+		printf("Vmemmap: %" PRIu64 " of its 4K pages alias another: "
+		       "the struct pages of %zu folio%s share pages "
+		       "(the HugeTLB Vmemmap Optimization or a compound "
+		       "pagemap: see ptkit vmemmap)\n",
+		       aliases, folios, folios == 1 ? "" : "s");
 	if (s->nbad)
 		printf("%" PRIu64 " entries cannot be followed (see ptkit walk)\n",
 		       s->nbad);
@@ -267,6 +299,8 @@ static void print_json(struct session *ss, struct stats *s,
 		       const struct ptk_dm_count *dm, bool have_dm)
 {
 	char end[32];
+	uint64_t aliases;
+	size_t folios;
 
 	printf("{\"regions\":[");
 	for (size_t i = 0; i <= s->nrg; i++) {
@@ -283,6 +317,9 @@ static void print_json(struct session *ss, struct stats *s,
 		putchar('}');
 	}
 	printf("],\"bad_entries\":%" PRIu64, s->nbad);
+	if (vmemmap_shared(ss, s, &aliases, &folios))
+		printf(",\"vmemmap\":{\"aliases\":%" PRIu64 ",\"folios\":%zu}",
+		       aliases, folios);
 	if (have_dm) {
 		uint64_t kb[PTK_LEVEL_PUD + 1];
 

@@ -138,6 +138,14 @@ test_expect 'vmemmap: no HVO, no folios; a key missing or no vmemmap: exit 3' '
 	must_fail 2 ptkit vmemmap --format=yaml hvo.img 2>/dev/null
 '
 
+test_expect 'stats: says why the vmemmap has 4K pages' '
+	ptkit stats hvo.img >actual &&
+	grep -q "^Vmemmap: 21 of its 4K pages alias another: the struct pages of 3 folios share pages (the HugeTLB Vmemmap Optimization or a compound pagemap: see ptkit vmemmap)$" actual &&
+	ptkit stats --format=json hvo.img | grep -q ",\"vmemmap\":{\"aliases\":21,\"folios\":3}," &&
+	ptkit mkimage -o fl.img "$DATA/freelists.spec" >/dev/null &&
+	ptkit stats fl.img >actual && ! grep -q "^Vmemmap:" actual
+'
+
 HVO=$REALDATA/hvo
 if [ -r "$HVO/vmcore-d31.kdump-zlib" ]; then
 	D=$HVO/vmcore-d31.kdump-zlib
