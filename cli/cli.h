@@ -370,5 +370,6 @@ int cmd_symbols(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_rmap(int argc, char **argv);
 int cmd_vmemmap(int argc, char **argv);
+int cmd_exposure(int argc, char **argv);
 
 #endif

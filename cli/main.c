@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "replay", cmd_replay, "replay an allocator trace against direct-map policies" },
 	{ "pages", cmd_pages, "what each page of RAM is: free, slab, page table, anon, file, ..." },
 	{ "freelists", cmd_freelists, "the buddy free lists of a dump, as /proc/pagetypeinfo" },
+	{ "exposure", cmd_exposure, "what physical memory an address space reaches, by kind" },
 	{ "vmemmap", cmd_vmemmap, "the struct pages' mapping, and what HVO shares of it" },
 	{ "diff", cmd_diff, "what changed between two page-table states" },
 	{ "stats", cmd_stats, "mappings and tables per region; the DirectMap lines" },

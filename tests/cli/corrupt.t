@@ -76,7 +76,8 @@ test_expect 'bit flips in a kernel with free lists and struct pages: no crash' '
 		byte=$(od -An -tu1 -j $pos -N1 mm.img | tr -d " ") &&
 		printf "$(printf "\\\\%03o" $(( byte ^ bit )))" |
 			dd of=flip.img bs=1 seek=$pos conv=notrunc 2>/dev/null &&
-		for cmd in freelists pages unmapped "stats --splits" vmemmap; do
+		for cmd in freelists pages unmapped "stats --splits" vmemmap \
+			exposure; do
 			sane ptkit $cmd flip.img || { echo "at byte $pos"; return 1; }
 		done &&
 		sane ptkit tui --keys "dx-r/W+X<Enter>" flip.img &&
@@ -199,7 +200,9 @@ test_expect 'every command on every broken input: one line that says why' '
 			"walk --format=ptdump $f" \
 			"translate $f 0x400000 0xffff888000001000" "info $f" \
 			"stats $f" "check $f" "unmapped $f" "pages $f" \
-			"freelists $f" "vmemmap $f" "symbols $f" "ps $f" \
+			"freelists $f" "vmemmap $f" "exposure $f" \
+			"exposure --pti=user --against=kernel $f" \
+			"symbols $f" "ps $f" \
 			"rmap $f 0x100+4" \
 			"export $f -o x.img" "directmap $f invalid:0x100" \
 			"edit $f -o y.img -s split.ops" \
