@@ -31,6 +31,8 @@ static const struct {
 	{ "  Enter", "  the tables that map the cell" },
 	{ "  x m u", "  simulate invalid / default on the cell; undo" },
 	{ "  w", "  save the tables, with the simulated calls, as an image" },
+	{ "v", "the vmemmap: folios whose struct pages share pages (HVO)" },
+	{ "  Enter", "  the tables that map the folio's struct pages" },
 	{ "?", "this help" },
 	{ "q", "quit (or close help and entry views)" },
 };
@@ -88,6 +90,7 @@ void tui_close(struct tui *t)
 	t->edit = NULL;
 	free(t->dm.cache);
 	t->dm.cache = NULL;
+	vmemmap_close(t);
 }
 
 /* After an edit: the tables on the path may have changed (or moved). */
@@ -298,6 +301,14 @@ bool tui_key(struct tui *t, int key)
 		if (regions_key(t, key))
 			return true;
 	}
+	if (t->view == VIEW_VMEMMAP) {
+		if (key == 'q' || key == TUI_KEY_ESC) {
+			t->view = VIEW_TABLE;
+			return true;
+		}
+		if (vmemmap_key(t, key))
+			return true;
+	}
 	if (t->view == VIEW_DIRECTMAP) {
 		if (key == 'q' || key == TUI_KEY_ESC) {
 			t->view = VIEW_TABLE;
@@ -349,6 +360,7 @@ bool tui_key(struct tui *t, int key)
 	case 'e': t->view = VIEW_ENTRY; break;
 	case 'd': dmap_open(t); break;
 	case 'r': regions_open(t); break;
+	case 'v': vmemmap_open(t); break;
 	case '?': t->back = t->view; t->view = VIEW_HELP; break;
 	case 'g': case 'p': case '/':
 		t->prompting = true;
@@ -376,7 +388,7 @@ static void flags_text(char *buf, size_t len, unsigned flags)
 }
 
 static const char *kind_text(const struct tui *t, const struct ptk_entry *e,
-			     char *buf, size_t len)
+			     bool shared, char *buf, size_t len)
 {
 	if (e->kind == PTK_KIND_NONE)
 		return "-";
@@ -389,8 +401,9 @@ static const char *kind_text(const struct tui *t, const struct ptk_entry *e,
 			 ptk_level_name(&t->pg, e->level - 1), e->addr);
 		return buf;
 	}
-	snprintf(buf, len, "%s %#" PRIx64,
-		 e->level == 3 ? "1G" : e->level == 2 ? "2M" : "4K", e->addr);
+	snprintf(buf, len, "%s %#" PRIx64 "%s",
+		 e->level == 3 ? "1G" : e->level == 2 ? "2M" : "4K", e->addr,
+		 shared ? " shared (HVO)" : "");
 	return buf;
 }
 
@@ -445,15 +458,18 @@ static void draw_table(struct tui *t, struct canvas *c)
 		unsigned i = tb->top + (unsigned)r;
 		struct ptk_entry e;
 		char flags[64], kind[64];
+		bool shared;
 
 		decode(t, tb, i, &e);
+		shared = e.kind == PTK_KIND_LEAF && e.level == 1 &&
+			 vmemmap_shared(t, entry_va(t, tb, i), e.addr);
 		flags_text(flags, sizeof(flags), e.kind ? e.flags : 0);
 		/* '>' marks the cursor for those who read the screen as text */
 		canvas_put(c, 2 + r, 0, kind_attr(&e),
 			   "%c%3u  %016" PRIx64 "  %016" PRIx64 "  %-22.22s %s",
 			   i == tb->cursor ? '>' : ' ', i,
 			   entry_va(t, tb, i), e.raw, flags,
-			   kind_text(t, &e, kind, sizeof(kind)));
+			   kind_text(t, &e, shared, kind, sizeof(kind)));
 		if (i == tb->cursor)
 			canvas_fill_attr(c, 2 + r, CA_CURSOR);
 	}
@@ -538,6 +554,8 @@ void tui_draw(struct tui *t, struct canvas *c)
 		dmap_draw(t, c);
 	else if (t->view == VIEW_REGIONS)
 		regions_draw(t, c);
+	else if (t->view == VIEW_VMEMMAP)
+		vmemmap_draw(t, c);
 	else if (t->view == VIEW_ENTRY)
 		draw_entry(t, c);
 	else
@@ -548,7 +566,8 @@ void tui_draw(struct tui *t, struct canvas *c)
 			   t->prompt_kind == 'p' ? "physical address" :
 			   t->prompt_kind == '/' ? "find" :
 			   "save the tables as", t->input);
-	else if (t->view == VIEW_DIRECTMAP || t->view == VIEW_REGIONS)
+	else if (t->view == VIEW_DIRECTMAP || t->view == VIEW_REGIONS ||
+		 t->view == VIEW_VMEMMAP)
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s%s?:help q:back",
 			   t->message, t->message[0] ? "  " : "");
 	else

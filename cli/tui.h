@@ -11,7 +11,7 @@
 #include "cli.h"
 
 enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP,
-		VIEW_REGIONS };
+		VIEW_REGIONS, VIEW_VMEMMAP };
 
 enum { TUI_MAX_REGIONS = 32 };
 
@@ -63,6 +63,15 @@ struct tui_dmap {
 	size_t ncache;
 };
 
+/* The vmemmap view: folios whose struct pages share pages (HVO). */
+struct tui_vmemmap {
+	bool tried;
+	struct ptk_vmemmap *vm;	/* NULL: not read (why says why) */
+	uint64_t *frames;	/* the shared pages, sorted */
+	size_t cursor, top;
+	char why[160];
+};
+
 /* A search: effective flags set and clear, and page sizes (bit = level). */
 struct tui_search {
 	unsigned set, clear, levels;
@@ -76,6 +85,7 @@ struct tui {
 	struct ptk_edit *edit;	/* simulated calls, once there are some */
 	struct tui_dmap dm;
 	struct tui_regions rg;
+	struct tui_vmemmap vmm;
 	struct tui_table path[PTK_MAX_LEVELS];
 	unsigned depth;		/* path[depth - 1] is shown */
 	enum tui_view view, back;	/* back: where help returns */
@@ -108,6 +118,13 @@ bool regions_step(struct tui *t, double budget);
 bool regions_done(const struct tui *t);
 bool regions_key(struct tui *t, int key);
 void regions_draw(struct tui *t, struct canvas *c);
+/* tui-vmemmap.c */
+void vmemmap_open(struct tui *t);
+void vmemmap_close(struct tui *t);
+bool vmemmap_key(struct tui *t, int key);
+void vmemmap_draw(struct tui *t, struct canvas *c);
+/* whether the leaf at @va onto @pa is a vmemmap page HVO shares */
+bool vmemmap_shared(struct tui *t, uint64_t va, uint64_t pa);
 /* tui-search.c */
 bool search_parse(const char *text, struct tui_search *ret);
 /* The first (or, with @last, the last) match in [from, to); to 0: the top */

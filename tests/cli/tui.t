@@ -84,7 +84,7 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 test_expect 'help is the key table' '
 	ptkit tui --keys "?" --size 80x24 small.img >actual &&
 	grep -q "^  g                  go to a virtual address or a kernel symbol$" actual &&
-	test $(grep -c "^  [^ ]" actual) = 14 &&
+	test $(grep -c "^  [^ ]" actual) = 15 &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
 	grep -q "^ IDX" actual
 '
@@ -184,6 +184,38 @@ test_expect 'regions: what each maps, as ptkit stats counts it; Enter goes there
 	grep -q "^pgd 0x100000 > \[511\] pud 0x10a000 > \[510\] pmd 0x10b000$" actual
 '
 
+test_expect 'vmemmap: the folios HVO shares, Enter goes to their vmemmap, marked shared' '
+	ptkit mkimage -o hvo.img "$DATA/hvo.spec" >/dev/null &&
+	cat >expect <<-\EOT &&
+	pgd 0x1000000
+	vmemmap ffffea0000000000: 512 4K, 1 2M, 0 1G pages; 21 aliases
+	3 folios share their struct pages'"'"' vmemmap: 21 pages saved
+	 PFN          ORDER  SIZE VMEMMAP SHARED SAVED  PAGE             CHECK
+	>0x800            9    2M       8      7     7  0x4220000        ok
+	 0xa00            9    2M       8      7     7  0x4228000        ok
+	 0xc00            9    2M       8      7     7  0x4230000        ok
+	?:help q:back
+	EOT
+	ptkit tui --keys v --size 90x8 hvo.img >actual &&
+	test_cmp expect actual &&
+	cat >expect <<-\EOT &&
+	pgd 0x1000000 > [468] pud 0x1003000 > [0] pmd 0x1004000 > [0] pte 0x1005000
+	 IDX  VIRTUAL           ENTRY             FLAGS                  KIND
+	  46  ffffea000002e000  8000000004228161  A D GLB NX             4K 0x4228000 shared (HVO)
+	  47  ffffea000002f000  8000000004228161  A D GLB NX             4K 0x4228000 shared (HVO)
+	> 48  ffffea0000030000  8000000004230163  RW A D GLB NX          4K 0x4230000 shared (HVO)
+	pte 48/512  0xffffea0000030000: pte entry 48; 512 present  ?:help q:quit
+	EOT
+	ptkit tui --keys "vjj<Enter>" --size 90x6 hvo.img >actual &&
+	test_cmp expect actual &&
+	ptkit tui --keys "g0xffffea0000038000<Enter>" --size 90x4 hvo.img >actual &&
+	grep -q "^> 56  ffffea0000038000  8000000004238163  RW A D GLB NX          4K 0x4238000$" actual &&
+	ptkit tui --keys "vq" --size 90x4 small.img >actual &&
+	grep -q "^ IDX  VIRTUAL" actual &&
+	ptkit tui --keys "v" --size 90x4 small.img >actual &&
+	grep -q "^the vmemmap cannot be read: the vmemmap base is not known" actual
+'
+
 # The real program in a terminal.
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip "tmux: the terminal tests" "no tmux (apt-get install tmux)"
@@ -262,6 +294,18 @@ test_expect 'tmux: the direct map view, a simulated unmapping' '
 	screen_has t3 "^DirectMap4k: 4096 kB" &&
 	$TMUX_CMD send-keys -t t3 q q &&
 	screen_has t3 "^EXITED 0$"
+'
+
+test_expect 'tmux: the vmemmap view, and into a folio'"'"'s struct pages' '
+	$TMUX_CMD new-session -d -s t5 -x 100 -y 24 \
+		"$PANE_PTKIT tui hvo.img; echo EXITED \$?; sleep 60" &&
+	screen_has t5 "^pgd 0/512" &&
+	$TMUX_CMD send-keys -t t5 v &&
+	screen_has t5 "^>0x800            9    2M       8      7     7  0x4220000        ok" &&
+	$TMUX_CMD send-keys -t t5 j Enter &&
+	screen_has t5 "^> 40  ffffea0000028000  8000000004228163  RW A D GLB NX          4K 0x4228000 shared (HVO)" &&
+	$TMUX_CMD send-keys -t t5 q &&
+	screen_has t5 "^EXITED 0$"
 '
 
 test_expect 'tmux: the regions view fills in and answers keys' '
