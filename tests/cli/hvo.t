@@ -146,6 +146,26 @@ test_expect 'stats: says why the vmemmap has 4K pages' '
 	ptkit stats fl.img >actual && ! grep -q "^Vmemmap:" actual
 '
 
+# The same folios without HVO: every vmemmap page its own, every tail
+# struct page written.
+test_expect 'without HVO: the same hugetlb pages, no fake heads, no aliases' '
+	sed "s/^map 0xffffea00000\([0-9a-f][0-9a-f]\)000 0x42[0-9a-f]*000 0x1000 4k nx g a d$/map 0xffffea00000\1000 0x42\1000 0x1000 4k rw nx g a d/" \
+		"$DATA/hvo.spec" >plain.spec &&
+	test "$(grep -c "^map 0xffffea00000[0-9a-f]*000 0x42[0-9a-f]*000 0x1000 4k rw" plain.spec)" = 24 &&
+	perl -e "for my \$f (0x800, 0xa00, 0xc00) { for my \$t (64 .. 511) {
+		printf qq{set 0x%x = 0xffffea%010x\n}, 0x4200000 + (\$f + \$t) * 64 + 8, \$f * 64 + 1 } }" >>plain.spec &&
+	grep -q "^set 0x4237fc8 = 0xffffea0000030001$" plain.spec &&
+	ptkit mkimage -o plain.img plain.spec >/dev/null &&
+	ptkit vmemmap --summary plain.img >actual &&
+	grep -q "^aliases:  0 4K pages" actual &&
+	grep -q "^folios:   none" actual &&
+	ptkit pages --summary plain.img >actual 2>err &&
+	grep -q "^hugetlb: 3 folios of 2M: 2 free, 1 in use$" actual &&
+	! grep -q "read as heads" actual &&
+	awk "/^hugetlb / { print \$2, \$3, \$4 }" actual >got &&
+	echo "1536 3 1533" >want && test_cmp want got
+'
+
 HVO=$REALDATA/hvo
 if [ -r "$HVO/vmcore-d31.kdump-zlib" ]; then
 	D=$HVO/vmcore-d31.kdump-zlib
