@@ -15,6 +15,7 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 # Objects and outputs go under O (the top directory by default), so a
 # sanitizer build can live beside the normal one.
@@ -167,8 +168,10 @@ valgrind-check: all $(TOOL_BIN) | test-deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 	    $(DESTDIR)$(INCLUDEDIR)/ptkit $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ptkit
+	install -m 644 completion/ptkit.bash $(DESTDIR)$(COMPLETIONDIR)/ptkit
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libptkit.a
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libptkit.so.$(VERSION)
 	ln -sf libptkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libptkit.so.0
@@ -184,6 +187,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ptkit $(DESTDIR)$(LIBDIR)/libptkit.* \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/ptkit.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/ptkit
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/ptkit
 	for m in $(MANPAGES); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 

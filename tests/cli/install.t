@@ -15,7 +15,8 @@ test_expect 'install puts everything under DESTDIR and PREFIX' '
 	for f in bin/ptkit lib/libptkit.a lib/libptkit.so lib/libptkit.so.0 \
 		include/ptkit/ptkit.h lib/pkgconfig/ptkit.pc \
 		share/man/man1/ptkit-walk.1 share/man/man3/libptkit.3 \
-		share/man/man5/ptkit-image.5; do
+		share/man/man5/ptkit-image.5 \
+		share/bash-completion/completions/ptkit; do
 		test -e "$TMP/root/opt/ptkit/$f" || { echo "missing $f"; return 1; }
 	done
 '
