@@ -26,7 +26,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
               -Ilib -Iformats -MMD -MP $(CFLAGS)
-LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent -lbpf
+LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent -lbpf -lm
 CLI_LIBS   := -lncursesw
 
 LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)

@@ -8,11 +8,12 @@
 #include <sys/stat.h>
 
 #include "expect.h"
+#include "outfile.h"
+#include "replay-svg.h"
 
 enum { OPT_IMAGE = 0x600, OPT_MEM, OPT_POLICY, OPT_COMPARE, OPT_SELECT,
        OPT_STRICT, OPT_CSV, OPT_SVG, OPT_NO_SEED, OPT_SIMULATE,
        OPT_EXPECT };
-enum { MAX_POINTS = 4000 };
 
 struct replay_args {
 	struct source_opts src;
@@ -25,14 +26,6 @@ struct replay_args {
 	bool strict, json, no_seed, simulate;
 	const char *csv, *svg;
 	const char *expect;
-};
-
-/* DirectMap over time, for the SVG: a point per change, thinned. */
-struct series {
-	uint64_t event[MAX_POINTS];
-	uint64_t kb[MAX_POINTS][PTK_LEVEL_PUD + 1];
-	size_t n;
-	unsigned stride, skip;
 };
 
 static const struct argp_option options[] = {
@@ -62,7 +55,8 @@ static const struct argp_option options[] = {
 	{ "csv", OPT_CSV, "FILE", 0,
 	  "write the DirectMap time series as CSV", 0 },
 	{ "svg", OPT_SVG, "FILE", 0,
-	  "draw DirectMap4k/2M/1G over the events as SVG", 0 },
+	  "draw the policies over the trace as SVG: DirectMap4k/2M/1G, pages "
+	  "out, splits and flushes, over events and seconds", 0 },
 	{ 0 }
 };
 
@@ -270,86 +264,26 @@ static void csv_rows(FILE *f, struct ptk_replay *r, uint64_t event,
 	}
 }
 
-static void record(struct series *s, struct ptk_replay *r, size_t i,
-		   uint64_t event)
+/* What the picture is of: the trace, the machine, how the model ran. */
+static void chart_title(struct chart *c, const struct replay_args *a,
+			uint64_t sized_mem)
 {
-	struct ptk_replay_result res;
+	const char *trace = strrchr(a->trace, '/');
+	char mem[32];
 
-	if (s->n == MAX_POINTS) {
-		/* Keep every other point and take half as many from now. */
-		for (size_t k = 0; k < MAX_POINTS / 2; k++) {
-			s->event[k] = s->event[2 * k];
-			memcpy(s->kb[k], s->kb[2 * k], sizeof(s->kb[k]));
-		}
-		s->n = MAX_POINTS / 2;
-		s->stride = s->stride ? 2 * s->stride : 2;
-	}
-	if (s->stride && s->skip++ % s->stride)
+	trace = trace ? trace + 1 : a->trace;
+	if (a->src.path) {
+		const char *img = strrchr(a->src.path, '/');
+
+		snprintf(c->title, sizeof(c->title), "%s on %s%s", trace,
+			 img ? img + 1 : a->src.path,
+			 a->simulate ? ", simulated" : "");
 		return;
-	ptk_replay_result(r, i, &res);
-	s->event[s->n] = event;
-	memcpy(s->kb[s->n], res.dm_kb, sizeof(s->kb[0]));
-	s->n++;
-}
-
-/* Three panels (4k, 2M, 1G), a line per policy. */
-static int write_svg(const char *path, struct series *ser, size_t npol,
-		     struct ptk_replay *r, uint64_t events)
-{
-	static const char *const colours[] = { "#555", "#c33", "#36c" };
-	static const char *const labels[] = { "", "DirectMap4k", "DirectMap2M",
-					      "DirectMap1G" };
-	const double w = 720, h = 160, left = 90, top = 30;
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-		   "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
-		w + left + 20, 3 * (h + top) + 40);
-	for (unsigned lvl = 1; lvl <= 3; lvl++) {
-		double y0 = top + (lvl - 1) * (h + top);
-		uint64_t lo = UINT64_MAX, hi = 0;
-
-		for (size_t i = 0; i < npol; i++)
-			for (size_t k = 0; k < ser[i].n; k++) {
-				lo = ser[i].kb[k][lvl] < lo ? ser[i].kb[k][lvl] : lo;
-				hi = ser[i].kb[k][lvl] > hi ? ser[i].kb[k][lvl] : hi;
-			}
-		if (hi == lo)
-			hi = lo + 1;
-		fprintf(f, "<text x=\"4\" y=\"%.0f\">%s (kB)</text>\n", y0 - 8,
-			labels[lvl]);
-		fprintf(f, "<text x=\"4\" y=\"%.0f\">%" PRIu64 "</text>\n", y0 + 12,
-			hi);
-		fprintf(f, "<text x=\"4\" y=\"%.0f\">%" PRIu64 "</text>\n", y0 + h,
-			lo);
-		fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
-			   "fill=\"none\" stroke=\"#ccc\"/>\n", left, y0, w, h);
-		for (size_t i = 0; i < npol; i++) {
-			struct ptk_replay_result res;
-
-			ptk_replay_result(r, i, &res);
-			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" "
-				   "stroke-width=\"1.5\" points=\"", colours[res.policy]);
-			for (size_t k = 0; k < ser[i].n; k++)
-				fprintf(f, "%.1f,%.1f ",
-					left + w * (double)ser[i].event[k] /
-						       (double)(events ? events : 1),
-					y0 + h - h * (double)(ser[i].kb[k][lvl] - lo) /
-							 (double)(hi - lo));
-			fprintf(f, "\"/>\n");
-			if (lvl == 1)
-				fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\">%s"
-					   "</text>\n", left + 10 + 110.0 * (double)i,
-					3 * (h + top) + 30, colours[res.policy],
-					ptk_policy_name(res.policy));
-		}
 	}
-	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">events: %" PRIu64 "</text>\n",
-		left + w - 120, 3 * (h + top) + 30, events);
-	fprintf(f, "</svg>\n");
-	return fclose(f);
+	fmt_size(mem, sizeof(mem), a->mem);
+	snprintf(c->title, sizeof(c->title), "%s on %s of RAM%s%s", trace, mem,
+		 sized_mem ? " (sized from the trace)" : "",
+		 a->simulate ? ", simulated" : "");
 }
 
 static void print_seed(const struct replay_args *a, const struct seed *sd)
@@ -520,15 +454,17 @@ int cmd_replay(int argc, char **argv)
 	struct seed sd = { 0 };
 	struct ptk_source *src;
 	const struct ptk_region *direct, *text;
-	struct series *ser = NULL;
+	struct chart chart = { 0 };
+	bool charting = false;
 	struct ptk_trace_rec rec, next;
 	struct session s;
 	enum ptk_status st;
 	struct trace_marks marks = { 0 };
 	struct sized_ram sized = { 0 };
-	uint64_t events = 0;
+	uint64_t events = 0, last_ns = PTK_TRACE_NO_TIME;
 	struct expect_report *ex = NULL;
 	FILE *csv = NULL;
+	struct outfile csv_out = { 0 };
 	int ret;
 
 	argp_parse(&replay_argp, argc, argv, 0, NULL, &a);
@@ -587,11 +523,14 @@ int cmd_replay(int argc, char **argv)
 		}
 		ptk_replay_set_simulate(r, true);
 	}
-	if (a.csv && !(csv = fopen(a.csv, "w"))) {
-		fprintf(stderr, "%s: cannot create '%s': %s\n", argv[0], a.csv,
-			strerror(errno));
-		ret = EXIT_ENV;
-		goto out;
+	if (a.csv) {
+		if (!outfile_open(&csv_out, a.csv)) {
+			fprintf(stderr, "%s: cannot create '%s': %s\n",
+				argv[0], a.csv, strerror(errno));
+			ret = EXIT_ENV;
+			goto out;
+		}
+		csv = csv_out.f;
 	}
 	if (csv) {
 		fprintf(csv, "event,line,policy,directmap_4k_kb,directmap_2m_kb,"
@@ -599,12 +538,16 @@ int cmd_replay(int argc, char **argv)
 			     "flushes,unmapped_pages\n");
 		csv_rows(csv, r, 0, 0);
 	}
-	if (a.svg && !(ser = calloc(a.npolicies, sizeof(*ser)))) {
-		ret = EXIT_ENV;
-		goto out;
+	if (a.svg) {
+		charting = true;
+		if (!chart_init(&chart, a.npolicies)) {
+			fprintf(stderr, "%s: out of memory\n", argv[0]);
+			ret = EXIT_ENV;
+			goto out;
+		}
+		chart_title(&chart, &a, sized.mem);
+		chart_record(&chart, r, 0, PTK_TRACE_NO_TIME, false);
 	}
-	for (size_t i = 0; ser && i < a.npolicies; i++)
-		record(&ser[i], r, i, 0);
 	if (a.expect) {
 		/* The frames the trace names: a page no event named that
 		 * changed anyway changed by a path the trace does not see. */
@@ -637,8 +580,9 @@ int cmd_replay(int argc, char **argv)
 		events++;
 		if (changed && csv)
 			csv_rows(csv, r, events, rec.line);
-		for (size_t i = 0; changed && ser && i < a.npolicies; i++)
-			record(&ser[i], r, i, events);
+		if (charting)	/* a point where anything drawn changed */
+			chart_record(&chart, r, events, rec.ns, false);
+		last_ns = rec.ns;
 	}
 	if (st != PTK_STOP) {
 		fprintf(stderr, "%s: '%s': %s\n", argv[0], a.trace,
@@ -662,21 +606,19 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (csv) {
 		csv_rows(csv, r, events, 0);
-		if (fclose(csv)) {
-			csv = NULL;
-			fprintf(stderr, "%s: cannot write '%s'\n", argv[0], a.csv);
+		csv = NULL;
+		if (!outfile_commit(&csv_out)) {
+			fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0],
+				a.csv, strerror(errno));
 			ret = EXIT_ENV;
 			goto out;
 		}
-		csv = NULL;
 	}
-	if (ser) {
-		for (size_t i = 0; i < a.npolicies; i++) {
-			ser[i].stride = 0;
-			record(&ser[i], r, i, events);
-		}
-		if (write_svg(a.svg, ser, a.npolicies, r, events)) {
-			fprintf(stderr, "%s: cannot write '%s'\n", argv[0], a.svg);
+	if (charting) {
+		chart_record(&chart, r, events, last_ns, true);
+		if (!chart_write(&chart, a.svg)) {
+			fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0],
+				a.svg, strerror(errno));
 			ret = EXIT_ENV;
 			goto out;
 		}
@@ -713,8 +655,8 @@ out:
 	free(marks.tail);
 	free(ex);
 	if (csv)
-		fclose(csv);
-	free(ser);
+		outfile_abort(&csv_out);
+	chart_release(&chart);
 	ptk_replay_free(r);
 	ptk_trace_close(t);
 	ptk_builder_free(b);

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
 /* ptkit stats: mappings and tables per region, and the DirectMap lines. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attrib.h"
+#include "stats-svg.h"
 
 struct stats_args {
 	struct source_opts src;
 	bool json, splits;
+	const char *svg;
 };
+
+enum { OPT_SVG = 0x300 };
 
 /* Per region (and one more for addresses in none): leaves and tables. */
 struct tally {
@@ -48,6 +53,9 @@ static const struct argp_option options[] = {
 	{ "splits", 's', NULL, 0,
 	  "instead, list each 1G and 2M piece of the direct map mapped by "
 	  "smaller pages, with what its pages are", 0 },
+	{ "svg", OPT_SVG, "FILE", 0,
+	  "also draw the direct map as SVG: a cell per 2M of RAM, by how "
+	  "it is mapped", 0 },
 	{ 0 }
 };
 
@@ -57,6 +65,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	if (key == 's') {
 		a->splits = true;
+		return 0;
+	}
+	if (key == OPT_SVG) {
+		a->svg = arg;
 		return 0;
 	}
 	return one_source_opt(key, arg, state, &a->src, &a->json);
@@ -395,6 +407,20 @@ int cmd_stats(int argc, char **argv)
 		print_json(&ss, &s, &dm, direct != NULL);
 	else
 		print_text(&ss, &s, &dm, direct != NULL);
+	if (a.svg && !direct) {
+		fprintf(stderr, "%s: '%s': no direct map known to draw (ptkit "
+			"info says why)\n", argv[0], a.src.path);
+		ret = EXIT_BADINPUT;
+	} else if (a.svg) {
+		uint64_t kb[PTK_LEVEL_PUD + 1];
+
+		ptk_dm_meminfo_kb(&dm, kb);
+		if (!stats_svg(&ss, a.svg, direct->start, kb, gbpages(&ss))) {
+			fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0],
+				a.svg, strerror(errno));
+			ret = EXIT_ENV;
+		}
+	}
 	if (s.nbad) {
 		fflush(stdout);
 		fprintf(stderr, "%s: '%s': %" PRIu64 " table entr%s cannot be "

@@ -11,15 +11,10 @@
 
 #include <curses.h>
 
+#include "dmcells.h"
 #include "tui.h"
 
-#define PIECE_SHIFT 21	/* classification is per 2M piece */
-
-/* What a cell shows; 0 is "not classified yet" in the cache. */
-enum piece {
-	P_UNKNOWN = 0, P_NOTRAM, P_1G, P_2M, P_4K, P_PARTLY, P_HOLE, P_BAD,
-	P_N
-};
+#define PIECE_SHIFT DM_PIECE_SHIFT
 
 static const struct {
 	char ch;
@@ -52,88 +47,26 @@ static uint64_t ncells(const struct tui *t)
 
 static bool is_ram(struct tui *t, uint64_t pa, uint64_t end)
 {
-	size_t n;
-	const struct ptk_range *ram = ptk_source_ram(t->src, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (ram[i].start < end && ram[i].end > pa)
-			return true;
-	return false;
+	return dm_is_ram(t->src, pa, end);
 }
 
-static enum piece pte_table(struct tui *t, uint64_t table_pa)
-{
-	uint64_t buf[512];
-	const uint64_t *raw;
-	unsigned present = 0;
-
-	/* in place where the source maps it: no copy of 4K per piece */
-	if (ptk_source_table(t->src, table_pa, buf, &raw) != PTK_OK) {
-		ptk_ctx_clear_err(t->s->ctx);
-		return P_BAD;
-	}
-	for (unsigned i = 0; i < 512; i++)
-		present += (unsigned)(raw[i] & 1);
-	return present == 512 ? P_4K : present ? P_PARTLY : P_HOLE;
-}
-
-/*
- * The 512 pieces of 2M of one GiB at once: one translation down to its
- * PMD table, then its entries; a PTE table is read only where there is one.
- */
 static void classify_gib(struct tui *t, uint64_t gib)
 {
-	unsigned char *out = t->dm.cache + (gib << 9);
-	uint64_t pa = gib << 30, pmd[512];
-	enum piece all = P_UNKNOWN;
-	struct ptk_xlat x;
-	unsigned steps;
-
-	if (ptk_translate(t->src, &t->pg, t->dm.base + pa, &x) != PTK_OK) {
-		ptk_ctx_clear_err(t->s->ctx);
-		all = P_BAD;
-	} else if (x.level >= 3) {
-		all = x.result == PTK_XLAT_MAPPED ? P_1G : P_HOLE;
-	} else {
-		for (steps = 0; steps < x.nsteps && x.path[steps].level != 2;)
-			steps++;
-		if (steps == x.nsteps ||
-		    ptk_source_read(t->src, x.path[steps].table_pa, pmd,
-				    sizeof(pmd)) != PTK_OK) {
-			ptk_ctx_clear_err(t->s->ctx);
-			all = P_BAD;
-		}
-	}
-	for (unsigned j = 0; j < 512; j++) {
-		uint64_t p = pa + ((uint64_t)j << PIECE_SHIFT);
-		struct ptk_entry e;
-		enum piece k = all;
-
-		if (!is_ram(t, p, p + (UINT64_C(1) << PIECE_SHIFT))) {
-			out[j] = P_NOTRAM;
-			continue;
-		}
-		if (k == P_UNKNOWN) {
-			ptk_entry_decode(&t->pg, 2, pmd[j], &e);
-			k = e.kind == PTK_KIND_NONE ? P_HOLE :
-			    e.reserved ? P_BAD :
-			    e.kind == PTK_KIND_LEAF ? P_2M : pte_table(t, e.addr);
-		}
-		out[j] = (unsigned char)k;
-	}
+	dm_class_gib(t->src, &t->pg, t->dm.base, gib,
+		     t->dm.cache + (gib << 9));
 }
 
-static enum piece piece(struct tui *t, uint64_t index)
+static enum dm_piece piece(struct tui *t, uint64_t index)
 {
 	if (index >= t->dm.ncache)
 		return P_NOTRAM;
 	if (!t->dm.cache[index])
 		classify_gib(t, index >> 9);
-	return (enum piece)t->dm.cache[index];
+	return (enum dm_piece)t->dm.cache[index];
 }
 
 /* A cell of several pieces: holes first, then the smallest pages. */
-static enum piece cell(struct tui *t, uint64_t c)
+static enum dm_piece cell(struct tui *t, uint64_t c)
 {
 	unsigned per = 1u << (cell_shift(t) - PIECE_SHIFT);
 	bool seen[P_N] = { false };
@@ -143,7 +76,7 @@ static enum piece cell(struct tui *t, uint64_t c)
 	if (seen[P_HOLE] && !seen[P_1G] && !seen[P_2M] && !seen[P_4K] &&
 	    !seen[P_PARTLY])
 		return P_HOLE;
-	for (enum piece p = P_N - 1; p > P_UNKNOWN; p--)
+	for (enum dm_piece p = P_N - 1; p > P_UNKNOWN; p--)
 		if (p != P_HOLE && seen[p] && p != P_NOTRAM)
 			return seen[P_HOLE] ? P_PARTLY : p;
 	return seen[P_HOLE] ? P_HOLE : P_NOTRAM;
@@ -333,7 +266,7 @@ void dmap_draw(struct tui *t, struct canvas *c)
 	unsigned sh = cell_shift(t);
 	int grid = c->rows - 5, avail = c->cols - 13;
 	uint64_t n = ncells(t), per = 1, pa;
-	enum piece here;
+	enum dm_piece here;
 	int col;
 
 	while (per * 2 <= 64 && (int)(per * 2) <= avail)
@@ -359,7 +292,7 @@ void dmap_draw(struct tui *t, struct canvas *c)
 			   (row * per) << sh);
 		for (uint64_t i = 0; i < per && row * per + i < n; i++) {
 			uint64_t idx = row * per + i;
-			enum piece p = cell(t, idx);
+			enum dm_piece p = cell(t, idx);
 
 			canvas_put(c, 2 + r, 13 + (int)i,
 				   idx == dm->cursor ? CA_CURSOR : looks[p].attr,
@@ -367,7 +300,7 @@ void dmap_draw(struct tui *t, struct canvas *c)
 		}
 	}
 	col = 0;
-	for (enum piece p = P_NOTRAM; p < P_N; p++) {
+	for (enum dm_piece p = P_NOTRAM; p < P_N; p++) {
 		col = canvas_put(c, c->rows - 3, col, looks[p].attr, "%c",
 				 looks[p].ch);
 		col = canvas_put(c, c->rows - 3, col, CA_NORMAL, " %s  ",

@@ -230,6 +230,34 @@ static bool parse_fields(struct ptk_trace *t, const char *p, const char *end,
 	return have_pfn && have_order;
 }
 
+/*
+ * The timestamp that ends just before @p, as ftrace prints it with the
+ * default clocks: seconds, a dot, then microseconds (or more digits).
+ * PTK_TRACE_NO_TIME for anything else (a counter clock, no timestamp).
+ */
+static uint64_t ftrace_time(const char *line, const char *p)
+{
+	const char *dot = NULL, *q = p;
+	uint64_t sec = 0, frac = 0, scale = 1000000000;
+
+	while (q > line && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) {
+		q--;
+		if (*q == '.')
+			dot = dot ? line : q;	/* two dots: not a time */
+	}
+	if (!dot || dot == line || dot == q || dot + 1 == p || p - q > 30)
+		return PTK_TRACE_NO_TIME;
+	for (const char *c = q; c < dot; c++)
+		sec = sec * 10 + (uint64_t)(*c - '0');
+	for (const char *c = dot + 1; c < p && scale > 1; c++) {
+		scale /= 10;
+		frac += (uint64_t)(*c - '0') * scale;
+	}
+	if (sec > UINT64_MAX / 1000000000 - 1)
+		return PTK_TRACE_NO_TIME;
+	return sec * 1000000000 + frac;
+}
+
 /* One ftrace line: 1 an event, 0 skipped, -1 malformed. */
 static int ftrace_line(struct ptk_trace *t, const char *s, const char *end,
 		       struct ptk_trace_rec *rec)
@@ -253,6 +281,7 @@ static int ftrace_line(struct ptk_trace *t, const char *s, const char *end,
 
 		if ((size_t)(p - name) == l && !memcmp(name, event_names[ev], l)) {
 			rec->ev = (enum ptk_trace_event)ev;
+			rec->ns = ftrace_time(s, name - 2);
 			return parse_fields(t, p + 1, end, rec) ? 1 : -1;
 		}
 	}
@@ -269,6 +298,7 @@ static int native_line(struct ptk_trace *t, const char *s, const char *end,
 	unsigned ev;
 	bool ok;
 
+	rec->ns = PTK_TRACE_NO_TIME;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p == end || *p == '#')

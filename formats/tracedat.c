@@ -192,6 +192,7 @@ enum ptk_status decoder_next(struct dat_decoder *d, struct ptk_trace_stats *st,
 		r = decode(d, st, rec, out, &why);
 		if (r > 0) {
 			out->line = d->nrec;
+			out->ns = rec->ts;
 			st->events[out->ev]++;
 		} else if (r < 0) {
 			char text[96];

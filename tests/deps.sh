@@ -6,7 +6,7 @@ set -eu
 build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev
        libtracecmd-dev libtracefs-dev libtraceevent-dev libbpf-dev"
 test="libcmocka-dev mandoc perl valgrind tmux makedumpfile trace-cmd
-      zlib1g-dev"
+      zlib1g-dev librsvg2-bin"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 

@@ -52,7 +52,11 @@ struct ptk_trace_rec {
 	int migratetype;
 	uint64_t gfp;
 	uint64_t line;
+	uint64_t ns;	/* the event's timestamp, or PTK_TRACE_NO_TIME */
 };
+
+/** No timestamp: a ptkit-trace line, or an ftrace clock ptkit cannot read. */
+#define PTK_TRACE_NO_TIME UINT64_MAX
 
 /** ptk_gfp_names - the gfp flag names ptkit knows, NULL-terminated; the
  *  index of a name is its bit in struct ptk_trace_rec.gfp.  Includes the

@@ -199,7 +199,8 @@ test_expect 'every command on every broken input: one line that says why' '
 		for cmd in "walk $f" "walk --format=json $f" \
 			"walk --format=ptdump $f" \
 			"translate $f 0x400000 0xffff888000001000" "info $f" \
-			"stats $f" "check $f" "unmapped $f" "pages $f" \
+			"stats $f" "stats --svg=m.svg $f" "check $f" \
+			"unmapped $f" "pages $f" \
 			"freelists $f" "vmemmap $f" "exposure $f" \
 			"exposure --pti=user --against=kernel $f" \
 			"symbols $f" "ps $f" \
@@ -208,6 +209,7 @@ test_expect 'every command on every broken input: one line that says why' '
 			"edit $f -o y.img -s split.ops" \
 			"diff $f good.img" "diff good.img $f" \
 			"replay --simulate --image $f mm.trace" \
+			"replay --image $f mm.trace --svg=r.svg" \
 			"tui --keys dx $f"; do
 			sane ptkit $cmd || { echo "on $f"; return 1; }
 			case $rc in
