@@ -25,7 +25,7 @@ CFLAGS     ?= -O2 -g
 WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
-              -Ilib -Iformats -MMD -MP $(CFLAGS)
+              -Ilib -Iformats -MMD -MP $(CPPFLAGS) $(CFLAGS)
 LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent -lbpf -lm
 CLI_LIBS   := -lncursesw
 
@@ -51,7 +51,7 @@ SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
 
 .PHONY: all deps test-deps demo check check-headers lint-man asan-check \
-        valgrind-check bench fuzz fuzz-run install uninstall clean
+        valgrind-check bench fuzz fuzz-run install uninstall clean deb
 
 all: $(STATIC) $(SHARED) $(BIN)
 
@@ -75,11 +75,11 @@ $(STATIC): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(SHARED): $(LIB_OBJ) lib/libptkit.map
-	$(CC) $(CFLAGS) -shared -Wl,-soname,libptkit.so.0 \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libptkit.so.0 \
 	    -Wl,--version-script=lib/libptkit.map -o $@ $(LIB_OBJ) $(LIBS)
 
 $(BIN): $(CLI_OBJ) $(STATIC)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS) $(CLI_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS) $(CLI_LIBS)
 
 $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 	@mkdir -p $(dir $@)
@@ -182,6 +182,18 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 	    lib/ptkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ptkit.pc
+
+# Debian packages of the tree as it is, built in a copy under obj/deb
+# (dpkg-buildpackage writes beside the source), then checked by lintian.
+DEB_DIR := $(O)/obj/deb
+deb:
+	@sh tests/deps.sh deb
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/ptkit-$(VERSION)
+	tar -c --exclude=./obj --exclude=./build-asan --exclude=./build-fuzz \
+	    --exclude=./.git --exclude=./ptkit --exclude=./libptkit.a \
+	    --exclude=./libptkit.so -f - . | tar -x -C $(DEB_DIR)/ptkit-$(VERSION)
+	cd $(DEB_DIR)/ptkit-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB_DIR)/*.changes
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ptkit $(DESTDIR)$(LIBDIR)/libptkit.* \

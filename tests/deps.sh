@@ -6,9 +6,11 @@ set -eu
 build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev
        libtracecmd-dev libtracefs-dev libtraceevent-dev libbpf-dev"
 test="libcmocka-dev mandoc perl valgrind tmux makedumpfile trace-cmd
-      zlib1g-dev librsvg2-bin"
+      zlib1g-dev librsvg2-bin debhelper dpkg-dev fakeroot lintian"
+deb="debhelper dpkg-dev fakeroot lintian"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
+[ "${1:-}" = deb ] && want="$build $deb"
 
 missing=""
 for p in $want; do
