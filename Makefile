@@ -51,7 +51,7 @@ SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
 
 .PHONY: all deps test-deps demo check check-headers lint-man asan-check \
-        valgrind-check bench fuzz fuzz-run install uninstall clean deb
+        valgrind-check bench fuzz fuzz-run install uninstall clean deb python
 
 all: $(STATIC) $(SHARED) $(BIN)
 
@@ -145,7 +145,7 @@ check-headers: | deps
 lint-man: | test-deps
 	mandoc -Tlint -W warning $(MANPAGES)
 
-check: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN) check-headers lint-man | test-deps
+check: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN) $(PY_EXT) check-headers lint-man | test-deps
 	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) \
 	    prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/cli/*.t
 
@@ -182,6 +182,24 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 	    lib/ptkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ptkit.pc
+
+# The Python module, over the static library: Debian's python3 and
+# python3-dev (not whatever python3 comes first in PATH).
+PYTHON     ?= /usr/bin/python3
+PY_EXT     := $(O)/obj/python/ptkit$(shell $(PYTHON)-config --extension-suffix 2>/dev/null || echo .so)
+PY_SRC     := $(wildcard python/*.c)
+PY_OBJ     := $(PY_SRC:%.c=$(O)/obj/%.o)
+
+python: $(PY_EXT)
+
+$(O)/obj/python/%.o: python/%.c python/binding.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-field-initializers \
+	    $$($(PYTHON)-config --includes) -c -o $@ $<
+
+$(PY_EXT): $(PY_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $(PY_OBJ) $(STATIC) $(LIBS)
 
 # Debian packages of the tree as it is, built in a copy under obj/deb
 # (dpkg-buildpackage writes beside the source), then checked by lintian.

@@ -10,23 +10,6 @@
 
 #include "cli.h"
 
-/* Short names for the regions ptkit finds, as users type them. */
-static const struct {
-	const char *alias;
-	const char *name;
-} region_aliases[] = {
-	{ "user", "User Space" },
-	{ "direct-map", "Low Kernel Mapping" },
-	{ "vmalloc", "vmalloc() Area" },
-	{ "vmemmap", "Vmemmap" },
-	{ "cpu-entry-area", "CPU entry Area" },
-	{ "espfix", "ESPfix Area" },
-	{ "efi", "EFI Runtime Services" },
-	{ "kernel", "High Kernel Mapping" },
-	{ "modules", "Modules" },
-	{ "fixmap", "Fixmap Area" },
-};
-
 /* A module's whole extent ("qemu_fw_cfg") or one part ("qemu_fw_cfg.text"). */
 static bool module_region(struct session *s, const char *want,
 			  uint64_t *start, uint64_t *end)
@@ -69,16 +52,13 @@ bool session_find_region(struct session *s, const char *want,
 	const struct ptk_modules *mods;
 	size_t n, nimg;
 	const struct ptk_region *rg = ptk_source_regions(s->src, &n);
+	const struct ptk_region *named = ptk_source_region_named(s->src, want);
 
-	for (size_t i = 0; i < sizeof(region_aliases) / sizeof(region_aliases[0]); i++)
-		if (!strcasecmp(want, region_aliases[i].alias))
-			want = region_aliases[i].name;
-	for (size_t i = 0; i < n; i++)
-		if (!strcasecmp(want, rg[i].name)) {
-			*start = rg[i].start;
-			*end = rg[i].end;
-			return true;
-		}
+	if (named) {
+		*start = named->start;
+		*end = named->end;
+		return true;
+	}
 	nimg = session_image_regions(s, img);
 	for (size_t i = 0; i < nimg; i++)
 		if (!strcasecmp(want, img[i].name)) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ptkit/paging.h"
 #include "ptkit/source.h"
@@ -346,4 +347,32 @@ const struct ptk_region *ptk_source_regions(const struct ptk_source *src,
 {
 	*count = src->nregions;
 	return src->regions;
+}
+
+/* Short names for the regions ptkit's layout discovery names. */
+static const struct {
+	const char *alias, *name;
+} region_aliases[] = {
+	{ "user", "User Space" },
+	{ "direct-map", "Low Kernel Mapping" },
+	{ "vmalloc", "vmalloc() Area" },
+	{ "vmemmap", "Vmemmap" },
+	{ "cpu-entry-area", "CPU entry Area" },
+	{ "espfix", "ESPfix Area" },
+	{ "efi", "EFI Runtime Services" },
+	{ "kernel", "High Kernel Mapping" },
+	{ "modules", "Modules" },
+	{ "fixmap", "Fixmap Area" },
+};
+
+const struct ptk_region *ptk_source_region_named(const struct ptk_source *src,
+						 const char *name)
+{
+	for (size_t i = 0; i < sizeof(region_aliases) / sizeof(region_aliases[0]); i++)
+		if (!strcasecmp(name, region_aliases[i].alias))
+			name = region_aliases[i].name;
+	for (size_t i = 0; i < src->nregions; i++)
+		if (!strcasecmp(name, src->regions[i].name))
+			return &src->regions[i];
+	return NULL;
 }

@@ -148,6 +148,13 @@ enum ptk_status ptk_source_add_region(struct ptk_source *src,
 /** ptk_source_regions() - regions sorted by start address */
 const struct ptk_region *ptk_source_regions(const struct ptk_source *src,
 					    size_t *count);
+/**
+ * ptk_source_region_named() - the region called @name, ignoring case, or
+ * by its short name: user, direct-map, vmalloc, vmemmap, cpu-entry-area,
+ * espfix, efi, kernel, modules, fixmap; NULL when there is none
+ */
+const struct ptk_region *ptk_source_region_named(const struct ptk_source *src,
+						 const char *name);
 
 #ifdef __cplusplus
 }

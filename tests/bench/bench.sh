@@ -187,3 +187,24 @@ if [ -f "$S2" ]; then
 				w <= t ? "met" : "MISSED" }'
 	done
 fi
+
+# 8. The Python binding: the shared dump's whole walk iterated in Python,
+# against `ptkit walk --format=json` read through a pipe into json.loads,
+# line by line (the issue's bar: the binding must be faster).
+PY=${PYTHON:-/usr/bin/python3}
+MOD=$(ls "$(dirname "$PTKIT")"/obj/python/ptkit*.so 2>/dev/null | head -n 1)
+B=$REALDATA/base/vmcore.kdump-zlib
+if [ -f "$B" ] && [ -n "$MOD" ]; then
+	echo "== python: the whole walk of base/vmcore.kdump-zlib ($("$PTKIT" walk --format=json "$B" | wc -l) runs)"
+	set -- $(median sh -c "\"$PTKIT\" walk --format=json \"$B\" | \"$PY\" -c 'import json, sys
+n = 0
+for line in sys.stdin:
+    json.loads(line); n += 1'"); base=$1
+	row "ptkit walk --format=json | json.loads (base)" "$1" "$2" "$base"
+	set -- $(median env PYTHONPATH="$(dirname "$MOD")" "$PY" -c "import ptkit
+n = sum(1 for run in ptkit.open('$B').walk())"); slow=$3
+	row "ptkit.open(...).walk() in Python" "$1" "$2" "$base"
+	awk -v w="$slow" -v b="$base" 'BEGIN {
+		printf "%46s %8.3f s slowest (%s the pipe'"'"'s median)\n", "", w,
+			w < b ? "faster than" : "NOT faster than" }'
+fi
