@@ -51,7 +51,8 @@ SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
 
 .PHONY: all deps test-deps demo check check-headers lint-man asan-check \
-        valgrind-check bench fuzz fuzz-run install uninstall clean deb python
+        valgrind-check bench fuzz fuzz-run install uninstall clean deb python \
+        install-python
 
 all: $(STATIC) $(SHARED) $(BIN)
 
@@ -191,6 +192,12 @@ PY_SRC     := $(wildcard python/*.c)
 PY_OBJ     := $(PY_SRC:%.c=$(O)/obj/%.o)
 
 python: $(PY_EXT)
+
+# where Debian's python3 looks for modules of packages (dist-packages)
+PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+install-python: $(PY_EXT)
+	install -d $(DESTDIR)$(PYTHONDIR)
+	install -m 644 $(PY_EXT) $(DESTDIR)$(PYTHONDIR)/
 
 $(O)/obj/python/%.o: python/%.c python/binding.h | deps
 	@mkdir -p $(dir $@)

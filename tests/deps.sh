@@ -7,9 +7,9 @@ build="gcc make pkg-config libelf-dev libkdumpfile-dev libncurses-dev
        libtracecmd-dev libtracefs-dev libtraceevent-dev libbpf-dev
        python3-dev"
 test="libcmocka-dev mandoc perl valgrind tmux makedumpfile trace-cmd
-      zlib1g-dev librsvg2-bin debhelper dpkg-dev fakeroot lintian
+      zlib1g-dev librsvg2-bin debhelper dh-python dpkg-dev fakeroot lintian
       python3-pytest"
-deb="debhelper dpkg-dev fakeroot lintian"
+deb="debhelper dh-python dpkg-dev fakeroot lintian python3-dev"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 [ "${1:-}" = deb ] && want="$build $deb"

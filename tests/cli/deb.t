@@ -14,9 +14,9 @@ done
 ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null || exit 1
 DEBS=$O/obj/deb
 
-test_expect 'make deb: ptkit, libptkit0, libptkit-dev; lintian has nothing to say' '
+test_expect 'make deb: ptkit, libptkit0, libptkit-dev, python3-ptkit; lintian has nothing to say' '
 	make -s -C "$TOP" O="$O" deb >build.log 2>&1 || { tail -30 build.log; return 1; } &&
-	for p in ptkit libptkit0 libptkit-dev; do
+	for p in ptkit libptkit0 libptkit-dev python3-ptkit; do
 		test -f "$DEBS/${p}_"*"_amd64.deb" || { echo "no $p"; return 1; }
 	done &&
 	lintian --fail-on error,warning "$DEBS"/*.changes >lintian.out 2>&1 ||
@@ -65,6 +65,15 @@ test_expect 'a program builds against libptkit-dev and runs on libptkit0' '
 	cc -o use use.c $(cat flags) &&
 	LD_LIBRARY_PATH="$lib" ./use small.img >actual &&
 	echo "4 levels, root 0x100000" >expect && test_cmp expect actual
+'
+
+test_expect 'python3 -c "import ptkit" from the scratch root' '
+	PYTHONPATH="$PWD/root/usr/lib/python3/dist-packages" /usr/bin/python3 -c "
+import ptkit
+assert ptkit.__file__.startswith(\"$PWD/root/\"), ptkit.__file__
+print(ptkit.open(\"small.img\").info()[\"root\"])" >actual &&
+	echo 0x100000 >expect && test_cmp expect actual &&
+	dpkg-deb -f "$DEBS"/python3-ptkit_*_amd64.deb Depends | grep -q "python3 (>= 3"
 '
 
 test_expect 'the symbols file has every symbol the library exports' '
