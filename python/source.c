@@ -369,6 +369,44 @@ static PyObject *source_walk(SourceObject *s, PyObject *args, PyObject *kw)
 	return walk_new(s, start, end, entries);
 }
 
+/* The buddy free lists, as `ptkit freelists --format=json` lists them. */
+static PyObject *source_freelists(SourceObject *s, PyObject *unused)
+{
+	struct ptk_freelists f;
+	enum ptk_status st;
+	PyObject *l;
+
+	(void)unused;
+	Py_BEGIN_ALLOW_THREADS
+	st = ptk_freelists_read(s->src, &s->pg, &s->layout, &f);
+	Py_END_ALLOW_THREADS
+	if (st != PTK_OK)
+		return raise_status(s->ctx, st);
+	l = PyList_New(0);
+	for (size_t i = 0; l && i < f.nzones; i++) {
+		const struct ptk_zone_free *z = &f.zones[i];
+
+		for (unsigned o = 0; l && o < f.norders; o++)
+			for (unsigned t = 0; l && t < f.ntypes; t++) {
+				PyObject *d = PyDict_New();
+
+				if (!d ||
+				    !dict_set(d, "node", PyLong_FromUnsignedLong(z->node)) ||
+				    !dict_set(d, "zone", PyUnicode_FromString(z->name)) ||
+				    !dict_set(d, "order", PyLong_FromUnsignedLong(o)) ||
+				    !dict_set(d, "migratetype",
+					      PyUnicode_FromString(f.type_names[t])) ||
+				    !dict_set(d, "blocks", PyLong_FromUnsignedLongLong(
+							z->blocks[o][t])) ||
+				    PyList_Append(l, d))
+					Py_CLEAR(l);
+				Py_XDECREF(d);
+			}
+	}
+	ptk_freelists_release(&f);
+	return l;
+}
+
 static PyObject *source_enter(PyObject *self, PyObject *unused)
 {
 	(void)unused;
@@ -401,6 +439,10 @@ static PyMethodDef source_methods[] = {
 	  "`ptkit translate --format=json` prints it." },
 	{ "translate_many", (PyCFunction)source_translate_many, METH_O,
 	  "translate_many(vas) -> list of translate() results" },
+	{ "freelists", (PyCFunction)source_freelists, METH_NOARGS,
+	  "freelists() -> list: a dict per node, zone, order and migratetype\n"
+	  "with its free blocks, as `ptkit freelists --format=json`, from\n"
+	  "VMCOREINFO alone." },
 	{ "__enter__", source_enter, METH_NOARGS, NULL },
 	{ "__exit__", source_exit, METH_VARARGS, NULL },
 	{ NULL, NULL, 0, NULL }

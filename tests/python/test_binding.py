@@ -142,3 +142,20 @@ def test_real_dumps_as_the_cli(path):
     vas = [int(r["va"], 16) + 0x1000 * k for r in runs[::97] for k in (0, 1)]
     assert src.translate_many(vas) == \
         cli("translate", "--format=json", path, *map(hex, vas))
+
+
+def test_freelists(images, tmp_path):
+    spec = tmp_path / "mm.spec"
+    spec.write_text(open(os.path.join(DATA, "freelists.spec")).read())
+    img = str(tmp_path / "mm.img")
+    subprocess.run([PTKIT, "mkimage", "-o", img, str(spec)], check=True,
+                   capture_output=True)
+    got = ptkit.open(img).freelists()
+    assert got == cli("freelists", "--format=json", img)
+    assert sum(r["blocks"] << r["order"] for r in got) == 17
+    with pytest.raises(ptkit.Error) as e:
+        ptkit.open(images["small"]).freelists()
+    assert e.value.status == 3 and "VMCOREINFO has no" in e.value.message
+    for path in real_dumps():
+        assert ptkit.open(path).freelists() == \
+            cli("freelists", "--format=json", path)
