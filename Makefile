@@ -46,6 +46,13 @@ FUZZ_SECONDS ?= 60
 HEADERS    := $(wildcard lib/ptkit/*.h)
 MANPAGES   := $(wildcard man/*.[135])
 
+# The Python module (make python), over the static library: Debian's python3 and
+# python3-dev (not whatever python3 comes first in PATH).
+PYTHON     ?= /usr/bin/python3
+PY_EXT     := $(O)/obj/python/ptkit$(shell $(PYTHON)-config --extension-suffix 2>/dev/null || echo .so)
+PY_SRC     := $(wildcard python/*.c)
+PY_OBJ     := $(PY_SRC:%.c=$(O)/obj/%.o)
+
 STATIC     := $(O)/libptkit.a
 SHARED     := $(O)/libptkit.so
 BIN        := $(O)/ptkit
@@ -184,12 +191,6 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 	    lib/ptkit.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ptkit.pc
 
-# The Python module, over the static library: Debian's python3 and
-# python3-dev (not whatever python3 comes first in PATH).
-PYTHON     ?= /usr/bin/python3
-PY_EXT     := $(O)/obj/python/ptkit$(shell $(PYTHON)-config --extension-suffix 2>/dev/null || echo .so)
-PY_SRC     := $(wildcard python/*.c)
-PY_OBJ     := $(PY_SRC:%.c=$(O)/obj/%.o)
 
 python: $(PY_EXT)
 
