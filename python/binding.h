@@ -22,10 +22,13 @@ typedef struct {
 	struct ptk_discovery why;
 	struct ptk_layout layout;
 	PyObject *path;
+	PyObject *owner;	/* an Edit whose view this is, or NULL: then
+				 * ctx and src are borrowed from it */
 } SourceObject;
 
 extern PyTypeObject Source_Type;
 extern PyTypeObject WalkIter_Type;
+extern PyTypeObject Edit_Type;
 /* ptkit.Error: args (message, status); status is ptkit's exit status. */
 extern PyObject *ptkit_Error;
 
@@ -40,6 +43,8 @@ PyMODINIT_FUNC PyInit_ptkit(void);
 
 /** source_open() - ptkit.open() */
 PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw);
+/** edit_new() - Source.edit(pool=None) */
+PyObject *edit_new(SourceObject *s, PyObject *args, PyObject *kw);
 /** walk_new() - an iterator over the runs of [start, end) */
 PyObject *walk_new(SourceObject *s, uint64_t start, uint64_t end,
 		   bool entries);

@@ -116,7 +116,8 @@ PyMODINIT_FUNC PyInit_ptkit(void)
 {
 	PyObject *m;
 
-	if (PyType_Ready(&Source_Type) < 0 || PyType_Ready(&WalkIter_Type) < 0)
+	if (PyType_Ready(&Source_Type) < 0 || PyType_Ready(&WalkIter_Type) < 0 ||
+	    PyType_Ready(&Edit_Type) < 0)
 		return NULL;
 	m = PyModule_Create(&module_def);
 	if (!m)

@@ -8,10 +8,11 @@
 
 static void source_dealloc(SourceObject *self)
 {
-	if (self->src)
+	if (self->src && !self->owner)
 		ptk_source_free(self->src);
-	if (self->ctx)
+	if (self->ctx && !self->owner)
 		ptk_ctx_free(self->ctx);
+	Py_XDECREF(self->owner);
 	Py_XDECREF(self->path);
 	Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -101,6 +102,7 @@ PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw)
 		return NULL;
 	}
 	s->src = NULL;
+	s->owner = NULL;
 	s->path = path;
 	memset(&s->why, 0, sizeof(s->why));
 	memset(&s->layout, 0, sizeof(s->layout));
@@ -443,6 +445,11 @@ static PyMethodDef source_methods[] = {
 	  "freelists() -> list: a dict per node, zone, order and migratetype\n"
 	  "with its free blocks, as `ptkit freelists --format=json`, from\n"
 	  "VMCOREINFO alone." },
+	{ "edit", (PyCFunction)(void (*)(void))edit_new,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "edit(*, pool=None) -> Edit: edits on a copy-on-write overlay of the\n"
+	  "tables (the source is never written); pool=(start, end) is where\n"
+	  "new table pages come from, as `ptkit edit --pool`." },
 	{ "__enter__", source_enter, METH_NOARGS, NULL },
 	{ "__exit__", source_exit, METH_VARARGS, NULL },
 	{ NULL, NULL, 0, NULL }

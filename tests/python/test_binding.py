@@ -159,3 +159,49 @@ def test_freelists(images, tmp_path):
     for path in real_dumps():
         assert ptkit.open(path).freelists() == \
             cli("freelists", "--format=json", path)
+
+
+def test_edit_as_ptkit_edit(images, tmp_path):
+    path = images["small"]
+    ops = ["split 0xffff888000200000", "unmap 0x400000 0x1000",
+           "protect 0x403000 0x1000 -rw"]
+    cli_img = str(tmp_path / "cli.img")
+    args = []
+    for op in ops:
+        args += ["-e", op]
+    subprocess.run([PTKIT, "edit", path, "-o", cli_img] + args, check=True,
+                   capture_output=True)
+    src = ptkit.open(path)
+    ed = src.edit()
+    ed.split(0xffff888000200000)
+    ed.unmap(0x400000, 0x1000)
+    ed.protect(0x403000, 0x1000, "-rw")
+    assert [op for op, _ in ed.journal][0].startswith("split")
+    assert list(ed.source.walk()) == cli("walk", "--format=json", cli_img)
+    assert list(src.walk()) == cli("walk", "--format=json", path)  # untouched
+    py_img = tmp_path / "py.img"
+    assert ed.save(str(py_img)) == 14
+    assert py_img.read_bytes() == open(cli_img, "rb").read()
+    ed.undo()
+    assert ed.source.translate(0x403000)["rw"] is True
+    with pytest.raises(ptkit.Error) as e:
+        ed.apply("frobnicate 1")
+    assert e.value.status == 3 and "unknown operation" in e.value.message
+    ed.map(0x600000, 0x3000000, 0x2000, "4k", "us rw")
+    assert ed.source.translate(0x601000)["pa"] == "0x3001000"
+
+
+def test_directmap_costs_as_ptkit_directmap(tmp_path):
+    spec = tmp_path / "s2.spec"
+    spec.write_text(open(os.path.join(DATA, "small.spec")).read() +
+                    "ram 64M-2G\n")
+    img = str(tmp_path / "s2.img")
+    subprocess.run([PTKIT, "mkimage", "-o", img, str(spec)], check=True,
+                   capture_output=True)
+    calls = ["invalid:0x1000+512", "invalid:0x1400"]
+    want = cli("directmap", "--format=json", img, *calls)[0]
+    ed = ptkit.open(img).edit()
+    got = ed.directmap(calls)
+    for key in got:
+        assert got[key] == want[key], key
+    assert ed.source.translate(0xffff888001400000)["mapped"] is False
