@@ -43,6 +43,8 @@ PyMODINIT_FUNC PyInit_ptkit(void);
 
 /** source_open() - ptkit.open() */
 PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw);
+/** source_pages() - Source.pages(start=0, end=2^64) */
+PyObject *source_pages(SourceObject *s, PyObject *args, PyObject *kw);
 /** edit_new() - Source.edit(pool=None) */
 PyObject *edit_new(SourceObject *s, PyObject *args, PyObject *kw);
 /** walk_new() - an iterator over the runs of [start, end) */

@@ -445,6 +445,11 @@ static PyMethodDef source_methods[] = {
 	  "freelists() -> list: a dict per node, zone, order and migratetype\n"
 	  "with its free blocks, as `ptkit freelists --format=json`, from\n"
 	  "VMCOREINFO alone." },
+	{ "pages", (PyCFunction)(void (*)(void))source_pages,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "pages(start=0, end=2**64) -> list: runs of page frames of one kind\n"
+	  "(free, slab, pagetable, hugetlb, anon, file, kernel, ...) as\n"
+	  "`ptkit pages --format=json --range=START-END` prints them." },
 	{ "edit", (PyCFunction)(void (*)(void))edit_new,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "edit(*, pool=None) -> Edit: edits on a copy-on-write overlay of the\n"

@@ -205,3 +205,17 @@ def test_directmap_costs_as_ptkit_directmap(tmp_path):
     for key in got:
         assert got[key] == want[key], key
     assert ed.source.translate(0xffff888001400000)["mapped"] is False
+
+
+def test_pages_as_ptkit_pages(images):
+    path = images["hvo"]
+    src = ptkit.open(path)
+    assert src.pages() == cli("pages", "--format=json", path)
+    assert src.pages(0xbff, 0xc01) == \
+        cli("pages", "--format=json", "--range=0xbff-0xc01", path)
+    assert [r["free"] for r in src.pages(0xbff, 0xc01)] == [True, False]
+    with pytest.raises(ptkit.Error) as e:
+        ptkit.open(images["small"]).pages()
+    assert e.value.status == 3
+    for dump in real_dumps():
+        assert ptkit.open(dump).pages() == cli("pages", "--format=json", dump)
