@@ -17,35 +17,12 @@ struct stats_args {
 
 enum { OPT_SVG = 0x300 };
 
-/* Per region (and one more for addresses in none): leaves and tables. */
-struct tally {
-	uint64_t leaves[PTK_LEVEL_PUD + 1];
-	uint64_t tables[PTK_MAX_LEVELS + 1];
-};
-
-/* A table reference: which region, which level, which page. */
-struct tref {
-	size_t region;
-	unsigned level;
-	uint64_t pa;
-};
-
-#define EMPTY_REF UINT64_MAX	/* no table page starts there */
-
+/* What the census found, as the printers read it. */
 struct stats {
 	const struct ptk_region *rg;
 	size_t nrg;
-	struct tally *t;	/* nrg + 1: the last is "other" */
-	/* Tables are shared (ESPfix maps a page four times): a set of the
-	 * table references seen, so each page counts once per region and
-	 * level.  Open addressing; pa == EMPTY_REF marks a free slot. */
-	struct tref *refs;
-	size_t nrefs, caprefs;
+	struct ptk_region_tally *t;	/* nrg + 1: the last is "other" */
 	uint64_t nbad;
-	/* DirectMap, counted in the same walk: the ranges and the counts */
-	struct session *ss;
-	uint64_t direct_start, direct_end, text_start, text_end;
-	struct ptk_dm_count dm;
 };
 
 static const struct argp_option options[] = {
@@ -86,108 +63,7 @@ static const struct argp stats_argp = {
 };
 
 /* The region holding @va; regions are sorted and do not overlap. */
-static size_t region_of(const struct stats *s, uint64_t va)
-{
-	size_t lo = 0, hi = s->nrg;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (va < s->rg[mid].start)
-			hi = mid;
-		else if (s->rg[mid].end && va >= s->rg[mid].end)
-			lo = mid + 1;
-		else
-			return mid;
-	}
-	return s->nrg;
-}
-
-static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
-{
-	struct stats *s = priv;
-
-	s->t[region_of(s, e->va)].leaves[e->level]++;
-	return PTK_OK;
-}
-
-static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
-				   void *priv)
-{
-	struct stats *s = priv;
-
-	s->t[region_of(s, e->va)].leaves[e->level] += n;
-	return PTK_OK;
-}
-
-static size_t tref_slot(const struct stats *s, const struct tref *r)
-{
-	uint64_t h = (r->pa >> 12 ^ (uint64_t)r->level << 58 ^ r->region) *
-		     UINT64_C(0x9e3779b97f4a7c15);
-	size_t mask = s->caprefs - 1;
-
-	for (size_t i = (size_t)(h >> 32) & mask;; i = (i + 1) & mask) {
-		const struct tref *q = &s->refs[i];
-
-		if (q->pa == EMPTY_REF || (q->pa == r->pa &&
-					   q->level == r->level &&
-					   q->region == r->region))
-			return i;
-	}
-}
-
-/* Keep the set at most half full. */
-static bool tref_grow(struct stats *s)
-{
-	size_t old = s->caprefs, cap = old ? 2 * old : 1024;
-	struct tref *was = s->refs, *p = malloc(cap * sizeof(*p));
-
-	if (!p)
-		return false;
-	for (size_t i = 0; i < cap; i++)
-		p[i].pa = EMPTY_REF;
-	s->refs = p;
-	s->caprefs = cap;
-	for (size_t i = 0; i < old; i++)
-		if (was[i].pa != EMPTY_REF)
-			s->refs[tref_slot(s, &was[i])] = was[i];
-	free(was);
-	return true;
-}
-
-static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
-{
-	struct stats *s = priv;
-	struct tref r = { region_of(s, e->va), e->level - 1, e->addr };
-	size_t i;
-
-	if (2 * (s->nrefs + 1) > s->caprefs && !tref_grow(s))
-		return PTK_ERR_NOMEM;
-	i = tref_slot(s, &r);
-	if (s->refs[i].pa == EMPTY_REF) {
-		s->refs[i] = r;
-		s->nrefs++;
-		s->t[r.region].tables[r.level]++;
-	}
-	ptk_dm_count_table(s->ss->src, &s->ss->pg, e, s->direct_start,
-			   s->direct_end, false, &s->dm);
-	ptk_dm_count_table(s->ss->src, &s->ss->pg, e, s->text_start,
-			   s->text_end, true, &s->dm);
-	return PTK_OK;
-}
-
-static enum ptk_status on_bad(const struct ptk_walk_entry *e,
-			      enum ptk_status why, void *priv)
-{
-	struct stats *s = priv;
-
-	(void)e;
-	(void)why;
-	s->nbad++;
-	return PTK_OK;
-}
-
-static void print_row(const char *name, const struct tally *t, unsigned levels)
+static void print_row(const char *name, const struct ptk_region_tally *t, unsigned levels)
 {
 	printf("%-22s %10" PRIu64 " %8" PRIu64 " %6" PRIu64, name,
 	       t->leaves[1], t->leaves[2], t->leaves[3]);
@@ -250,14 +126,14 @@ static void print_text(struct session *ss, struct stats *s,
 {
 	uint64_t aliases;
 	size_t folios;
-	struct tally total = { 0 };
+	struct ptk_region_tally total = { 0 };
 
 	printf("%-22s %10s %8s %6s", "REGION", "4K", "2M", "1G");
 	for (unsigned l = ss->pg.levels - 1; l >= 1; l--)
 		printf(" %7s", ptk_level_name(&ss->pg, l));
 	printf("\n");
 	for (size_t i = 0; i <= s->nrg; i++) {
-		const struct tally *t = &s->t[i];
+		const struct ptk_region_tally *t = &s->t[i];
 		bool empty = true;
 
 		for (unsigned l = 1; l <= PTK_MAX_LEVELS; l++) {
@@ -297,7 +173,7 @@ static void print_text(struct session *ss, struct stats *s,
 	}
 }
 
-static void print_tally_json(const struct tally *t, const struct session *ss)
+static void print_tally_json(const struct ptk_region_tally *t, const struct session *ss)
 {
 	printf("\"4k\":%" PRIu64 ",\"2m\":%" PRIu64 ",\"1g\":%" PRIu64
 	       ",\"tables\":{", t->leaves[1], t->leaves[2], t->leaves[3]);
@@ -347,12 +223,9 @@ static void print_json(struct session *ss, struct stats *s,
 
 int cmd_stats(int argc, char **argv)
 {
-	const struct ptk_walk_ops ops = {
-		.leaf = on_leaf, .leaf_run = on_leaf_run, .table = on_table,
-		.bad = on_bad,
-	};
 	struct stats_args a = { 0 };
 	struct stats s = { 0 };
+	struct ptk_region_census c = { 0 };
 	struct ptk_dm_count dm;
 	const struct ptk_region *direct, *text;
 	struct session ss;
@@ -376,33 +249,21 @@ int cmd_stats(int argc, char **argv)
 		}
 		goto out;
 	}
-	s.rg = ptk_source_regions(ss.src, &s.nrg);
-	s.t = calloc(s.nrg + 1, sizeof(*s.t));
-	if (!s.t) {
-		fprintf(stderr, "%s: out of memory\n", argv[0]);
-		ret = EXIT_ENV;
-		goto out;
-	}
 	direct = region_named(ss.src, "Low Kernel Mapping");
-	text = region_named(ss.src, "High Kernel Mapping");
+	text = direct ? region_named(ss.src, "High Kernel Mapping") : NULL;
 	/* one walk: the census, and DirectMap as ptk_dm_count() counts it */
-	s.ss = &ss;
-	if (direct) {
-		s.direct_start = direct->start;
-		s.direct_end = direct->end;
-		if (text) {
-			s.text_start = text->start;
-			s.text_end = text->end;
-		}
-	}
-	st = ptk_walk(ss.src, &ss.pg, 0, 0, &ops, &s);
-	if (st == PTK_ERR_NOMEM)
-		ptk_set_err(ss.ctx, st, "table census");
-	dm = s.dm;
+	st = ptk_region_census(ss.src, &ss.pg, direct ? direct->start : 0,
+			       direct ? direct->end : 0,
+			       text ? text->start : 0, text ? text->end : 0, &c);
 	if (st != PTK_OK) {
 		ret = fail_source(&ss, st);
 		goto out;
 	}
+	s.rg = c.regions;
+	s.nrg = c.nregions;
+	s.t = c.tally;
+	s.nbad = c.bad_entries;
+	dm = c.dm;
 	if (a.json)
 		print_json(&ss, &s, &dm, direct != NULL);
 	else
@@ -429,8 +290,7 @@ int cmd_stats(int argc, char **argv)
 		ret = EXIT_BADINPUT;
 	}
 out:
-	free(s.refs);
-	free(s.t);
+	ptk_region_census_release(&c);
 	session_close(&ss);
 	return finish_output(argv[0], ret);
 }

@@ -43,6 +43,8 @@ PyMODINIT_FUNC PyInit_ptkit(void);
 
 /** source_open() - ptkit.open() */
 PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw);
+/** source_stats() - Source.stats() */
+PyObject *source_stats(SourceObject *s, PyObject *unused);
 /** source_pages() - Source.pages(start=0, end=2^64) */
 PyObject *source_pages(SourceObject *s, PyObject *args, PyObject *kw);
 /** edit_new() - Source.edit(pool=None) */

@@ -445,6 +445,9 @@ static PyMethodDef source_methods[] = {
 	  "freelists() -> list: a dict per node, zone, order and migratetype\n"
 	  "with its free blocks, as `ptkit freelists --format=json`, from\n"
 	  "VMCOREINFO alone." },
+	{ "stats", (PyCFunction)source_stats, METH_NOARGS,
+	  "stats() -> dict: leaves by page size and table pages by level per\n"
+	  "region, and the DirectMap lines, as `ptkit stats --format=json`." },
 	{ "pages", (PyCFunction)(void (*)(void))source_pages,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "pages(start=0, end=2**64) -> list: runs of page frames of one kind\n"

@@ -32,6 +32,7 @@
 #include "rmap.h"
 #include "vmstat.h"
 #include "hugetlb.h"
+#include "census-regions.h"
 #include "vmemmap.h"
 #include "modules.h"
 

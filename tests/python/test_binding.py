@@ -219,3 +219,18 @@ def test_pages_as_ptkit_pages(images):
     assert e.value.status == 3
     for dump in real_dumps():
         assert ptkit.open(dump).pages() == cli("pages", "--format=json", dump)
+
+
+def test_stats_as_ptkit_stats(images):
+    for name in ("small", "hvo", "bad", "pti"):
+        path = images[name]
+        want = json.loads(subprocess.run(
+            [PTKIT, "stats", "--format=json", path], check=False,
+            capture_output=True, text=True).stdout)
+        assert ptkit.open(path).stats() == want, name
+    assert ptkit.open(images["bad"]).stats()["bad_entries"] == 3
+    assert ptkit.open(images["hvo"]).stats()["vmemmap"] == \
+        {"aliases": 21, "folios": 3}
+    for dump in real_dumps():
+        assert ptkit.open(dump).stats() == \
+            cli("stats", "--format=json", dump)[0]
