@@ -127,9 +127,9 @@ PyMODINIT_FUNC PyInit_ptkit(void)
 		Py_DECREF(m);
 		return NULL;
 	}
-	Py_INCREF(&Source_Type);
-	if (PyModule_AddObject(m, "Source", (PyObject *)&Source_Type) < 0) {
-		Py_DECREF(&Source_Type);
+	if (PyModule_AddType(m, &Source_Type) < 0 ||
+	    PyModule_AddType(m, &Edit_Type) < 0 ||
+	    PyModule_AddType(m, &WalkIter_Type) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}
