@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * stats --svg: "how fragmented is this machine's direct map", as a grid
- * a reviewer can read: a cell per 2 MiB of RAM, 64 to a row (128 MiB),
- * in the TUI's colours.
+ * a reviewer can read: a cell per 2 MiB of RAM, 64 to a row (128 MiB;
+ * more on big machines, so that the picture stays within 512 rows), in
+ * the TUI's colours.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +15,7 @@
 #include "stats-svg.h"
 #include "svg.h"
 
-enum { COLUMNS = 64, LEFT = 80, TOP = 112 };
+enum { LEFT = 80, TOP = 112, MAX_ROWS = 512 };
 
 /* The TUI's colours (cli/tui.c), as a report prints them. */
 static const char *const fill[P_N] = {
@@ -63,13 +64,19 @@ bool stats_svg(struct session *s, const char *path, uint64_t base,
 	uint64_t gibs = (ram_end + (UINT64_C(1) << 30) - 1) >> 30;
 	uint64_t ncells = (ram_end + (UINT64_C(1) << DM_PIECE_SHIFT) - 1) >>
 			  DM_PIECE_SHIFT;
-	uint64_t rows = (ncells + COLUMNS - 1) / COLUMNS, count[P_N] = { 0 };
-	unsigned cell = cell_size(rows), label_every;
+	uint64_t columns = 64, rows, count[P_N] = { 0 };
+	unsigned cell, label_every;
 	const char *name = strrchr(s->opts->path, '/');
 	unsigned char *piece = calloc(gibs ? gibs * 512 : 1, 1);
-	double width = LEFT + COLUMNS * cell + 30, height;
+	double width, height;
 	struct outfile o;
-	char size[32];
+	char size[32], row[32];
+
+	while ((ncells + columns - 1) / columns > MAX_ROWS && columns < 4096)
+		columns *= 2;
+	rows = (ncells + columns - 1) / columns;
+	cell = cell_size(rows);
+	width = LEFT + (double)(columns * cell) + 30;
 
 	if (!piece) {
 		errno = ENOMEM;
@@ -88,34 +95,36 @@ bool stats_svg(struct session *s, const char *path, uint64_t base,
 	}
 	svg_begin(o.f, width, height);
 	fmt_size(size, sizeof(size), ram_end);
+	fmt_size(row, sizeof(row), columns << DM_PIECE_SHIFT);
 	svg_text(o.f, LEFT, 24, "start", 15, "#000000", "The direct map of %s",
 		 name ? name + 1 : s->opts->path);
 	svg_text(o.f, LEFT, 44, "start", 12, "#333333", "%s of RAM, a cell per "
-		 "2M, %d to a row (128M); DirectMap4k: %" PRIu64 " kB, "
-		 "DirectMap2M: %" PRIu64 " kB%s", size, COLUMNS, kb[1], kb[2],
-		 gbpages ? "," : "");
+		 "2M, %" PRIu64 " to a row (%s); DirectMap4k: %" PRIu64 " kB, "
+		 "DirectMap2M: %" PRIu64 " kB%s", size, columns, row, kb[1],
+		 kb[2], gbpages ? "," : "");
 	if (gbpages)
 		svg_text(o.f, LEFT, 60, "start", 12, "#333333",
 			 "DirectMap1G: %" PRIu64 " kB", kb[3]);
 	legend(o.f, count, 88);
-	fprintf(o.f, "<!-- ptkit grid: left=%d top=%d cell=%u columns=%d -->\n",
-		LEFT, TOP, cell, COLUMNS);
+	fprintf(o.f, "<!-- ptkit grid: left=%d top=%d cell=%u columns=%" PRIu64
+		" -->\n", LEFT, TOP, cell, columns);
 	label_every = cell >= 12 ? 1 : 16 / cell;
 	for (uint64_t r = 0; r < rows; r++) {
 		double y = TOP + (double)r * cell;
 
 		if (r % label_every == 0) {
-			fmt_size(size, sizeof(size), r << (DM_PIECE_SHIFT + 6));
+			fmt_size(size, sizeof(size),
+				 r * columns << DM_PIECE_SHIFT);
 			svg_text(o.f, LEFT - 6, y + cell - 2, "end",
 				 cell >= 8 ? 10 : 9, "#555555", "%s",
 				 r ? size : "0");
 		}
 		/* a rectangle per run of one kind in the row */
-		for (uint64_t c = 0, run; c < COLUMNS; c += run) {
-			uint64_t i = r * COLUMNS + c;
+		for (uint64_t c = 0, run; c < columns; c += run) {
+			uint64_t i = r * columns + c;
 			enum dm_piece p = i < ncells ? piece[i] : P_UNKNOWN;
 
-			for (run = 1; c + run < COLUMNS && i + run < ncells &&
+			for (run = 1; c + run < columns && i + run < ncells &&
 				      piece[i + run] == p; run++)
 				;
 			if (p == P_UNKNOWN)

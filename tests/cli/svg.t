@@ -48,6 +48,16 @@ test_expect 'stats --svg: a cell per 2M of RAM, coloured by how it is mapped' '
 	grep -q ">1G<" map.svg
 '
 
+test_expect 'stats --svg: a big machine gets wider rows, not a taller picture' '
+	ptkit mkimage --preset=linux --ram=1T -o big.img >/dev/null &&
+	ptkit stats --svg=big.svg big.img >/dev/null &&
+	grep -q "ptkit grid: left=80 top=112 cell=4 columns=1024 " big.svg &&
+	grep -q "1T of RAM, a cell per 2M, 1024 to a row (2G);" big.svg &&
+	rsvg-convert -o big.png big.svg &&
+	cell_colour big.svg big.png 1023 >got && echo "#2ca02c" >want &&
+	test_cmp want got
+'
+
 test_expect 'stats --svg: written whole or not at all' '
 	echo before >keep.svg &&
 	must_fail 4 ptkit stats --svg=no/such/dir/x.svg map.img >/dev/null 2>err &&
