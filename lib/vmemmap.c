@@ -9,6 +9,9 @@
 #include "ptkit/vmemmap.h"
 #include "ptkit/walk.h"
 
+/* The largest folio: a head's aliases reach at most 2^20 pages. */
+#define MAX_FOLIO_ORDER 20
+
 /* One 4 KiB vmemmap page: where, onto what, and what it aliases. */
 struct vpage {
 	uint64_t va, pa;
@@ -171,7 +174,7 @@ static uint64_t alias_head(struct scan *s, const struct vpage *p)
 	if (hva < base || (hva - base) % s->size)
 		return UINT64_MAX;
 	hpfn = (hva - base) / s->size;
-	if (hpfn >= first || first - hpfn > (UINT64_C(1) << 20))
+	if (hpfn >= first || first - hpfn > (UINT64_C(1) << MAX_FOLIO_ORDER))
 		return UINT64_MAX;
 	return hpfn;
 }
@@ -265,12 +268,15 @@ static enum ptk_status measure(struct scan *s, struct ptk_vmemmap_folio *f,
 	uint8_t co;
 
 	f->va = s->vm->base + f->pfn * s->size;
+	/* a compound_order no folio has (past a 1 GiB folio's 18 and a
+	 * device-dax compound page's) is the dump's word against the
+	 * aliases: believed only up to MAX_FOLIO_ORDER */
 	if (s->has_order &&
 	    ptk_read_virt(s->src, s->pg, f->va + s->size + s->order_off, &co,
 			  1) == PTK_OK) {
 		if (co < order)
 			f->problems |= PTK_VMEMMAP_ORDER;
-		else if (co <= 30)
+		else if (co <= MAX_FOLIO_ORDER)
 			order = co;
 	}
 	ptk_ctx_clear_err(ptk_source_ctx(s->src));

@@ -123,6 +123,15 @@ test_expect 'vmemmap: what breaks the rules is a finding, named per folio' '
 	grep -q "\"orphan_aliases\":1,\"findings\":4}}$" actual
 '
 
+# compound_order 30: no folio is that big; the aliases' extent stands
+# (believing it would span 64 GiB of vmemmap for one folio)
+test_expect 'vmemmap: an absurd compound_order is not believed' '
+	variant "s/^set 0x4220050 = 0x902$/set 0x4220050 = 0x1e02/" &&
+	ptkit vmemmap --format=json variant.img >actual &&
+	grep -q "^{\"pfn\":\"0x800\",\"order\":9," actual &&
+	grep -q "\"findings\":0}}$" actual
+'
+
 test_expect 'vmemmap: no HVO, no folios; a key missing or no vmemmap: exit 3' '
 	ptkit mkimage -o fl.img "$DATA/freelists.spec" >/dev/null &&
 	ptkit vmemmap fl.img >actual 2>err && test ! -s err &&
