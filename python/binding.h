@@ -43,6 +43,8 @@ PyMODINIT_FUNC PyInit_ptkit(void);
 
 /** source_open() - ptkit.open() */
 PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw);
+/** source_unmapped() - Source.unmapped(start=None, end=None) */
+PyObject *source_unmapped(SourceObject *s, PyObject *args, PyObject *kw);
 /** source_stats() - Source.stats() */
 PyObject *source_stats(SourceObject *s, PyObject *unused);
 /** source_pages() - Source.pages(start=0, end=2^64) */

@@ -7,6 +7,7 @@
  * the shared dumps has.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "binding.h"
 
@@ -167,4 +168,172 @@ PyObject *source_pages(SourceObject *s, PyObject *args, PyObject *kw)
 		return st == PTK_STOP ? NULL : raise_status(s->ctx, st);
 	}
 	return r.out;
+}
+
+/* Source.unmapped(): the holes of `ptkit unmapped --format=json`. */
+struct holes {
+	SourceObject *s;
+	PyObject *out;
+	bool in_direct, kinds;
+	uint64_t page_offset;
+	const uint64_t *tables;
+	size_t ntables;
+	bool pending;
+	uint64_t va, end;
+	unsigned level;
+};
+
+static enum ptk_status count_kind(uint64_t pfn, const struct ptk_page_info *pi,
+				  void *priv)
+{
+	uint64_t *count = priv;
+
+	(void)pfn;
+	count[pi->kind]++;
+	return PTK_OK;
+}
+
+static bool hole_out(struct holes *u)
+{
+	uint64_t pages = (u->end - u->va) >> PTK_PAGE_SHIFT;
+	uint64_t pfn = (u->va - u->page_offset) >> PTK_PAGE_SHIFT;
+	uint64_t end_pfn = (u->end - u->page_offset) >> PTK_PAGE_SHIFT;
+	PyObject *d = PyDict_New();
+	bool ok;
+
+	if (!d)
+		return false;
+	if (u->in_direct)
+		ok = dict_set(d, "pfn", hex_str(pfn)) &&
+		     dict_set(d, "end_pfn", hex_str(end_pfn));
+	else
+		ok = (Py_INCREF(Py_None), dict_set(d, "pfn", Py_None)) &&
+		     (Py_INCREF(Py_None), dict_set(d, "end_pfn", Py_None));
+	ok = ok && dict_set(d, "pages", PyLong_FromUnsignedLongLong(pages)) &&
+	     dict_set(d, "va", hex_str(u->va)) &&
+	     dict_set(d, "level", PyUnicode_FromString(
+			u->level ? ptk_level_name(&u->s->pg, u->level) :
+				   "canonical"));
+	if (ok && u->in_direct && u->kinds) {
+		uint64_t count[PTK_PAGE_NKINDS] = { 0 };
+		PyObject *k = PyDict_New();
+
+		if (ptk_pages_walk(u->s->src, &u->s->pg, &u->s->layout,
+				   u->tables, u->ntables, pfn, end_pfn,
+				   count_kind, count, NULL) != PTK_OK)
+			memset(count, 0, sizeof(count));
+		ptk_ctx_clear_err(u->s->ctx);
+		for (unsigned i = 0; k && i < PTK_PAGE_NKINDS; i++)
+			if (count[i] && !dict_set(k, ptk_page_kind_name(i),
+						  PyLong_FromUnsignedLongLong(count[i])))
+				Py_CLEAR(k);
+		ok = dict_set(d, "kinds", k);
+	}
+	ok = ok && !PyList_Append(u->out, d);
+	Py_DECREF(d);
+	return ok;
+}
+
+static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
+			       void *priv)
+{
+	struct holes *u = priv;
+
+	if (u->pending && u->end == va && u->level == level) {
+		u->end = end;
+		return PTK_OK;
+	}
+	if (u->pending && !hole_out(u))
+		return PTK_STOP;
+	u->pending = true;
+	u->va = va;
+	u->end = end;
+	u->level = level;
+	return PTK_OK;
+}
+
+static enum ptk_status hole_bad(const struct ptk_walk_entry *e,
+				enum ptk_status why, void *priv)
+{
+	struct holes *u = priv;
+
+	(void)e;
+	(void)why;
+	ptk_ctx_clear_err(u->s->ctx);
+	return PTK_OK;
+}
+
+static enum ptk_status skip_run(const struct ptk_walk_entry *e, uint64_t n,
+				void *priv)
+{
+	(void)e;
+	(void)n;
+	(void)priv;
+	return PTK_OK;
+}
+
+PyObject *source_unmapped(SourceObject *s, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "start", "end", NULL };
+	static const struct ptk_walk_ops ops = {
+		.hole = on_hole, .bad = hole_bad, .leaf_run = skip_run,
+	};
+	const struct ptk_region *direct =
+		ptk_source_region_named(s->src, "Low Kernel Mapping");
+	PyObject *pstart = Py_None, *pend = Py_None;
+	struct holes u = { .s = s };
+	uint64_t *tables = NULL, start = 0, end = 0;
+	bool ranged;
+	enum ptk_status st = PTK_OK;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO", kwlist, &pstart,
+					 &pend))
+		return NULL;
+	ranged = pstart != Py_None || pend != Py_None || !direct;
+	if ((pstart != Py_None &&
+	     (start = PyLong_AsUnsignedLongLong(pstart), PyErr_Occurred())) ||
+	    (pend != Py_None &&
+	     (end = PyLong_AsUnsignedLongLong(pend), PyErr_Occurred())))
+		return NULL;
+	if ((start | end) & (PTK_PAGE_SIZE - 1)) {
+		PyErr_SetString(PyExc_ValueError, "start and end are page "
+				"aligned (end 0: the top of the address space)");
+		return NULL;
+	}
+	u.out = PyList_New(0);
+	if (!u.out)
+		return NULL;
+	u.page_offset = direct ? direct->start : 0;
+	/* the kinds, where the struct pages can be read at all */
+	u.kinds = ptk_pages_walk(s->src, &s->pg, &s->layout, NULL, 0, 0, 0,
+				 count_kind, NULL, NULL) == PTK_OK &&
+		  table_pfns(s, &tables, &u.ntables) == PTK_OK;
+	ptk_ctx_clear_err(s->ctx);
+	u.tables = tables;
+	if (ranged) {
+		u.in_direct = direct && start >= direct->start &&
+			      end - 1 < direct->end - 1;
+		st = ptk_walk(s->src, &s->pg, start, end, &ops, &u);
+	} else {
+		size_t nram;
+		const struct ptk_range *ram = ptk_source_ram(s->src, &nram);
+
+		u.in_direct = true;
+		for (size_t i = 0; i < nram && st == PTK_OK; i++) {
+			uint64_t a = ram[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
+			uint64_t b = (ram[i].end + PTK_PAGE_SIZE - 1) &
+				     ~(uint64_t)(PTK_PAGE_SIZE - 1);
+
+			st = ptk_walk(s->src, &s->pg, direct->start + a,
+				      direct->start + b, &ops, &u);
+		}
+	}
+	if (st == PTK_OK && u.pending && !hole_out(&u))
+		st = PTK_STOP;
+	free(tables);
+	if (st != PTK_OK) {
+		Py_DECREF(u.out);
+		return st == PTK_STOP ? NULL : raise_status(s->ctx, st);
+	}
+	return u.out;
 }

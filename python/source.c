@@ -448,6 +448,11 @@ static PyMethodDef source_methods[] = {
 	{ "stats", (PyCFunction)source_stats, METH_NOARGS,
 	  "stats() -> dict: leaves by page size and table pages by level per\n"
 	  "region, and the DirectMap lines, as `ptkit stats --format=json`." },
+	{ "unmapped", (PyCFunction)(void (*)(void))source_unmapped,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "unmapped(start=None, end=None) -> list: the RAM the direct map does\n"
+	  "not map (or the holes of [start, end)), with what the pages are,\n"
+	  "as `ptkit unmapped --format=json` prints them." },
 	{ "pages", (PyCFunction)(void (*)(void))source_pages,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "pages(start=0, end=2**64) -> list: runs of page frames of one kind\n"

@@ -234,3 +234,26 @@ def test_stats_as_ptkit_stats(images):
     for dump in real_dumps():
         assert ptkit.open(dump).stats() == \
             cli("stats", "--format=json", dump)[0]
+
+
+def test_unmapped_as_ptkit_unmapped(images, tmp_path):
+    spec = tmp_path / "u.spec"
+    spec.write_text(open(os.path.join(DATA, "freelists.spec")).read() +
+                    open(os.path.join(DATA, "pages.spec")).read())
+    base = str(tmp_path / "u.img")
+    holed = str(tmp_path / "holed.img")
+    subprocess.run([PTKIT, "mkimage", "-o", base, str(spec)], check=True,
+                   capture_output=True)
+    subprocess.run([PTKIT, "directmap", base, "invalid:0x400+3",
+                    "invalid:0x300", "-o", holed], check=True,
+                   capture_output=True)
+    got = ptkit.open(holed).unmapped()
+    assert got == cli("unmapped", "--format=json", holed)
+    assert [(h["pfn"], h["pages"]) for h in got] == [("0x300", 1),
+                                                     ("0x400", 3)]
+    path = images["small"]
+    assert ptkit.open(path).unmapped(0, 0x800000000000) == \
+        cli("unmapped", "--format=json", "--range=0-0x800000000000", path)
+    for dump in real_dumps():
+        assert ptkit.open(dump).unmapped() == \
+            cli("unmapped", "--format=json", dump)
