@@ -76,15 +76,15 @@ void trace_marks_event(struct trace_marks *tm, const struct ptk_trace_rec *rec)
  */
 static void read_zones(struct expect_report *rep)
 {
-	static const struct zone_span fixed[] = {
+	static const struct ptk_zone_span fixed[] = {
 		{ "DMA", 0, 0x1000 }, { "DMA32", 0x1000, 0x100000 },
 		{ "Normal", 0x100000, UINT64_MAX },
 	};
 
-	if (rep->seed.nzones) {
-		memcpy(rep->zones, rep->seed.zones,
-		       rep->seed.nzones * sizeof(*rep->zones));
-		rep->nzones = rep->seed.nzones;
+	if (rep->seed.got.nzones) {
+		memcpy(rep->zones, rep->seed.got.zones,
+		       rep->seed.got.nzones * sizeof(*rep->zones));
+		rep->nzones = rep->seed.got.nzones;
 		return;
 	}
 	memcpy(rep->zones, fixed, sizeof(fixed));
@@ -235,8 +235,8 @@ void expect_print_text(const struct expect_report *rep)
 
 	printf("\nexpected:   %s, read as the model was seeded (%" PRIu64
 	       " free pages in %" PRIu64 " blocks, %" PRIu64 " in use, %"
-	       PRIu64 " unreferenced)\n", rep->path, rep->seed.free_pages,
-	       rep->seed.free_blocks, rep->seed.in_use, rep->seed.pcp);
+	       PRIu64 " unreferenced)\n", rep->path, rep->seed.got.free_pages,
+	       rep->seed.got.free_blocks, rep->seed.got.in_use, rep->seed.got.pcp);
 	printf("pages:      %" PRIu64 " of %" PRIu64 " agree (%.3f%%): %"
 	       PRIu64 " free in both, %" PRIu64 " allocated in both, %" PRIu64
 	       " on per-CPU lists in both\n", rep->agree, rep->pages,

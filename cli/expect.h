@@ -25,7 +25,7 @@ struct trace_marks {
 	uint64_t lost;		/* events the kernel lost */
 };
 
-enum { ZONES = SEED_ZONES };	/* populated zones compared, at most */
+enum { ZONES = PTK_SEED_ZONES };	/* populated zones compared, at most */
 
 struct expect_report {
 	const char *path;
@@ -35,7 +35,7 @@ struct expect_report {
 	uint64_t agree, free_model_only, free_dump_only;
 	uint64_t causes[CAUSE_N];
 	/* the dump's zones, or x86-64's fixed ones if it does not say */
-	struct zone_span zones[ZONES];
+	struct ptk_zone_span zones[ZONES];
 	unsigned nzones;
 	bool zones_fixed;
 	/* free blocks per zone, order and migratetype: model, dump */

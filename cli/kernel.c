@@ -238,38 +238,19 @@ void spaces_release(struct spaces *sp)
 
 bool session_kernel_symbol(struct session *s, const char *name, uint64_t *ret)
 {
-	const char *v;
-	const struct ptk_symbol *sym;
-	char key[160];
-
-	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
-	v = ptk_source_meta(s->src, key);
-	if (v) {
-		char *end;
-
-		*ret = strtoull(v, &end, 16);
-		return *v && !*end;
-	}
-	if (!quiet_symbols(s))
-		return false;
-	sym = ptk_symbols_find(s->syms, name);
-	if (!sym)
-		return false;
-	*ret = sym->addr;
-	return true;
+	/* VMCOREINFO first: kallsyms is read only when it does not say */
+	return ptk_kernel_symbol(s->src, NULL, name, ret) ||
+	       (quiet_symbols(s) && ptk_kernel_symbol(s->src, s->syms, name,
+						      ret));
 }
 
 uint64_t session_max_pfn_mapped(struct session *s)
 {
-	uint64_t va, v;
+	uint64_t va;
 
-	if (!session_kernel_symbol(s, "max_pfn_mapped", &va) ||
-	    ptk_read_virt(s->src, &s->kpg, va, &v, sizeof(v)) != PTK_OK ||
-	    v >> 40) {
-		ptk_ctx_clear_err(s->ctx);
+	if (!session_kernel_symbol(s, "max_pfn_mapped", &va))
 		return 0;
-	}
-	return v;
+	return ptk_read_max_pfn_mapped(s->src, &s->kpg, va);
 }
 
 bool session_symbol_named(struct session *s, const char *name, uint64_t *ret)

@@ -162,17 +162,12 @@ struct sized_ram {
 	uint64_t top_pfn;
 };
 
-enum { SECTION_SHIFT = 27 };	/* SECTION_SIZE_BITS on x86-64: 128 MiB */
-
 static int size_from_trace(const char *cmd, const struct replay_args *a,
 			   struct sized_ram *out)
 {
 	struct ptk_ctx *ctx;
 	struct ptk_trace *t = NULL;
-	struct ptk_trace_rec rec;
 	enum ptk_status st;
-	uint64_t top = 0;
-	bool any = false;
 	int ret = EXIT_OK;
 	struct stat sb;
 
@@ -187,27 +182,16 @@ static int size_from_trace(const char *cmd, const struct replay_args *a,
 	if (!ctx)
 		return EXIT_ENV;
 	st = ptk_trace_open(ctx, a->trace, a->strict, &t);
-	while (st == PTK_OK && (st = ptk_trace_next(t, &rec)) == PTK_OK) {
-		unsigned order = rec.order <= PTK_MAX_ORDER ? rec.order : 0;
-		uint64_t last = rec.pfn | ((UINT64_C(1) << order) - 1);
-
-		any = true;
-		top = last > top ? last : top;
-	}
-	if (st != PTK_STOP) {
+	if (st == PTK_OK)
+		st = ptk_trace_size_ram(t, &out->mem, &out->top_pfn);
+	if (st != PTK_OK) {
 		fprintf(stderr, "%s: '%s': %s\n", cmd, a->trace, ptk_ctx_err(ctx));
 		ret = exit_for(st);
-	} else if (!any || top >> (46 - PTK_PAGE_SHIFT)) {
+	} else if (!out->mem) {
 		fprintf(stderr, "%s: '%s': %s; give --image SOURCE or --mem "
-			"SIZE\n", cmd, a->trace, any ? "its PFNs go beyond 64 "
-			"TiB" : "no events to size RAM from");
+			"SIZE\n", cmd, a->trace, out->top_pfn ? "its PFNs go "
+			"beyond 64 TiB" : "no events to size RAM from");
 		ret = EXIT_BADINPUT;
-	} else {
-		uint64_t section = UINT64_C(1) << SECTION_SHIFT;
-
-		out->top_pfn = top;
-		out->mem = (((top + 1) << PTK_PAGE_SHIFT) + section - 1) &
-			   ~(section - 1);
 	}
 	ptk_trace_close(t);
 	ptk_ctx_free(ctx);
@@ -218,30 +202,14 @@ static int size_from_trace(const char *cmd, const struct replay_args *a,
 static int ideal_source(struct session *s, const char *cmd, uint64_t mem,
 			struct ptk_builder **b)
 {
-	uint64_t gib = mem & ~((UINT64_C(1) << 30) - 1);
-	char spec[512];
-	int n;
 	enum ptk_status st;
 
-	n = snprintf(spec, sizeof(spec),
-		     "ram 0-%#" PRIx64 "\n"
-		     "region \"Low Kernel Mapping\" 0xffff888000000000-"
-		     "0xffffc88000000000\n", mem);
-	if (gib)
-		n += snprintf(spec + n, sizeof(spec) - (size_t)n,
-			      "map 0xffff888000000000 0 %#" PRIx64
-			      " 1g rw nx g a d\n", gib);
-	if (mem > gib)
-		snprintf(spec + n, sizeof(spec) - (size_t)n,
-			 "map %#" PRIx64 " %#" PRIx64 " %#" PRIx64
-			 " 2m rw nx g a d\n", UINT64_C(0xffff888000000000) + gib,
-			 gib, mem - gib);
 	memset(s, 0, sizeof(*s));
 	s->cmd = cmd;
 	s->ctx = ptk_ctx_new();
 	if (!s->ctx)
 		return EXIT_ENV;
-	st = ptk_spec_build(s->ctx, spec, strlen(spec), "--mem", b);
+	st = ptk_ideal_direct_map(s->ctx, mem, b);
 	if (st == PTK_OK)
 		st = ptk_builder_paging(*b, &s->pg);
 	if (st != PTK_OK)
@@ -286,6 +254,31 @@ static void chart_title(struct chart *c, const struct replay_args *a,
 		 a->simulate ? ", simulated" : "");
 }
 
+/* What follows the replay event by event: the CSV rows, the chart's
+ * points, the frames --expect compares. */
+struct follow {
+	FILE *csv;
+	struct chart *chart;
+	struct trace_marks *marks;
+	uint64_t last_ns;
+};
+
+static enum ptk_status follow_event(struct ptk_replay *r,
+				    const struct ptk_trace_rec *rec,
+				    uint64_t n, bool changed, void *priv)
+{
+	struct follow *f = priv;
+
+	if (f->marks)
+		trace_marks_event(f->marks, rec);
+	if (changed && f->csv)
+		csv_rows(f->csv, r, n, rec->line);
+	if (f->chart)	/* a point where anything drawn changed */
+		chart_record(f->chart, r, n, rec->ns, false);
+	f->last_ns = rec->ns;
+	return PTK_OK;
+}
+
 static void print_seed(const struct replay_args *a, const struct seed *sd)
 {
 	if (sd->all_free)
@@ -300,9 +293,9 @@ static void print_seed(const struct replay_args *a, const struct seed *sd)
 		printf("seed:       the dump's free lists, %" PRIu64 " pages in %"
 		       PRIu64 " blocks%s; %" PRIu64 " pages in use and %" PRIu64
 		       " unreferenced (taken as per-CPU) from their struct "
-		       "pages\n", sd->free_pages, sd->free_blocks,
-		       sd->list_errors ? " (some lists cut short)" : "",
-		       sd->in_use, sd->pcp);
+		       "pages\n", sd->got.free_pages, sd->got.free_blocks,
+		       sd->got.list_errors ? " (some lists cut short)" : "",
+		       sd->got.in_use, sd->got.pcp);
 }
 
 static void print_text(const struct replay_args *a, struct ptk_trace *t,
@@ -437,7 +430,7 @@ static void print_json(struct ptk_trace *t, struct ptk_replay *r,
 	if (sd->seeded)
 		printf(",\"seed\":{\"free_pages\":%" PRIu64 ",\"free_blocks\":%"
 		       PRIu64 ",\"in_use\":%" PRIu64 ",\"pcp\":%" PRIu64 "}",
-		       sd->free_pages, sd->free_blocks, sd->in_use, sd->pcp);
+		       sd->got.free_pages, sd->got.free_blocks, sd->got.in_use, sd->got.pcp);
 	if (ex)
 		expect_print_json(ex);
 	printf("}\n");
@@ -456,12 +449,12 @@ int cmd_replay(int argc, char **argv)
 	const struct ptk_region *direct, *text;
 	struct chart chart = { 0 };
 	bool charting = false;
-	struct ptk_trace_rec rec, next;
+	struct follow follow;
 	struct session s;
 	enum ptk_status st;
 	struct trace_marks marks = { 0 };
 	struct sized_ram sized = { 0 };
-	uint64_t events = 0, last_ns = PTK_TRACE_NO_TIME;
+	uint64_t events = 0;
 	struct expect_report *ex = NULL;
 	FILE *csv = NULL;
 	struct outfile csv_out = { 0 };
@@ -560,31 +553,11 @@ int cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* One event read ahead, so its pages' state loads meanwhile. */
-	st = ptk_trace_next(t, &next);
-	while (st == PTK_OK) {
-		enum ptk_status est;
-		bool changed;
-
-		rec = next;
-		st = ptk_trace_next(t, &next);	/* PTK_STOP ends after rec */
-		if (ex)
-			trace_marks_event(&marks, &rec);
-		if (st == PTK_OK)
-			ptk_replay_prefetch(r, &next);
-		est = ptk_replay_event(r, &rec, &changed);
-		if (est != PTK_OK) {
-			st = est;
-			break;
-		}
-		events++;
-		if (changed && csv)
-			csv_rows(csv, r, events, rec.line);
-		if (charting)	/* a point where anything drawn changed */
-			chart_record(&chart, r, events, rec.ns, false);
-		last_ns = rec.ns;
-	}
-	if (st != PTK_STOP) {
+	follow = (struct follow){ csv, charting ? &chart : NULL,
+				  ex ? &marks : NULL, PTK_TRACE_NO_TIME };
+	st = ptk_replay_run(r, t, csv || charting || ex ? follow_event : NULL,
+			    &follow, &events);
+	if (st != PTK_OK) {
 		fprintf(stderr, "%s: '%s': %s\n", argv[0], a.trace,
 			ptk_ctx_err(s.ctx));
 		ret = exit_for(st);
@@ -615,7 +588,7 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (charting) {
-		chart_record(&chart, r, events, last_ns, true);
+		chart_record(&chart, r, events, follow.last_ns, true);
 		if (!chart_write(&chart, a.svg)) {
 			fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0],
 				a.svg, strerror(errno));

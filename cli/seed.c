@@ -1,131 +1,18 @@
 // SPDX-License-Identifier: MIT
-/*
- * replay --image: the allocator model starts from the dump's own state,
- * its free lists block by block and its other pages as in use or on the
- * per-CPU lists, as their struct pages say.
- */
-#include <inttypes.h>
+/* replay --image and --expect: the allocator model from the dump's own
+ * state, with why not when the dump cannot say. */
 #include <stdio.h>
 #include <string.h>
 
 #include "seed.h"
 
-struct seeding {
-	struct ptk_alloc *model;
-	const struct ptk_freelists *lists;	/* for the list names */
-	unsigned mt_of[PTK_MM_MAX_TYPES];	/* list -> model migratetype */
-	struct seed *out;
-};
-
-/* The model numbers migratetypes as 6.1 with CMA; a dump without CMA has
- * Isolate where the model has CMA: match them by name. */
-static void map_types(struct seeding *sd, const struct ptk_freelists *f)
-{
-	for (unsigned t = 0; t < f->ntypes; t++) {
-		sd->mt_of[t] = PTK_MIGRATE_UNKNOWN;
-		for (unsigned mt = 0; mt < PTK_MIGRATE_TYPES; mt++)
-			if (!strcmp(f->type_names[t], ptk_migratetype_name(mt)))
-				sd->mt_of[t] = mt;
-	}
-}
-
-static enum ptk_status seed_block(const struct ptk_zone_free *zone,
-				  unsigned order, unsigned type, uint64_t pfn,
-				  void *priv)
-{
-	struct seeding *sd = priv;
-
-	(void)zone;
-	if (ptk_alloc_seed_free(sd->model, pfn, order,
-				type < PTK_MM_MAX_TYPES ? sd->mt_of[type]
-						        : PTK_MIGRATE_UNKNOWN))
-		return PTK_OK;	/* a block beyond the model: not ours */
-	sd->out->free_blocks++;
-	sd->out->free_pages += UINT64_C(1) << order;
-	return PTK_OK;
-}
-
-static enum ptk_status seed_page(uint64_t pfn, const struct ptk_page_info *pi,
-				 void *priv)
-{
-	struct seeding *sd = priv;
-
-	if (pi->kind == PTK_PAGE_FREE || pi->kind == PTK_PAGE_NOMAP)
-		return PTK_OK;
-	if (ptk_alloc_seed_page(sd->model, pfn, pi->kind == PTK_PAGE_UNREF))
-		return PTK_OK;
-	if (pi->kind == PTK_PAGE_UNREF)
-		sd->out->pcp++;
-	else
-		sd->out->in_use++;
-	return PTK_OK;
-}
-
-/* A pageblock no free block typed: the kernel's own flags say. */
-static enum ptk_status seed_pageblock(uint64_t pfn, unsigned migratetype,
-				      void *priv)
-{
-	struct seeding *sd = priv;
-
-	if (migratetype >= PTK_MM_MAX_TYPES ||
-	    sd->mt_of[migratetype] == PTK_MIGRATE_UNKNOWN ||
-	    ptk_alloc_seed_pageblock(sd->model, pfn, sd->mt_of[migratetype]))
-		return PTK_OK;	/* beyond the model, or a type it lacks */
-	sd->out->pageblocks++;
-	return PTK_OK;
-}
-
-/* Where the zones lie, as the free lists read them. */
-static void keep_zones(const struct ptk_freelists *f, struct seed *out)
-{
-	out->nzones = 0;
-	for (size_t i = 0; i < f->nzones; i++) {
-		const struct ptk_zone_free *z = &f->zones[i];
-		struct zone_span *zs = &out->zones[out->nzones];
-
-		if (i >= SEED_ZONES || z->start_pfn < 0 || z->spanned < 0) {
-			out->nzones = 0;
-			return;
-		}
-		if (z->node)
-			snprintf(zs->name, sizeof(zs->name), "%u/%s", z->node,
-				 z->name);
-		else
-			snprintf(zs->name, sizeof(zs->name), "%s", z->name);
-		zs->start = (uint64_t)z->start_pfn;
-		zs->end = zs->start + (uint64_t)z->spanned;
-		out->nzones++;
-	}
-}
-
 bool seed_model(struct session *s, struct ptk_alloc *model, struct seed *out)
 {
-	struct ptk_freelists f;
-	struct seeding sd = { .model = model, .out = out };
 	enum ptk_status st;
 
 	memset(out, 0, sizeof(*out));
-	/* Types first, so the walk's callback can name them: read twice. */
-	st = ptk_freelists_read(s->src, &s->pg, &s->layout, &f);
-	if (st == PTK_OK) {
-		map_types(&sd, &f);
-		ptk_freelists_release(&f);
-		st = ptk_freelists_walk(s->src, &s->pg, &s->layout, seed_block,
-					&sd, &f);
-	}
-	if (st == PTK_OK) {
-		for (size_t i = 0; i < f.nzones; i++)
-			out->list_errors += f.zones[i].list_errors;
-		keep_zones(&f, out);
-		ptk_freelists_release(&f);
-		st = ptk_pages_walk(s->src, &s->pg, &s->layout, NULL, 0, 0,
-				    UINT64_MAX, seed_page, &sd, NULL);
-	}
-	/* after the free blocks, which say what their lists are */
-	if (st == PTK_OK &&
-	    ptk_pageblocks_walk(s->src, &s->pg, session_types_quiet(s),
-				seed_pageblock, &sd) != PTK_OK)
-		ptk_ctx_clear_err(s->ctx);	/* the free lists typed some */
+	st = ptk_alloc_seed_dump(model, s->src, &s->pg, &s->layout,
+				 session_types_quiet(s), &out->got);
 	if (st != PTK_OK) {
 		snprintf(out->why, sizeof(out->why), "%s", ptk_ctx_err(s->ctx));
 		ptk_ctx_clear_err(s->ctx);

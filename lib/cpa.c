@@ -10,6 +10,7 @@
 
 #include "edit-priv.h"
 #include "ptkit/directmap.h"
+#include "ptkit/translate.h"
 
 #define P UINT64_C(0x1)
 #define RW UINT64_C(0x2)
@@ -163,4 +164,16 @@ enum ptk_status ptk_cpa(struct ptk_edit *ed, uint64_t page_offset,
 		ptk_set_err(edit_ctx(ed), st, "%s:%#" PRIx64 "+%" PRIu64,
 			    calls[call].name, pfn, count);
 	return edit_end(ed, st);
+}
+
+uint64_t ptk_read_max_pfn_mapped(struct ptk_source *src,
+				 const struct ptk_paging *kpg, uint64_t addr)
+{
+	uint64_t v;
+
+	if (ptk_read_virt(src, kpg, addr, &v, sizeof(v)) != PTK_OK || v >> 40) {
+		ptk_ctx_clear_err(ptk_source_ctx(src));
+		return 0;
+	}
+	return v;
 }

@@ -295,3 +295,27 @@ void symbols_bound(struct ptk_symbols *s, const char *module, uint64_t start,
 			sym->size = end - sym->addr;
 	}
 }
+
+bool ptk_kernel_symbol(const struct ptk_source *src,
+		       const struct ptk_symbols *syms, const char *name,
+		       uint64_t *ret)
+{
+	const struct ptk_symbol *sym;
+	const char *v;
+	char key[160];
+
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	v = ptk_source_meta(src, key);
+	if (v) {
+		char *end;
+
+		*ret = strtoull(v, &end, 16);
+		if (*v && !*end)
+			return true;
+	}
+	sym = syms ? ptk_symbols_find(syms, name) : NULL;
+	if (!sym)
+		return false;
+	*ret = sym->addr;
+	return true;
+}

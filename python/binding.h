@@ -13,6 +13,16 @@
 
 #include "ptkit/ptkit.h"
 
+/* What a Source knows of its kernel, each read when first asked for and
+ * quietly absent when the dump cannot say (see kernel.c). */
+struct kernel_cache {
+	struct ptk_symbols *syms;
+	struct ptk_types *types;
+	struct ptk_tasks tasks;
+	bool syms_tried, types_tried, tasks_tried, tasks_read;
+	char why_no_tasks[256];
+};
+
 /* ptkit.Source: an opened dump or image with its paging and layout. */
 typedef struct {
 	PyObject_HEAD
@@ -24,6 +34,7 @@ typedef struct {
 	PyObject *path;
 	PyObject *owner;	/* an Edit whose view this is, or NULL: then
 				 * ctx and src are borrowed from it */
+	struct kernel_cache kern;
 } SourceObject;
 
 extern PyTypeObject Source_Type;
@@ -40,6 +51,20 @@ PyObject *hex_str(uint64_t v);
 /** dict_set() - d[key] = value, stealing @value; false on failure */
 bool dict_set(PyObject *d, const char *key, PyObject *value);
 PyMODINIT_FUNC PyInit_ptkit(void);
+
+/** source_symbols() - the kernel's symbols (kallsyms), or NULL */
+struct ptk_symbols *source_symbols(SourceObject *s);
+/** source_types() - the kernel's BTF, or NULL */
+struct ptk_types *source_types(SourceObject *s);
+/** source_tasks() - the processes, or NULL with kern.why_no_tasks */
+const struct ptk_tasks *source_tasks(SourceObject *s);
+/** source_max_pfn_mapped() - the kernel's max_pfn_mapped, or 0 */
+uint64_t source_max_pfn_mapped(SourceObject *s);
+/** kernel_cache_release() - for the Source's dealloc */
+void kernel_cache_release(struct kernel_cache *k);
+
+/** replay() - ptkit.replay() */
+PyObject *replay(PyObject *self, PyObject *args, PyObject *kw);
 
 /** source_open() - ptkit.open() */
 PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw);

@@ -218,6 +218,7 @@ static PyObject *edit_source(EditObject *e, void *closure)
 		return NULL;
 	/* the edit's view, borrowed: it lives as long as this object, whose
 	 * base (the Edit) holds the overlay */
+	memset(&s->kern, 0, sizeof(s->kern));
 	s->ctx = e->base->ctx;
 	s->src = ptk_edit_source(e->ed);
 	ptk_edit_paging(e->ed, &s->pg);

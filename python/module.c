@@ -63,6 +63,19 @@ static PyMethodDef module_methods[] = {
 	  "Open a dump (ELF vmcore, kdump-compressed, /proc/kcore) or a ptkit\n"
 	  "image and find its paging, as ptkit(1) does; cr3, levels and pti\n"
 	  "('kernel' or 'user') override what the source says." },
+	{ "replay", (PyCFunction)(void (*)(void))replay,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "replay(trace, image=None, mem=None, policies=None, select=None,\n"
+	  "       simulate=False, seed=True, strict=False) -> dict\n\n"
+	  "Replay a page-allocator trace (ftrace text, trace.dat, ptkit-trace)\n"
+	  "through an allocator model and, for each policy ('none', 'naive',\n"
+	  "'pageblock'; a list or 'a,b'; default all three), a copy of the\n"
+	  "direct map, as `ptkit replay --format=json` does, with its keys.\n"
+	  "image: a Source or a path, whose direct map and (unless seed=False)\n"
+	  "free lists and pages the replay starts from; mem: an ideal direct\n"
+	  "map of that many bytes (an int, or '4G'); neither: RAM sized from\n"
+	  "the trace.  select as --select ('gfp=__GFP_UNMAPPED', 'order=0',\n"
+	  "...); simulate lets the model choose where allocations land." },
 	{ NULL, NULL, 0, NULL }
 };
 

@@ -21,28 +21,18 @@ static int cmp_u64(const void *a, const void *b)
 /* Every process's root, into @c; quietly nothing without symbols. */
 static enum ptk_status add_processes(SourceObject *s, struct ptk_census *c)
 {
-	struct ptk_symbols *syms = NULL;
-	struct ptk_types *types = NULL;
-	struct ptk_tasks tasks = { 0 };
+	const struct ptk_tasks *tasks = source_tasks(s);
 	enum ptk_status st = PTK_OK;
 
-	if (ptk_symbols_from_kallsyms(s->src, &s->pg, &syms) != PTK_OK ||
-	    ptk_types_from_btf(s->src, &s->pg, syms, &types) != PTK_OK ||
-	    ptk_tasks_read(s->src, &s->pg, syms, types, 0, &tasks) != PTK_OK)
-		goto out;
-	for (size_t i = 0; i < tasks.n && st != PTK_ERR_NOMEM; i++) {
+	for (size_t i = 0; tasks && i < tasks->n && st != PTK_ERR_NOMEM; i++) {
 		struct ptk_paging pg = s->pg;
 
-		if (!tasks.task[i].pgd ||
-		    (i && tasks.task[i].mm == tasks.task[i - 1].mm))
+		if (!tasks->task[i].pgd ||
+		    (i && tasks->task[i].mm == tasks->task[i - 1].mm))
 			continue;
-		pg.root = tasks.task[i].pgd;
+		pg.root = tasks->task[i].pgd;
 		st = ptk_census_add(c, s->src, &pg);
 	}
-	ptk_tasks_release(&tasks);
-out:
-	ptk_types_free(types);
-	ptk_symbols_free(syms);
 	ptk_ctx_clear_err(s->ctx);
 	return st == PTK_ERR_NOMEM ? st : PTK_OK;
 }

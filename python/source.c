@@ -8,6 +8,7 @@
 
 static void source_dealloc(SourceObject *self)
 {
+	kernel_cache_release(&self->kern);
 	if (self->src && !self->owner)
 		ptk_source_free(self->src);
 	if (self->ctx && !self->owner)
@@ -104,6 +105,7 @@ PyObject *source_open(PyObject *self, PyObject *args, PyObject *kw)
 	s->src = NULL;
 	s->owner = NULL;
 	s->path = path;
+	memset(&s->kern, 0, sizeof(s->kern));
 	memset(&s->why, 0, sizeof(s->why));
 	memset(&s->layout, 0, sizeof(s->layout));
 	s->ctx = ptk_ctx_new();

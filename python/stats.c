@@ -42,17 +42,15 @@ fail:
  * (no symbols, or the variable cannot be read). */
 static int direct_gbpages(SourceObject *s)
 {
-	struct ptk_symbols *syms = NULL;
+	const struct ptk_symbols *syms = source_symbols(s);
 	const struct ptk_symbol *sym;
 	int32_t v = -1;
 
-	if (ptk_symbols_from_kallsyms(s->src, &s->pg, &syms) == PTK_OK &&
-	    (sym = ptk_symbols_find(syms, "direct_gbpages")) &&
+	if (syms && (sym = ptk_symbols_find(syms, "direct_gbpages")) &&
 	    ptk_read_virt(s->src, &s->pg, sym->addr, &v, sizeof(v)) == PTK_OK)
 		v = v != 0;
 	else
 		v = -1;
-	ptk_symbols_free(syms);
 	ptk_ctx_clear_err(s->ctx);
 	return v;
 }

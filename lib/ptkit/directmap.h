@@ -153,6 +153,14 @@ void ptk_cpa_result_release(struct ptk_cpa_result *res);
 void ptk_cpa_set_max_pfn_mapped(struct ptk_edit *ed, uint64_t page_offset,
 				uint64_t max_pfn_mapped);
 
+/**
+ * ptk_read_max_pfn_mapped() - the kernel's max_pfn_mapped, read at @addr
+ * (its symbol's address) through @kpg; 0 when it cannot be read or is no
+ * PFN (beyond 2^40)
+ */
+uint64_t ptk_read_max_pfn_mapped(struct ptk_source *src,
+				 const struct ptk_paging *kpg, uint64_t addr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,6 +35,7 @@
 #include "census-regions.h"
 #include "vmemmap.h"
 #include "modules.h"
+#include "replay-setup.h"
 
 #define PTKIT_VERSION "0.1.0"
 

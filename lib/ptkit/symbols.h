@@ -23,6 +23,7 @@
 #ifndef PTKIT_SYMBOLS_H
 #define PTKIT_SYMBOLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -112,6 +113,15 @@ const struct ptk_symbol *ptk_symbols_find(const struct ptk_symbols *syms,
  */
 const struct ptk_symbol *ptk_symbols_lookup(const struct ptk_symbols *syms,
 					    uint64_t addr, uint64_t *offset);
+
+/**
+ * ptk_kernel_symbol() - the address of the kernel's symbol @name: its
+ * VMCOREINFO SYMBOL(@name) when the dump exports one, else @syms' (may be
+ * NULL); false when neither has it
+ */
+bool ptk_kernel_symbol(const struct ptk_source *src,
+		       const struct ptk_symbols *syms, const char *name,
+		       uint64_t *ret);
 
 #ifdef __cplusplus
 }

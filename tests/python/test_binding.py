@@ -257,3 +257,68 @@ def test_unmapped_as_ptkit_unmapped(images, tmp_path):
     for dump in real_dumps():
         assert ptkit.open(dump).unmapped() == \
             cli("unmapped", "--format=json", dump)
+
+
+TINY_TRACE = """# ptkit-trace 1
+alloc 0x100 0 0 GFP_KERNEL
+alloc 0x101 0 0 GFP_KERNEL
+alloc 0x40000 1 0 GFP_KERNEL|__GFP_ZERO
+free 0x100 0
+"""
+
+
+def test_replay_as_ptkit_replay(tmp_path):
+    trace = tmp_path / "tiny.trace"
+    trace.write_text(TINY_TRACE)
+    t = str(trace)
+    # an ideal map given, or sized from the trace; policies and selectors
+    assert ptkit.replay(t, mem=2 << 30) == \
+        cli("replay", "--mem=2G", "--format=json", t)[0]
+    assert ptkit.replay(t, mem="2G", policies=["naive"],
+                        select="gfp=__GFP_ZERO") == \
+        cli("replay", "--mem=2G", "--policy=naive", "--select=gfp=__GFP_ZERO",
+            "--format=json", t)[0]
+    sized = ptkit.replay(t, policies="pageblock,none", simulate=True)
+    assert sized == cli("replay", "--compare=pageblock,none", "--simulate",
+                        "--format=json", t)[0]
+    assert sized["ram"] == {"from": "trace", "bytes": (1 << 30) + (128 << 20),
+                            "top_pfn": "0x40001", "direct_map": "ideal"}
+    assert list(sized["policies"]) == ["pageblock", "none"]
+    # bad arguments and bad input, with ptkit's messages and statuses
+    for kw, err in ((dict(policies=["lazy"]), ValueError),
+                    (dict(policies="naive,naive"), ValueError),
+                    (dict(select="gfp=__GFP_BOGUS"), ValueError),
+                    (dict(mem=3 << 20), ValueError),
+                    (dict(mem="2G", image=t), ValueError)):
+        with pytest.raises(err):
+            ptkit.replay(t, **kw)
+    empty = tmp_path / "empty.trace"
+    empty.write_text("# ptkit-trace 1\n")
+    with pytest.raises(ptkit.Error) as e:
+        ptkit.replay(str(empty))
+    assert e.value.status == 3 and "no events to size RAM from" in str(e.value)
+    with pytest.raises(ptkit.Error) as e:
+        ptkit.replay(str(tmp_path / "missing"), mem="2G")
+    assert e.value.status == 3 and "missing" in str(e.value)
+
+
+def test_replay_from_a_dump_and_an_edit(tmp_path):
+    steps = os.path.join(REALDATA, "steps")
+    if not os.path.isdir(steps):
+        pytest.skip("no ../shared/realdata/steps")
+    dump = os.path.join(steps, "step1/vmcore-d31.kdump-zlib")
+    trace = os.path.join(steps, "step2/guest/trace-since-previous-dump.txt")
+    got = ptkit.replay(trace, image=dump)
+    assert got == cli("replay", "--image", dump, "--format=json", trace)[0]
+    assert got["seed"]["free_pages"] > 0
+    src = ptkit.open(dump)
+    assert ptkit.replay(trace, image=src, seed=False, simulate=True,
+                        policies=["naive"]) == \
+        cli("replay", "--image", dump, "--no-seed", "--simulate",
+            "--policy=naive", "--format=json", trace)[0]
+    # the direct map an edit left: the replay starts from it
+    ed = src.edit()
+    ed.directmap(["invalid:0x10000+512"])
+    edited = ptkit.replay(trace, image=ed.source, policies=["none"])
+    assert edited["policies"]["none"]["directmap"]["4k"] > \
+        got["policies"]["none"]["directmap"]["4k"]
