@@ -201,22 +201,12 @@ size_t session_image_regions(struct session *s,
 			     struct image_region out[IMAGE_REGIONS_MAX]);
 
 /**
- * struct spaces - the address spaces of a dump, for ptk_rmap(): the
- * kernel's tables first (whole), then the user half of each distinct mm,
- * with the task that owns it (the first thread listed)
+ * session_spaces() - the kernel's tables and each process's user half,
+ * for ptk_rmap(); without kallsyms or BTF, only the kernel's (and *@why
+ * says what is missing); an exit status after one message
  */
-struct spaces {
-	struct ptk_rmap_space *space;
-	const struct ptk_task **task;	/* NULL for the kernel */
-	size_t n;
-};
-
-/**
- * session_spaces() - fill @sp; without kallsyms or BTF, only the kernel's
- * (and *@why says what is missing); an exit status after one message
- */
-int session_spaces(struct session *s, struct spaces *sp, const char **why);
-void spaces_release(struct spaces *sp);
+int session_spaces(struct session *s, struct ptk_rmap_spaces *sp,
+		   const char **why);
 
 /* With page-table isolation the PGD is 8 KiB: the kernel's copy, then the
  * user's (PTI_USER_PGTABLE_BIT is PAGE_SHIFT, arch/x86/mm/pti.c). */

@@ -185,12 +185,11 @@ const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
 	return buf;
 }
 
-int session_spaces(struct session *s, struct spaces *sp, const char **why)
+int session_spaces(struct session *s, struct ptk_rmap_spaces *sp,
+		   const char **why)
 {
 	const struct ptk_tasks *tasks = NULL;
-	size_t n = 1;
 
-	memset(sp, 0, sizeof(*sp));
 	*why = NULL;
 	/* Processes are a bonus: a dump without symbols or BTF still has
 	 * the kernel's mappings, and the caller says what it lacks. */
@@ -202,38 +201,11 @@ int session_spaces(struct session *s, struct spaces *sp, const char **why)
 		*why = s->why_no_tasks;
 		ptk_ctx_clear_err(s->ctx);
 	}
-	sp->space = calloc(1 + (tasks ? tasks->n : 0), sizeof(*sp->space));
-	sp->task = calloc(1 + (tasks ? tasks->n : 0), sizeof(*sp->task));
-	if (!sp->space || !sp->task) {
+	if (ptk_rmap_spaces_of(&s->kpg, tasks, sp) != PTK_OK) {
 		fprintf(stderr, "%s: out of memory\n", s->cmd);
-		spaces_release(sp);
 		return EXIT_ENV;
 	}
-	sp->space[0].pg = s->kpg;
-	for (size_t i = 0; tasks && i < tasks->n; i++) {
-		const struct ptk_task *t = &tasks->task[i];
-		bool dup = false;
-
-		if (!t->mm)
-			continue;
-		for (size_t j = 1; j < n && !dup; j++)
-			dup = sp->task[j]->mm == t->mm;
-		if (dup)
-			continue;
-		sp->space[n].pg = s->kpg;
-		sp->space[n].pg.root = t->pgd;
-		sp->space[n].end = ptk_noncanon_start(&s->kpg);
-		sp->task[n++] = t;
-	}
-	sp->n = n;
 	return EXIT_OK;
-}
-
-void spaces_release(struct spaces *sp)
-{
-	free(sp->space);
-	free(sp->task);
-	memset(sp, 0, sizeof(*sp));
 }
 
 bool session_kernel_symbol(struct session *s, const char *name, uint64_t *ret)

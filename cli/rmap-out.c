@@ -276,7 +276,7 @@ int rmap_print(const struct rmap_out *out, struct session *s, bool json)
 void rmap_out_release(struct rmap_out *out)
 {
 	free(out->rec);
-	spaces_release(&out->sp);
+	ptk_rmap_spaces_release(&out->sp);
 	out->rec = NULL;
 	out->n = out->cap = 0;
 }

@@ -29,7 +29,7 @@ struct rmap_rec {
 struct rmap_out {
 	struct rmap_rec *rec;
 	size_t n, cap;
-	struct spaces sp;
+	struct ptk_rmap_spaces sp;
 	const char *why_no_tasks;
 	uint64_t nbad;
 	uint64_t missing;

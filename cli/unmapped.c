@@ -17,24 +17,17 @@ struct unmapped_args {
 
 enum { OPT_OWNERS = 0x200 };
 
-struct hole {
-	uint64_t va, end;
-	unsigned level;
-};
-
 struct holes {
 	struct session *s;
 	bool json;
 	bool in_direct;		/* PFNs make sense */
 	uint64_t page_offset;
-	bool pending;
-	struct hole h;
 	uint64_t nholes, pages;
 	uint64_t nbad;		/* entries that could not be followed */
 	struct attrib attrib;	/* what the holes' pages are, if known */
 	/* --owners: the holes, kept until their owners are known */
 	bool keep;
-	struct hole *kept;
+	struct ptk_hole *kept;
 	size_t nkept, capkept;
 	const struct rmap_out *owners;
 };
@@ -81,7 +74,7 @@ static const struct argp unmapped_argp = {
 static void print_owners(const struct holes *u, uint64_t pfn,
 			 uint64_t end_pfn);
 
-static void print_hole(struct holes *u, const struct hole *h)
+static void print_hole(struct holes *u, const struct ptk_hole *h)
 {
 	uint64_t pages = (h->end - h->va) >> PTK_PAGE_SHIFT;
 	uint64_t pfn = (h->va - u->page_offset) >> PTK_PAGE_SHIFT;
@@ -130,30 +123,13 @@ static void print_hole(struct holes *u, const struct hole *h)
 		print_owners(u, pfn, end_pfn);
 }
 
-/* One owner: a run of a space's mapping over consecutive frames. */
-struct owner {
-	uint32_t space;
-	uint64_t va, pfn, n;
-	uint8_t level;
-	uint16_t eff;
-};
-
-static int cmp_owner(const void *x, const void *y)
-{
-	const struct owner *a = x, *b = y;
-
-	if (a->space != b->space)
-		return a->space < b->space ? -1 : 1;
-	return a->va < b->va ? -1 : a->va > b->va;
-}
-
-static void print_owner(const struct holes *u, const struct owner *o,
+static void print_owner(const struct holes *u, const struct ptk_rmap_run *o,
 			bool first)
 {
 	const struct rmap_out *r = u->owners;
 	const struct ptk_task *t = r->sp.task[o->space];
 	char space[64], flags[96];
-	struct rmap_rec rec = { .space = o->space };
+	struct rmap_rec rec = { .space = (uint32_t)o->space };
 
 	if (u->json) {
 		printf("%s{\"space\":\"%s\",\"pid\":", first ? "" : ",",
@@ -166,7 +142,7 @@ static void print_owner(const struct holes *u, const struct owner *o,
 		}
 		printf(",\"va\":\"0x%" PRIx64 "\",\"pfn\":\"0x%" PRIx64
 		       "\",\"pages\":%" PRIu64 ",\"level\":\"%s\",\"rw\":%s,"
-		       "\"nx\":%s,\"user\":%s}", o->va, o->pfn, o->n,
+		       "\"nx\":%s,\"user\":%s}", o->va, o->pfn, o->pages,
 		       ptk_level_name(&u->s->kpg, o->level),
 		       o->eff & PTK_F_RW ? "true" : "false",
 		       o->eff & PTK_F_NX ? "true" : "false",
@@ -176,16 +152,16 @@ static void print_owner(const struct holes *u, const struct owner *o,
 	flag_words(flags, sizeof(flags), o->eff, 0, false);
 	printf("    owner %-20s 0x%016" PRIx64 " %6" PRIu64 " page%s from "
 	       "pfn 0x%" PRIx64 ", %s %s\n",
-	       rmap_space_name(r, &rec, space, sizeof(space)), o->va, o->n,
-	       o->n == 1 ? " " : "s", o->pfn, page_name(o->level), flags);
+	       rmap_space_name(r, &rec, space, sizeof(space)), o->va, o->pages,
+	       o->pages == 1 ? " " : "s", o->pfn, page_name(o->level), flags);
 }
 
 static void print_owners(const struct holes *u, uint64_t pfn,
 			 uint64_t end_pfn)
 {
 	const struct rmap_out *r = u->owners;
-	size_t lo = 0, hi = r->n, n = 0, out = 0;
-	struct owner *o;
+	size_t lo = 0, hi = r->n, n = 0;
+	struct ptk_rmap_run *o;
 
 	while (lo < hi) {	/* the first record at or past pfn */
 		size_t mid = lo + (hi - lo) / 2;
@@ -200,28 +176,18 @@ static void print_owners(const struct holes *u, uint64_t pfn,
 	o = calloc(n ? n : 1, sizeof(*o));
 	if (u->json)
 		printf(",\"owners\":[");
+	n = 0;
 	for (size_t i = lo; o && i < hi; i++) {
 		const struct rmap_rec *rec = &r->rec[i];
 
-		if (rec->missing)
-			continue;
-		o[out++] = (struct owner){ rec->space, rec->va, rec->pfn, 1,
-					   rec->level, rec->eff };
+		if (!rec->missing)
+			o[n++] = (struct ptk_rmap_run){ rec->space, rec->va,
+							rec->pfn, 1, rec->level,
+							rec->eff };
 	}
-	if (o)
-		qsort(o, out, sizeof(*o), cmp_owner);
-	for (size_t i = 0, runs = 0; o && i < out; ) {
-		struct owner run = o[i++];
-
-		while (i < out && o[i].space == run.space &&
-		       o[i].va == run.va + (run.n << PTK_PAGE_SHIFT) &&
-		       o[i].pfn == run.pfn + run.n && o[i].eff == run.eff &&
-		       o[i].level == run.level) {
-			run.n++;
-			i++;
-		}
-		print_owner(u, &run, !runs++);
-	}
+	n = o ? ptk_rmap_merge(o, n) : 0;
+	for (size_t i = 0; i < n; i++)
+		print_owner(u, &o[i], !i);
 	if (u->json)
 		printf("]");
 	free(o);
@@ -237,24 +203,26 @@ static void print_header(const struct holes *u)
 		       "LEVEL");
 }
 
-/* The hole u->h is complete: print it, or keep it for --owners. */
-static int hole_done(struct holes *u)
+/* A hole of the walk: print it, or keep it for --owners. */
+static enum ptk_status on_hole(const struct ptk_hole *h, void *priv)
 {
+	struct holes *u = priv;
+
 	if (!u->keep) {
-		print_hole(u, &u->h);
-		return 0;
+		print_hole(u, h);
+		return PTK_OK;
 	}
 	if (u->nkept == u->capkept) {
 		size_t cap = u->capkept ? 2 * u->capkept : 64;
-		struct hole *p = realloc(u->kept, cap * sizeof(*p));
+		struct ptk_hole *p = realloc(u->kept, cap * sizeof(*p));
 
 		if (!p)
-			return -1;
+			return PTK_ERR_NOMEM;
 		u->kept = p;
 		u->capkept = cap;
 	}
-	u->kept[u->nkept++] = u->h;
-	return 0;
+	u->kept[u->nkept++] = *h;
+	return PTK_OK;
 }
 
 /* --owners: who maps the pages of every hole kept, then the holes. */
@@ -288,22 +256,6 @@ static int print_kept(struct holes *u)
 	return EXIT_OK;
 }
 
-static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
-			       void *priv)
-{
-	struct holes *u = priv;
-
-	if (u->pending && u->h.end == va && u->h.level == level) {
-		u->h.end = end;
-		return PTK_OK;
-	}
-	if (u->pending && hole_done(u))
-		return PTK_ERR_NOMEM;
-	u->pending = true;
-	u->h = (struct hole){ va, end, level };
-	return PTK_OK;
-}
-
 static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 			      enum ptk_status why, void *priv)
 {
@@ -317,20 +269,10 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
-static enum ptk_status skip_run(const struct ptk_walk_entry *e, uint64_t n,
-				void *priv)
-{
-	(void)e;
-	(void)n;
-	(void)priv;
-	return PTK_OK;
-}
-
 int cmd_unmapped(int argc, char **argv)
 {
-	/* leaf_run lets the walker pass over runs of present PTEs at once */
-	const struct ptk_walk_ops ops = {
-		.hole = on_hole, .bad = on_bad, .leaf_run = skip_run,
+	static const struct ptk_holes_ops ops = {
+		.hole = on_hole, .bad = on_bad,
 	};
 	struct unmapped_args a = { 0 };
 	struct holes u = { 0 };
@@ -366,31 +308,21 @@ int cmd_unmapped(int argc, char **argv)
 			print_header(&u);
 		else if (!a.json)
 			printf("%-37s %10s  %s\n", "VIRTUAL", "PAGES", "LEVEL");
-		st = ptk_walk(s.src, &s.pg, a.start, a.end, &ops, &u);
+		st = ptk_holes(s.src, &s.pg, a.start, a.end, &ops, &u);
 	} else {
-		size_t nram;
-		const struct ptk_range *ram = ptk_source_ram(s.src, &nram);
-
 		u.in_direct = true;
 		u.keep = a.owners;
 		if (!a.json)
 			print_header(&u);
-		for (size_t i = 0; i < nram && st == PTK_OK; i++) {
-			uint64_t start = ram[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
-			uint64_t end = (ram[i].end + PTK_PAGE_SIZE - 1) &
-				       ~(uint64_t)(PTK_PAGE_SIZE - 1);
-
-			st = ptk_walk(s.src, &s.pg, direct->start + start,
-				      direct->start + end, &ops, &u);
-		}
+		st = ptk_direct_map_holes(s.src, &s.pg, direct->start, &ops, &u);
+	}
+	if (st == PTK_ERR_NOMEM) {
+		fprintf(stderr, "%s: out of memory\n", argv[0]);
+		ret = EXIT_ENV;
+		goto out;
 	}
 	if (st != PTK_OK) {
 		ret = fail_source(&s, st);
-		goto out;
-	}
-	if (u.pending && hole_done(&u)) {
-		fprintf(stderr, "%s: out of memory\n", argv[0]);
-		ret = EXIT_ENV;
 		goto out;
 	}
 	if (u.keep && (ret = print_kept(&u)) != EXIT_OK)

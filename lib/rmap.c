@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Who maps a frame: one walk a space, leaves matched by binary search. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "ptkit/rmap.h"
 #include "ptkit/walk.h"
 
@@ -115,4 +118,74 @@ enum ptk_status ptk_rmap(struct ptk_source *src,
 	if (nbad)
 		*nbad = s.nbad;
 	return st == PTK_STOP ? PTK_OK : st;
+}
+
+enum ptk_status ptk_rmap_spaces_of(const struct ptk_paging *kpg,
+				   const struct ptk_tasks *tasks,
+				   struct ptk_rmap_spaces *ret)
+{
+	size_t most = 1 + (tasks ? tasks->n : 0), n = 1;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->space = calloc(most, sizeof(*ret->space));
+	ret->task = calloc(most, sizeof(*ret->task));
+	if (!ret->space || !ret->task) {
+		ptk_rmap_spaces_release(ret);
+		return PTK_ERR_NOMEM;
+	}
+	ret->space[0].pg = *kpg;
+	for (size_t i = 0; tasks && i < tasks->n; i++) {
+		const struct ptk_task *t = &tasks->task[i];
+		bool dup = false;
+
+		if (!t->mm)
+			continue;	/* a kernel thread borrows the kernel's */
+		for (size_t j = 1; j < n && !dup; j++)
+			dup = ret->task[j]->mm == t->mm;
+		if (dup)
+			continue;
+		ret->space[n].pg = *kpg;
+		ret->space[n].pg.root = t->pgd;
+		ret->space[n].end = ptk_noncanon_start(kpg);
+		ret->task[n++] = t;
+	}
+	ret->n = n;
+	return PTK_OK;
+}
+
+void ptk_rmap_spaces_release(struct ptk_rmap_spaces *sp)
+{
+	free(sp->space);
+	free(sp->task);
+	memset(sp, 0, sizeof(*sp));
+}
+
+static int cmp_run(const void *x, const void *y)
+{
+	const struct ptk_rmap_run *a = x, *b = y;
+
+	if (a->space != b->space)
+		return a->space < b->space ? -1 : 1;
+	return a->va < b->va ? -1 : a->va > b->va;
+}
+
+size_t ptk_rmap_merge(struct ptk_rmap_run *runs, size_t n)
+{
+	size_t out = 0;
+
+	if (!n)
+		return 0;
+	qsort(runs, n, sizeof(*runs), cmp_run);
+	for (size_t i = 1; i < n; i++) {
+		struct ptk_rmap_run *last = &runs[out];
+
+		if (runs[i].space == last->space &&
+		    runs[i].level == last->level && runs[i].eff == last->eff &&
+		    runs[i].va == last->va + (last->pages << PTK_PAGE_SHIFT) &&
+		    runs[i].pfn == last->pfn + last->pages)
+			last->pages += runs[i].pages;
+		else
+			runs[++out] = runs[i];
+	}
+	return out + 1;
 }

@@ -63,6 +63,14 @@ uint64_t source_max_pfn_mapped(SourceObject *s);
 /** kernel_cache_release() - for the Source's dealloc */
 void kernel_cache_release(struct kernel_cache *k);
 
+/**
+ * add_owners() - holes[i]["owners"] = who maps the frames @pfns[i], as
+ * `ptkit unmapped --owners --format=json` gives them; false with an
+ * exception
+ */
+bool add_owners(SourceObject *s, PyObject *holes,
+		const struct ptk_range *pfns, size_t n);
+
 /** replay() - ptkit.replay() */
 PyObject *replay(PyObject *self, PyObject *args, PyObject *kw);
 

@@ -168,9 +168,10 @@ struct holes {
 	uint64_t page_offset;
 	const uint64_t *tables;
 	size_t ntables;
-	bool pending;
-	uint64_t va, end;
-	unsigned level;
+	/* owners=True: the holes' frames, one range per list item */
+	bool owners;
+	struct ptk_range *pfns;
+	size_t npfns, cap;
 };
 
 static enum ptk_status count_kind(uint64_t pfn, const struct ptk_page_info *pi,
@@ -183,16 +184,35 @@ static enum ptk_status count_kind(uint64_t pfn, const struct ptk_page_info *pi,
 	return PTK_OK;
 }
 
-static bool hole_out(struct holes *u)
+/* {"free": 3, ...}: what the pages of [pfn, end_pfn) are */
+static PyObject *kinds_dict(struct holes *u, uint64_t pfn, uint64_t end_pfn)
 {
-	uint64_t pages = (u->end - u->va) >> PTK_PAGE_SHIFT;
-	uint64_t pfn = (u->va - u->page_offset) >> PTK_PAGE_SHIFT;
-	uint64_t end_pfn = (u->end - u->page_offset) >> PTK_PAGE_SHIFT;
+	uint64_t count[PTK_PAGE_NKINDS] = { 0 };
+	PyObject *k = PyDict_New();
+
+	if (ptk_pages_walk(u->s->src, &u->s->pg, &u->s->layout, u->tables,
+			   u->ntables, pfn, end_pfn, count_kind, count,
+			   NULL) != PTK_OK)
+		memset(count, 0, sizeof(count));
+	ptk_ctx_clear_err(u->s->ctx);
+	for (unsigned i = 0; k && i < PTK_PAGE_NKINDS; i++)
+		if (count[i] && !dict_set(k, ptk_page_kind_name(i),
+					  PyLong_FromUnsignedLongLong(count[i])))
+			Py_CLEAR(k);
+	return k;
+}
+
+static enum ptk_status hole_out(const struct ptk_hole *h, void *priv)
+{
+	struct holes *u = priv;
+	uint64_t pages = (h->end - h->va) >> PTK_PAGE_SHIFT;
+	uint64_t pfn = (h->va - u->page_offset) >> PTK_PAGE_SHIFT;
+	uint64_t end_pfn = (h->end - u->page_offset) >> PTK_PAGE_SHIFT;
 	PyObject *d = PyDict_New();
 	bool ok;
 
 	if (!d)
-		return false;
+		return PTK_STOP;
 	if (u->in_direct)
 		ok = dict_set(d, "pfn", hex_str(pfn)) &&
 		     dict_set(d, "end_pfn", hex_str(end_pfn));
@@ -200,46 +220,29 @@ static bool hole_out(struct holes *u)
 		ok = (Py_INCREF(Py_None), dict_set(d, "pfn", Py_None)) &&
 		     (Py_INCREF(Py_None), dict_set(d, "end_pfn", Py_None));
 	ok = ok && dict_set(d, "pages", PyLong_FromUnsignedLongLong(pages)) &&
-	     dict_set(d, "va", hex_str(u->va)) &&
+	     dict_set(d, "va", hex_str(h->va)) &&
 	     dict_set(d, "level", PyUnicode_FromString(
-			u->level ? ptk_level_name(&u->s->pg, u->level) :
+			h->level ? ptk_level_name(&u->s->pg, h->level) :
 				   "canonical"));
-	if (ok && u->in_direct && u->kinds) {
-		uint64_t count[PTK_PAGE_NKINDS] = { 0 };
-		PyObject *k = PyDict_New();
+	if (ok && u->in_direct && u->kinds)
+		ok = dict_set(d, "kinds", kinds_dict(u, pfn, end_pfn));
+	if (ok && u->owners && u->npfns == u->cap) {
+		size_t cap = u->cap ? 2 * u->cap : 64;
+		struct ptk_range *p = realloc(u->pfns, cap * sizeof(*p));
 
-		if (ptk_pages_walk(u->s->src, &u->s->pg, &u->s->layout,
-				   u->tables, u->ntables, pfn, end_pfn,
-				   count_kind, count, NULL) != PTK_OK)
-			memset(count, 0, sizeof(count));
-		ptk_ctx_clear_err(u->s->ctx);
-		for (unsigned i = 0; k && i < PTK_PAGE_NKINDS; i++)
-			if (count[i] && !dict_set(k, ptk_page_kind_name(i),
-						  PyLong_FromUnsignedLongLong(count[i])))
-				Py_CLEAR(k);
-		ok = dict_set(d, "kinds", k);
+		ok = p != NULL;
+		if (ok) {
+			u->pfns = p;
+			u->cap = cap;
+		} else {
+			PyErr_NoMemory();
+		}
 	}
+	if (ok && u->owners)
+		u->pfns[u->npfns++] = (struct ptk_range){ pfn, end_pfn };
 	ok = ok && !PyList_Append(u->out, d);
 	Py_DECREF(d);
-	return ok;
-}
-
-static enum ptk_status on_hole(uint64_t va, uint64_t end, unsigned level,
-			       void *priv)
-{
-	struct holes *u = priv;
-
-	if (u->pending && u->end == va && u->level == level) {
-		u->end = end;
-		return PTK_OK;
-	}
-	if (u->pending && !hole_out(u))
-		return PTK_STOP;
-	u->pending = true;
-	u->va = va;
-	u->end = end;
-	u->level = level;
-	return PTK_OK;
+	return ok ? PTK_OK : PTK_STOP;
 }
 
 static enum ptk_status hole_bad(const struct ptk_walk_entry *e,
@@ -253,20 +256,11 @@ static enum ptk_status hole_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
-static enum ptk_status skip_run(const struct ptk_walk_entry *e, uint64_t n,
-				void *priv)
-{
-	(void)e;
-	(void)n;
-	(void)priv;
-	return PTK_OK;
-}
-
 PyObject *source_unmapped(SourceObject *s, PyObject *args, PyObject *kw)
 {
-	static char *kwlist[] = { "start", "end", NULL };
-	static const struct ptk_walk_ops ops = {
-		.hole = on_hole, .bad = hole_bad, .leaf_run = skip_run,
+	static char *kwlist[] = { "start", "end", "owners", NULL };
+	static const struct ptk_holes_ops ops = {
+		.hole = hole_out, .bad = hole_bad,
 	};
 	const struct ptk_region *direct =
 		ptk_source_region_named(s->src, "Low Kernel Mapping");
@@ -274,10 +268,11 @@ PyObject *source_unmapped(SourceObject *s, PyObject *args, PyObject *kw)
 	struct holes u = { .s = s };
 	uint64_t *tables = NULL, start = 0, end = 0;
 	bool ranged;
+	int owners = 0;
 	enum ptk_status st = PTK_OK;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO", kwlist, &pstart,
-					 &pend))
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO$p", kwlist, &pstart,
+					 &pend, &owners))
 		return NULL;
 	ranged = pstart != Py_None || pend != Py_None || !direct;
 	if ((pstart != Py_None &&
@@ -303,24 +298,19 @@ PyObject *source_unmapped(SourceObject *s, PyObject *args, PyObject *kw)
 	if (ranged) {
 		u.in_direct = direct && start >= direct->start &&
 			      end - 1 < direct->end - 1;
-		st = ptk_walk(s->src, &s->pg, start, end, &ops, &u);
+		u.owners = owners && u.in_direct;
+		st = ptk_holes(s->src, &s->pg, start, end, &ops, &u);
 	} else {
-		size_t nram;
-		const struct ptk_range *ram = ptk_source_ram(s->src, &nram);
-
 		u.in_direct = true;
-		for (size_t i = 0; i < nram && st == PTK_OK; i++) {
-			uint64_t a = ram[i].start & ~(uint64_t)(PTK_PAGE_SIZE - 1);
-			uint64_t b = (ram[i].end + PTK_PAGE_SIZE - 1) &
-				     ~(uint64_t)(PTK_PAGE_SIZE - 1);
-
-			st = ptk_walk(s->src, &s->pg, direct->start + a,
-				      direct->start + b, &ops, &u);
-		}
+		u.owners = owners;
+		st = ptk_direct_map_holes(s->src, &s->pg, direct->start, &ops,
+					  &u);
 	}
-	if (st == PTK_OK && u.pending && !hole_out(&u))
-		st = PTK_STOP;
 	free(tables);
+	if (st == PTK_OK && u.owners &&
+	    !add_owners(s, u.out, u.pfns, u.npfns))
+		st = PTK_STOP;
+	free(u.pfns);
 	if (st != PTK_OK) {
 		Py_DECREF(u.out);
 		return st == PTK_STOP ? NULL : raise_status(s->ctx, st);

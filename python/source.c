@@ -452,9 +452,12 @@ static PyMethodDef source_methods[] = {
 	  "region, and the DirectMap lines, as `ptkit stats --format=json`." },
 	{ "unmapped", (PyCFunction)(void (*)(void))source_unmapped,
 	  METH_VARARGS | METH_KEYWORDS,
-	  "unmapped(start=None, end=None) -> list: the RAM the direct map does\n"
-	  "not map (or the holes of [start, end)), with what the pages are,\n"
-	  "as `ptkit unmapped --format=json` prints them." },
+	  "unmapped(start=None, end=None, *, owners=False) -> list: the RAM\n"
+	  "the direct map does not map (or the holes of [start, end)), with\n"
+	  "what the pages are, as `ptkit unmapped --format=json` prints them;\n"
+	  "owners=True adds who maps each hole's frames ('owners', as\n"
+	  "--owners: each process's user half and the kernel's tables; a\n"
+	  "RuntimeWarning when the processes cannot be read)." },
 	{ "pages", (PyCFunction)(void (*)(void))source_pages,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "pages(start=0, end=2**64) -> list: runs of page frames of one kind\n"

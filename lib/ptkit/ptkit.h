@@ -36,6 +36,7 @@
 #include "vmemmap.h"
 #include "modules.h"
 #include "replay-setup.h"
+#include "holes.h"
 
 #define PTKIT_VERSION "0.1.0"
 

@@ -17,6 +17,7 @@
 #include "ctx.h"
 #include "paging.h"
 #include "source.h"
+#include "tasks.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,45 @@ enum ptk_status ptk_rmap(struct ptk_source *src,
 			 const struct ptk_rmap_space *spaces, size_t nspaces,
 			 const struct ptk_range *pfns, size_t nranges,
 			 ptk_rmap_fn fn, void *priv, uint64_t *nbad);
+
+/**
+ * struct ptk_rmap_spaces - the address spaces of a dump: the kernel's
+ * tables whole, then the user half of each distinct mm
+ * @task: per space, the task that owns it (the first listed of those
+ *        sharing the mm), NULL for the kernel's
+ */
+struct ptk_rmap_spaces {
+	struct ptk_rmap_space *space;
+	const struct ptk_task **task;
+	size_t n;
+};
+
+/**
+ * ptk_rmap_spaces_of() - the spaces of @tasks (NULL: the kernel's alone)
+ * over the kernel's paging @kpg; release with ptk_rmap_spaces_release()
+ */
+enum ptk_status ptk_rmap_spaces_of(const struct ptk_paging *kpg,
+				   const struct ptk_tasks *tasks,
+				   struct ptk_rmap_spaces *ret);
+void ptk_rmap_spaces_release(struct ptk_rmap_spaces *sp);
+
+/**
+ * struct ptk_rmap_run - @pages frames from @pfn mapped at @va on, in one
+ * space, by leaves of one level and one set of effective flags
+ */
+struct ptk_rmap_run {
+	size_t space;
+	uint64_t va, pfn, pages;
+	unsigned level, eff;
+};
+
+/**
+ * ptk_rmap_merge() - sort @runs by space and address and merge each into
+ * the one before when it continues it (same space, level and flags; the
+ * address and the frame both where the one before ends), as a reader of
+ * "who maps these frames" wants them; the number of runs left
+ */
+size_t ptk_rmap_merge(struct ptk_rmap_run *runs, size_t n);
 
 #ifdef __cplusplus
 }

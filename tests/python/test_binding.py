@@ -322,3 +322,25 @@ def test_replay_from_a_dump_and_an_edit(tmp_path):
     edited = ptkit.replay(trace, image=ed.source, policies=["none"])
     assert edited["policies"]["none"]["directmap"]["4k"] > \
         got["policies"]["none"]["directmap"]["4k"]
+
+
+def test_unmapped_owners_as_ptkit_unmapped_owners(tmp_path):
+    step2 = os.path.join(REALDATA, "steps/step2/vmcore-d31.kdump-zlib")
+    if not os.path.exists(step2):
+        pytest.skip("no ../shared/realdata/steps")
+    got = ptkit.open(step2).unmapped(owners=True)
+    assert got == cli("unmapped", "--owners", "--format=json", step2)
+    # the 64 secretmem pages (file pages of its inode): each hole of them
+    # is mapped by its owner, the guest's helper, and by no one else
+    secret = [h for h in got if h["kinds"].get("file")]
+    assert sum(h["pages"] for h in secret) == 64
+    for h in secret:
+        assert {(o["space"], o["pid"]) for o in h["owners"]} == \
+            {("user", 193)}
+        assert sum(o["pages"] for o in h["owners"]) == h["pages"]
+    # without BTF, the kernel's own mappings only, and a warning says why
+    other = os.path.join(REALDATA, "ptdump/vmcore-d31.kdump-zlib")
+    with pytest.warns(RuntimeWarning, match="owners in the kernel only"):
+        got = ptkit.open(other).unmapped(owners=True)
+    assert got == cli("unmapped", "--owners", "--format=json", other)
+    assert all(o["space"] == "kernel" for h in got for o in h["owners"])

@@ -790,6 +790,57 @@ static void rmap_one_pass(void **state)
 	unload(&l);
 }
 
+/* One space per mm, owned by its first task; kernel threads have none. */
+static void rmap_spaces_and_runs(void **state)
+{
+	struct ptk_task t[4] = {
+		{ .tgid = 1, .mm = 0x1000, .pgd = 0x5000 },
+		{ .tgid = 2 },				/* a kernel thread */
+		{ .tgid = 3, .mm = 0x2000, .pgd = 0x6000 },
+		{ .tgid = 4, .mm = 0x1000, .pgd = 0x5000 },	/* a clone */
+	};
+	struct ptk_tasks tasks = { t, 4 };
+	struct ptk_paging kpg = { .levels = 4, .root = 0x1000 };
+	struct ptk_rmap_spaces sp;
+	struct ptk_rmap_run runs[] = {
+		{ 1, 0x402000, 0x12, 1, 1, PTK_F_RW },
+		{ 0, 0xffff888000011000, 0x11, 1, 1, PTK_F_RW },
+		{ 1, 0x401000, 0x11, 1, 1, PTK_F_RW },
+		{ 1, 0x403000, 0x13, 1, 1, 0 },		/* other flags */
+		{ 0, 0xffff888000012000, 0x12, 1, 2, PTK_F_RW },
+		{ 1, 0x400000, 0x10, 1, 1, PTK_F_RW },
+	};
+
+	(void)state;
+	assert_int_equal(ptk_rmap_spaces_of(&kpg, &tasks, &sp), PTK_OK);
+	assert_int_equal(sp.n, 3);
+	assert_null(sp.task[0]);
+	assert_int_equal(sp.space[0].pg.root, 0x1000);
+	assert_int_equal(sp.space[0].end, 0);
+	assert_ptr_equal(sp.task[1], &t[0]);
+	assert_int_equal(sp.space[1].pg.root, 0x5000);
+	assert_int_equal(sp.space[1].end, UINT64_C(1) << 47);
+	assert_ptr_equal(sp.task[2], &t[2]);
+	ptk_rmap_spaces_release(&sp);
+	assert_int_equal(ptk_rmap_spaces_of(&kpg, NULL, &sp), PTK_OK);
+	assert_int_equal(sp.n, 1);
+	ptk_rmap_spaces_release(&sp);
+
+	/* the kernel's two (levels differ) stay apart; the user's first
+	 * three continue each other, the fourth's flags differ */
+	assert_int_equal(ptk_rmap_merge(runs, 6), 4);
+	assert_int_equal(runs[0].space, 0);
+	assert_int_equal(runs[0].pfn, 0x11);
+	assert_int_equal(runs[1].space, 0);
+	assert_int_equal(runs[1].level, 2);
+	assert_int_equal(runs[2].va, 0x400000);
+	assert_int_equal(runs[2].pfn, 0x10);
+	assert_int_equal(runs[2].pages, 3);
+	assert_int_equal(runs[3].va, 0x403000);
+	assert_int_equal(runs[3].pages, 1);
+	assert_int_equal(ptk_rmap_merge(runs, 0), 0);
+}
+
 static enum ptk_status first_user_leaf(const struct ptk_walk_entry *e,
 					void *priv)
 {
@@ -959,6 +1010,7 @@ int main(void)
 		cmocka_unit_test(tasks_and_threads),
 		cmocka_unit_test(tasks_that_loop),
 		cmocka_unit_test(rmap_one_pass),
+		cmocka_unit_test(rmap_spaces_and_runs),
 		cmocka_unit_test(modules_and_their_symbols),
 		cmocka_unit_test(two_roots),
 	};

@@ -357,6 +357,46 @@ static void holes_merge_within_a_table(void **state)
 	fixture_free(f);
 }
 
+struct merged {
+	struct ptk_hole h[8];
+	size_t n;
+};
+
+static enum ptk_status rec_merged(const struct ptk_hole *h, void *p)
+{
+	struct merged *m = p;
+
+	assert_true(m->n < 8);
+	m->h[m->n++] = *h;
+	return PTK_OK;
+}
+
+/* The walker's holes at the end of one PTE table and the start of the
+ * next are one hole for ptk_holes(); a hole at another level is not. */
+static void holes_merge_across_tables(void **state)
+{
+	static const struct ptk_holes_ops ops = { .hole = rec_merged };
+	struct fixture *f = fixture_new(4);
+	struct merged m = { .n = 0 };
+
+	(void)state;
+	fixture_map(f, 2 * MiB, 0x9000000, 0x1000, 1, PTK_F_RW);
+	fixture_map(f, 6 * MiB - 0x1000, 0x9001000, 0x1000, 1, PTK_F_RW);
+	assert_int_equal(ptk_holes(f->src, &f->pg, 0, 8 * MiB, &ops, &m),
+			 PTK_OK);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(m.h[0].va, 0);
+	assert_int_equal(m.h[0].end, 2 * MiB);
+	assert_int_equal(m.h[0].level, 2);
+	assert_int_equal(m.h[1].va, 2 * MiB + 0x1000);
+	assert_int_equal(m.h[1].end, 6 * MiB - 0x1000);
+	assert_int_equal(m.h[1].level, 1);
+	assert_int_equal(m.h[2].va, 6 * MiB);
+	assert_int_equal(m.h[2].end, 8 * MiB);
+	assert_int_equal(m.h[2].level, 2);
+	fixture_free(f);
+}
+
 static void range_inside_a_large_page(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -953,6 +993,7 @@ int main(void)
 		cmocka_unit_test(pte_tables_read_together),
 		cmocka_unit_test(non_canonical_gap_is_one_level_0_hole),
 		cmocka_unit_test(holes_merge_within_a_table),
+		cmocka_unit_test(holes_merge_across_tables),
 		cmocka_unit_test(range_inside_a_large_page),
 		cmocka_unit_test(five_levels),
 		cmocka_unit_test(table_loop_is_reported_not_followed),
