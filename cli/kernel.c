@@ -162,27 +162,12 @@ struct ptk_symbols *session_module_symbols(struct session *s)
 const char *session_symbol_at(struct session *s, uint64_t addr, char *buf,
 			      size_t len)
 {
-	const struct ptk_symbol *sym = NULL;
-	uint64_t off;
-
 	if (!quiet_symbols(s))
 		return NULL;
-	sym = ptk_symbols_lookup(s->syms, addr, &off);
-	if (!sym && session_module_symbols(s))
-		sym = ptk_symbols_lookup(s->modsyms, addr, &off);
-	if (!sym)
-		return NULL;
-	/* as the kernel's %pS prints it: name+0xoff [module] */
-	if (off)
-		snprintf(buf, len, "%s+%#" PRIx64, sym->name, off);
-	else
-		snprintf(buf, len, "%s", sym->name);
-	if (sym->module) {
-		size_t n = strlen(buf);
-
-		snprintf(buf + n, len - n, " [%s]", sym->module);
-	}
-	return buf;
+	/* the modules' symbols are read only when the kernel's miss */
+	if (ptk_symbols_describe(s->syms, addr, buf, len))
+		return buf;
+	return ptk_symbols_describe(session_module_symbols(s), addr, buf, len);
 }
 
 int session_spaces(struct session *s, struct ptk_rmap_spaces *sp,

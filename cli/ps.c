@@ -46,50 +46,6 @@ struct count {
 	uint64_t pages, bad;
 };
 
-static enum ptk_status count_leaf(const struct ptk_walk_entry *e, void *priv)
-{
-	struct count *c = priv;
-
-	c->pages += (e->end - e->va) >> PTK_PAGE_SHIFT;
-	return PTK_OK;
-}
-
-static enum ptk_status count_run(const struct ptk_walk_entry *e, uint64_t n,
-				 void *priv)
-{
-	struct count *c = priv;
-
-	(void)e;
-	c->pages += n;
-	return PTK_OK;
-}
-
-static enum ptk_status count_bad(const struct ptk_walk_entry *e,
-				 enum ptk_status why, void *priv)
-{
-	struct count *c = priv;
-
-	(void)e;
-	(void)why;
-	c->bad++;
-	return PTK_OK;
-}
-
-/* Present user pages under @pgd: the lower half of the address space. */
-static enum ptk_status user_pages(struct session *s, uint64_t pgd,
-				  struct count *c)
-{
-	static const struct ptk_walk_ops ops = {
-		.leaf = count_leaf,
-		.leaf_run = count_run,
-		.bad = count_bad,
-	};
-	struct ptk_paging pg = s->kpg;
-
-	pg.root = pgd;
-	return ptk_walk(s->src, &pg, 0, ptk_noncanon_start(&pg), &ops, c);
-}
-
 static void print_header(void)
 {
 	printf("%7s %7s %7s S %-18s %-18s %8s COMMAND\n", "PID", "TGID",
@@ -152,7 +108,8 @@ int cmd_ps(int argc, char **argv)
 			print_task(t, &last, a.json);
 			continue;
 		}
-		if (t->mm && user_pages(&s, t->pgd, &c) != PTK_OK) {
+		if (t->mm && ptk_user_pages(s.src, &s.kpg, t->pgd, &c.pages,
+					    &c.bad) != PTK_OK) {
 			fprintf(stderr, "%s: '%s': pid %" PRId32 ": %s\n",
 				argv[0], a.src.path, t->pid,
 				ptk_ctx_err(s.ctx));

@@ -7,111 +7,6 @@
 
 #include "rmap-out.h"
 
-static enum ptk_status on_hit(const struct ptk_rmap_hit *h, void *priv)
-{
-	struct rmap_out *out = priv;
-	struct rmap_rec *r;
-
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? 2 * out->cap : 1024;
-		struct rmap_rec *p = realloc(out->rec, cap * sizeof(*p));
-
-		if (!p)
-			return PTK_ERR_NOMEM;
-		out->rec = p;
-		out->cap = cap;
-	}
-	r = &out->rec[out->n++];
-	memset(r, 0, sizeof(*r));
-	r->pfn = h->pfn;
-	r->va = h->va;
-	r->space = (uint32_t)h->space;
-	r->eff = (uint16_t)h->eff;
-	r->level = (uint8_t)h->level;
-	return PTK_OK;
-}
-
-static int cmp_rec(const void *x, const void *y)
-{
-	const struct rmap_rec *a = x, *b = y;
-
-	if (a->pfn != b->pfn)
-		return a->pfn < b->pfn ? -1 : 1;
-	if (a->space != b->space)
-		return a->space < b->space ? -1 : 1;
-	return a->va < b->va ? -1 : a->va > b->va;
-}
-
-/* The direct map's range, or false when the layout has none. */
-static bool direct_map(struct session *s, uint64_t *start, uint64_t *end)
-{
-	const struct ptk_region *rg = region_named(s->src,
-						   "Low Kernel Mapping");
-
-	if (!rg)
-		return false;
-	*start = rg->start;
-	*end = rg->end;
-	return true;
-}
-
-static bool in_direct_map(const struct rmap_rec *r, uint64_t start,
-			  uint64_t end)
-{
-	return !r->space && r->va >= start && (r->va < end || !end);
-}
-
-/*
- * A record for each frame of RAM in @pfns that no kernel mapping in the
- * direct map covers (out->rec sorted; the new ones are appended).
- */
-static enum ptk_status add_missing(struct rmap_out *out, struct session *s,
-				   const struct ptk_range *pfns, size_t n)
-{
-	uint64_t dm_start, dm_end;
-	size_t nram, k = 0, sorted = out->n;
-	const struct ptk_range *ram = ptk_source_ram(s->src, &nram);
-
-	if (!direct_map(s, &dm_start, &dm_end))
-		return PTK_OK;
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < nram; j++) {
-			uint64_t lo = ram[j].start >> PTK_PAGE_SHIFT;
-			uint64_t hi = ram[j].end >> PTK_PAGE_SHIFT;
-
-			if (lo < pfns[i].start)
-				lo = pfns[i].start;
-			if (hi > pfns[i].end)
-				hi = pfns[i].end;
-			for (uint64_t pfn = lo; pfn < hi; pfn++) {
-				bool found = false;
-				struct ptk_xlat x;
-				struct ptk_rmap_hit h = { .pfn = pfn };
-				enum ptk_status st;
-
-				while (k < sorted && out->rec[k].pfn < pfn)
-					k++;
-				for (size_t m = k; m < sorted &&
-				     out->rec[m].pfn == pfn && !found; m++)
-					found = in_direct_map(&out->rec[m],
-							      dm_start, dm_end);
-				if (found)
-					continue;
-				h.va = dm_start + (pfn << PTK_PAGE_SHIFT);
-				st = ptk_translate(s->src, &s->kpg, h.va, &x);
-				if (st != PTK_OK)
-					ptk_ctx_clear_err(s->ctx);
-				h.level = st == PTK_OK ? x.level : 0;
-				if (on_hit(&h, out) != PTK_OK)
-					return PTK_ERR_NOMEM;
-				out->rec[out->n - 1].missing = 1;
-				out->missing++;
-			}
-		}
-	}
-	return PTK_OK;
-}
-
 int rmap_collect(struct rmap_out *out, struct session *s,
 		 const struct ptk_range *pfns, size_t n)
 {
@@ -122,14 +17,9 @@ int rmap_collect(struct rmap_out *out, struct session *s,
 	ret = session_spaces(s, &out->sp, &out->why_no_tasks);
 	if (ret != EXIT_OK)
 		return ret;
-	st = ptk_rmap(s->src, out->sp.space, out->sp.n, pfns, n, on_hit, out,
-		      &out->nbad);
-	/* (qsort() of no records would be passed NULL) */
-	if (st == PTK_OK) {
-		if (out->n)
-			qsort(out->rec, out->n, sizeof(*out->rec), cmp_rec);
-		st = add_missing(out, s, pfns, n);
-	}
+	st = ptk_rmap_collect(s->src, &out->sp,
+			      region_named(s->src, "Low Kernel Mapping"), pfns,
+			      n, &out->r);
 	if (st != PTK_OK) {
 		rmap_out_release(out);
 		if (st == PTK_ERR_NOMEM) {
@@ -138,13 +28,11 @@ int rmap_collect(struct rmap_out *out, struct session *s,
 		}
 		return fail_source(s, st);
 	}
-	if (out->n)
-		qsort(out->rec, out->n, sizeof(*out->rec), cmp_rec);
 	return EXIT_OK;
 }
 
 const char *rmap_space_name(const struct rmap_out *out,
-			    const struct rmap_rec *r, char *buf, size_t len)
+			    const struct ptk_rmap_rec *r, char *buf, size_t len)
 {
 	const struct ptk_task *t = out->sp.task[r->space];
 
@@ -185,7 +73,7 @@ static const char *module_of(struct session *s, uint64_t va, char *buf,
 }
 
 static void print_json(const struct rmap_out *out, struct session *s,
-		       const struct rmap_rec *r)
+		       const struct ptk_rmap_rec *r)
 {
 	const struct ptk_task *t = out->sp.task[r->space];
 
@@ -225,7 +113,7 @@ static void print_json(const struct rmap_out *out, struct session *s,
 }
 
 static void print_text(const struct rmap_out *out, struct session *s,
-		       const struct rmap_rec *r)
+		       const struct ptk_rmap_rec *r)
 {
 	char space[64], flags[96];
 
@@ -255,28 +143,26 @@ int rmap_print(const struct rmap_out *out, struct session *s, bool json)
 	if (!json)
 		printf("%-12s %-22s %-18s %-3s %s\n", "PFN", "SPACE", "VIRTUAL",
 		       "PG", "FLAGS");
-	for (size_t i = 0; i < out->n; i++) {
+	for (size_t i = 0; i < out->r.n; i++) {
 		if (json)
-			print_json(out, s, &out->rec[i]);
+			print_json(out, s, &out->r.rec[i]);
 		else
-			print_text(out, s, &out->rec[i]);
+			print_text(out, s, &out->r.rec[i]);
 	}
-	if (out->nbad)
+	if (out->r.nbad)
 		fprintf(stderr, "%s: '%s': %" PRIu64 " table entries cannot be "
 			"followed (see ptkit check)\n", s->cmd,
-			ptk_source_name(s->src), out->nbad);
-	if (out->missing)
+			ptk_source_name(s->src), out->r.nbad);
+	if (out->r.missing)
 		fprintf(stderr, "%s: '%s': %" PRIu64 " frame%s of RAM %s not "
 			"in the direct map\n", s->cmd, ptk_source_name(s->src),
-			(uint64_t)out->missing, out->missing == 1 ? "" : "s",
-			out->missing == 1 ? "is" : "are");
-	return out->missing ? EXIT_FINDING : EXIT_OK;
+			(uint64_t)out->r.missing, out->r.missing == 1 ? "" : "s",
+			out->r.missing == 1 ? "is" : "are");
+	return out->r.missing ? EXIT_FINDING : EXIT_OK;
 }
 
 void rmap_out_release(struct rmap_out *out)
 {
-	free(out->rec);
+	ptk_rmap_recs_release(&out->r);
 	ptk_rmap_spaces_release(&out->sp);
-	out->rec = NULL;
-	out->n = out->cap = 0;
 }

@@ -93,30 +93,10 @@ static const struct argp rmap_argp = {
 	source_children, NULL, NULL,
 };
 
-static int cmp_range(const void *x, const void *y)
-{
-	const struct ptk_range *a = x, *b = y;
-
-	return a->start < b->start ? -1 : a->start > b->start;
-}
-
 /* Sort and merge the frame ranges: ptk_rmap() wants them disjoint. */
 static void normalize(struct rmap_args *a)
 {
-	size_t out = 0;
-
-	if (!a->n)
-		return;
-	qsort(a->pfns, a->n, sizeof(*a->pfns), cmp_range);
-	for (size_t i = 0; i < a->n; i++) {
-		if (out && a->pfns[i].start <= a->pfns[out - 1].end) {
-			if (a->pfns[i].end > a->pfns[out - 1].end)
-				a->pfns[out - 1].end = a->pfns[i].end;
-			continue;
-		}
-		a->pfns[out++] = a->pfns[i];
-	}
-	a->n = out;
+	a->n = ptk_ranges_normalize(a->pfns, a->n);
 }
 
 /* --all: every page of RAM. */

@@ -80,6 +80,7 @@ int cmd_symbols(int argc, char **argv)
 {
 	struct symbols_args a = { 0 };
 	struct ptk_symbols *syms, *mods;
+	const struct ptk_symbol *sym;
 	struct session s;
 	size_t matched = 0;
 	int ret;
@@ -99,20 +100,8 @@ int cmd_symbols(int argc, char **argv)
 	/* the kernel's and the modules' (where BTF finds them), merged in
 	 * address order */
 	mods = session_module_symbols(&s);
-	for (size_t i = 0, j = 0; i < ptk_symbols_count(syms) ||
-	     (mods && j < ptk_symbols_count(mods));) {
-		const struct ptk_symbol *k = ptk_symbols_at(syms, i);
-		const struct ptk_symbol *m = mods ? ptk_symbols_at(mods, j)
-						  : NULL;
-		const struct ptk_symbol *sym;
-
-		if (k && (!m || k->addr <= m->addr)) {
-			sym = k;
-			i++;
-		} else {
-			sym = m;
-			j++;
-		}
+	for (size_t i = 0, j = 0;
+	     (sym = ptk_symbols_merge_next(syms, mods, &i, &j));) {
 		if (!wanted(&a, sym->name))
 			continue;
 		print_symbol(sym, a.json);

@@ -129,7 +129,7 @@ static void print_owner(const struct holes *u, const struct ptk_rmap_run *o,
 	const struct rmap_out *r = u->owners;
 	const struct ptk_task *t = r->sp.task[o->space];
 	char space[64], flags[96];
-	struct rmap_rec rec = { .space = (uint32_t)o->space };
+	struct ptk_rmap_rec rec = { .space = (uint32_t)o->space };
 
 	if (u->json) {
 		printf("%s{\"space\":\"%s\",\"pid\":", first ? "" : ",",
@@ -159,33 +159,14 @@ static void print_owner(const struct holes *u, const struct ptk_rmap_run *o,
 static void print_owners(const struct holes *u, uint64_t pfn,
 			 uint64_t end_pfn)
 {
-	const struct rmap_out *r = u->owners;
-	size_t lo = 0, hi = r->n, n = 0;
+	const struct ptk_range pfns = { pfn, end_pfn };
 	struct ptk_rmap_run *o;
+	size_t n;
 
-	while (lo < hi) {	/* the first record at or past pfn */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (r->rec[mid].pfn < pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (hi = lo; hi < r->n && r->rec[hi].pfn < end_pfn; hi++)
-		n += !r->rec[hi].missing;
-	o = calloc(n ? n : 1, sizeof(*o));
 	if (u->json)
 		printf(",\"owners\":[");
-	n = 0;
-	for (size_t i = lo; o && i < hi; i++) {
-		const struct rmap_rec *rec = &r->rec[i];
-
-		if (!rec->missing)
-			o[n++] = (struct ptk_rmap_run){ rec->space, rec->va,
-							rec->pfn, 1, rec->level,
-							rec->eff };
-	}
-	n = o ? ptk_rmap_merge(o, n) : 0;
+	if (ptk_rmap_runs(&u->owners->r, &pfns, &o, &n) != PTK_OK)
+		n = 0;	/* out of memory: an empty list, as before */
 	for (size_t i = 0; i < n; i++)
 		print_owner(u, &o[i], !i);
 	if (u->json)

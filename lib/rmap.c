@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ptkit/rmap.h"
+#include "ptkit/translate.h"
 #include "ptkit/walk.h"
 
 struct search {
@@ -188,4 +189,185 @@ size_t ptk_rmap_merge(struct ptk_rmap_run *runs, size_t n)
 			runs[++out] = runs[i];
 	}
 	return out + 1;
+}
+
+static enum ptk_status add_rec(struct ptk_rmap_recs *out,
+			       const struct ptk_rmap_hit *h, bool missing)
+{
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? 2 * out->cap : 1024;
+		struct ptk_rmap_rec *p = realloc(out->rec, cap * sizeof(*p));
+
+		if (!p)
+			return PTK_ERR_NOMEM;
+		out->rec = p;
+		out->cap = cap;
+	}
+	out->rec[out->n++] = (struct ptk_rmap_rec){
+		.pfn = h->pfn, .va = h->va, .space = (uint32_t)h->space,
+		.eff = (uint16_t)h->eff, .level = (uint8_t)h->level,
+		.missing = missing,
+	};
+	return PTK_OK;
+}
+
+static enum ptk_status on_hit(const struct ptk_rmap_hit *h, void *priv)
+{
+	return add_rec(priv, h, false);
+}
+
+static int cmp_rec(const void *x, const void *y)
+{
+	const struct ptk_rmap_rec *a = x, *b = y;
+
+	if (a->pfn != b->pfn)
+		return a->pfn < b->pfn ? -1 : 1;
+	if (a->space != b->space)
+		return a->space < b->space ? -1 : 1;
+	return a->va < b->va ? -1 : a->va > b->va;
+}
+
+static bool in_direct_map(const struct ptk_rmap_rec *r,
+			  const struct ptk_region *direct)
+{
+	return !r->space && r->va >= direct->start &&
+	       (r->va < direct->end || !direct->end);
+}
+
+/*
+ * A record for each frame of RAM in @pfns that no kernel mapping in the
+ * direct map covers (out->rec sorted; the new ones are appended).
+ */
+static enum ptk_status add_missing(struct ptk_rmap_recs *out,
+				   struct ptk_source *src,
+				   const struct ptk_paging *kpg,
+				   const struct ptk_region *direct,
+				   const struct ptk_range *pfns, size_t n)
+{
+	size_t nram, k = 0, sorted = out->n;
+	const struct ptk_range *ram = ptk_source_ram(src, &nram);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < nram; j++) {
+			uint64_t lo = ram[j].start >> PTK_PAGE_SHIFT;
+			uint64_t hi = ram[j].end >> PTK_PAGE_SHIFT;
+
+			if (lo < pfns[i].start)
+				lo = pfns[i].start;
+			if (hi > pfns[i].end)
+				hi = pfns[i].end;
+			for (uint64_t pfn = lo; pfn < hi; pfn++) {
+				bool found = false;
+				struct ptk_xlat x;
+				struct ptk_rmap_hit h = { .pfn = pfn };
+				enum ptk_status st;
+
+				while (k < sorted && out->rec[k].pfn < pfn)
+					k++;
+				for (size_t m = k; m < sorted &&
+				     out->rec[m].pfn == pfn && !found; m++)
+					found = in_direct_map(&out->rec[m],
+							      direct);
+				if (found)
+					continue;
+				h.va = direct->start + (pfn << PTK_PAGE_SHIFT);
+				st = ptk_translate(src, kpg, h.va, &x);
+				if (st != PTK_OK)
+					ptk_ctx_clear_err(ptk_source_ctx(src));
+				h.level = st == PTK_OK ? x.level : 0;
+				if (add_rec(out, &h, true) != PTK_OK)
+					return PTK_ERR_NOMEM;
+				out->missing++;
+			}
+		}
+	}
+	return PTK_OK;
+}
+
+enum ptk_status ptk_rmap_collect(struct ptk_source *src,
+				 const struct ptk_rmap_spaces *sp,
+				 const struct ptk_region *direct,
+				 const struct ptk_range *pfns, size_t n,
+				 struct ptk_rmap_recs *ret)
+{
+	enum ptk_status st;
+
+	memset(ret, 0, sizeof(*ret));
+	st = ptk_rmap(src, sp->space, sp->n, pfns, n, on_hit, ret, &ret->nbad);
+	/* (qsort() of no records would be passed NULL) */
+	if (st == PTK_OK && ret->n)
+		qsort(ret->rec, ret->n, sizeof(*ret->rec), cmp_rec);
+	if (st == PTK_OK && direct && sp->n)
+		st = add_missing(ret, src, &sp->space[0].pg, direct, pfns, n);
+	if (st != PTK_OK) {
+		ptk_rmap_recs_release(ret);
+		return st;
+	}
+	if (ret->n)
+		qsort(ret->rec, ret->n, sizeof(*ret->rec), cmp_rec);
+	return PTK_OK;
+}
+
+void ptk_rmap_recs_release(struct ptk_rmap_recs *r)
+{
+	free(r->rec);
+	memset(r, 0, sizeof(*r));
+}
+
+static int cmp_range(const void *x, const void *y)
+{
+	const struct ptk_range *a = x, *b = y;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+size_t ptk_ranges_normalize(struct ptk_range *r, size_t n)
+{
+	size_t out = 0;
+
+	if (!n)
+		return 0;
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (size_t i = 0; i < n; i++) {
+		if (out && r[i].start <= r[out - 1].end) {
+			if (r[i].end > r[out - 1].end)
+				r[out - 1].end = r[i].end;
+			continue;
+		}
+		r[out++] = r[i];
+	}
+	return out;
+}
+
+enum ptk_status ptk_rmap_runs(const struct ptk_rmap_recs *r,
+			      const struct ptk_range *pfns,
+			      struct ptk_rmap_run **ret, size_t *n)
+{
+	size_t lo = 0, hi = r->n, k = 0;
+	struct ptk_rmap_run *runs;
+
+	while (lo < hi) {	/* the first record at or past the range */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->rec[mid].pfn < pfns->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < r->n && r->rec[hi].pfn < pfns->end; hi++)
+		;
+	*n = 0;
+	*ret = runs = malloc((hi - lo ? hi - lo : 1) * sizeof(*runs));
+	if (!runs)
+		return PTK_ERR_NOMEM;
+	for (size_t i = lo; i < hi; i++) {
+		const struct ptk_rmap_rec *rec = &r->rec[i];
+
+		if (!rec->missing)
+			runs[k++] = (struct ptk_rmap_run){
+				rec->space, rec->va, rec->pfn, 1, rec->level,
+				rec->eff };
+	}
+	*n = ptk_rmap_merge(runs, k);
+	return PTK_OK;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* A kernel symbol table: sorted by address, indexed by name. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -318,4 +319,40 @@ bool ptk_kernel_symbol(const struct ptk_source *src,
 		return false;
 	*ret = sym->addr;
 	return true;
+}
+
+const char *ptk_symbols_describe(const struct ptk_symbols *syms,
+				 uint64_t addr, char *buf, size_t len)
+{
+	const struct ptk_symbol *sym;
+	uint64_t off;
+	size_t n;
+
+	sym = syms ? ptk_symbols_lookup(syms, addr, &off) : NULL;
+	if (!sym || !len)
+		return NULL;
+	if (off)
+		snprintf(buf, len, "%s+%#" PRIx64, sym->name, off);
+	else
+		snprintf(buf, len, "%s", sym->name);
+	n = strlen(buf);
+	if (sym->module)
+		snprintf(buf + n, len - n, " [%s]", sym->module);
+	return buf;
+}
+
+const struct ptk_symbol *ptk_symbols_merge_next(const struct ptk_symbols *a,
+						const struct ptk_symbols *b,
+						size_t *i, size_t *j)
+{
+	const struct ptk_symbol *x = a ? ptk_symbols_at(a, *i) : NULL;
+	const struct ptk_symbol *y = b ? ptk_symbols_at(b, *j) : NULL;
+
+	if (x && (!y || x->addr <= y->addr)) {
+		++*i;
+		return x;
+	}
+	if (y)
+		++*j;
+	return y;
 }

@@ -7,6 +7,7 @@
 #include "kread-priv.h"
 #include "ptkit/tasks.h"
 #include "ptkit/translate.h"
+#include "ptkit/walk.h"
 
 /* PF_KTHREAD, include/linux/sched.h (the same value since 2.6.27). */
 #define PF_KTHREAD 0x00200000u
@@ -329,4 +330,57 @@ const struct ptk_task *ptk_tasks_find(const struct ptk_tasks *tasks,
 		if (tasks->task[i].pid == pid)
 			return &tasks->task[i];
 	return NULL;
+}
+
+struct user_count {
+	uint64_t pages, bad;
+};
+
+static enum ptk_status count_leaf(const struct ptk_walk_entry *e, void *priv)
+{
+	struct user_count *c = priv;
+
+	c->pages += (e->end - e->va) >> PTK_PAGE_SHIFT;
+	return PTK_OK;
+}
+
+static enum ptk_status count_run(const struct ptk_walk_entry *e, uint64_t n,
+				 void *priv)
+{
+	struct user_count *c = priv;
+
+	(void)e;
+	c->pages += n;
+	return PTK_OK;
+}
+
+static enum ptk_status count_bad(const struct ptk_walk_entry *e,
+				 enum ptk_status why, void *priv)
+{
+	struct user_count *c = priv;
+
+	(void)e;
+	(void)why;
+	c->bad++;
+	return PTK_OK;
+}
+
+enum ptk_status ptk_user_pages(struct ptk_source *src,
+			       const struct ptk_paging *kpg, uint64_t pgd,
+			       uint64_t *pages, uint64_t *bad)
+{
+	static const struct ptk_walk_ops ops = {
+		.leaf = count_leaf,
+		.leaf_run = count_run,
+		.bad = count_bad,
+	};
+	struct ptk_paging pg = *kpg;
+	struct user_count c = { 0, 0 };
+	enum ptk_status st;
+
+	pg.root = pgd;
+	st = ptk_walk(src, &pg, 0, ptk_noncanon_start(&pg), &ops, &c);
+	*pages = c.pages;
+	*bad = c.bad;
+	return st;
 }

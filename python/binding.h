@@ -21,6 +21,11 @@ struct kernel_cache {
 	struct ptk_tasks tasks;
 	bool syms_tried, types_tried, tasks_tried, tasks_read;
 	char why_no_tasks[256];
+	char why_no_symbols[256];
+	struct ptk_modules mods;
+	bool mods_tried, mods_read;
+	struct ptk_symbols *modsyms;
+	bool modsyms_tried;
 };
 
 /* ptkit.Source: an opened dump or image with its paging and layout. */
@@ -58,6 +63,10 @@ struct ptk_symbols *source_symbols(SourceObject *s);
 struct ptk_types *source_types(SourceObject *s);
 /** source_tasks() - the processes, or NULL with kern.why_no_tasks */
 const struct ptk_tasks *source_tasks(SourceObject *s);
+/** source_modules() - the loaded modules, or NULL */
+const struct ptk_modules *source_modules(SourceObject *s);
+/** source_module_symbols() - the modules' symbols, or NULL */
+struct ptk_symbols *source_module_symbols(SourceObject *s);
 /** source_max_pfn_mapped() - the kernel's max_pfn_mapped, or 0 */
 uint64_t source_max_pfn_mapped(SourceObject *s);
 /** kernel_cache_release() - for the Source's dealloc */
@@ -70,6 +79,15 @@ void kernel_cache_release(struct kernel_cache *k);
  */
 bool add_owners(SourceObject *s, PyObject *holes,
 		const struct ptk_range *pfns, size_t n);
+
+/** source_ps() - Source.ps(threads=False) */
+PyObject *source_ps(SourceObject *s, PyObject *args, PyObject *kw);
+/** source_symbols_list() - Source.symbols(*patterns) */
+PyObject *source_symbols_list(SourceObject *s, PyObject *args);
+/** source_symbol() - Source.symbol(addr) */
+PyObject *source_symbol(SourceObject *s, PyObject *arg);
+/** source_rmap() - Source.rmap(pfns) */
+PyObject *source_rmap(SourceObject *s, PyObject *arg);
 
 /** replay() - ptkit.replay() */
 PyObject *replay(PyObject *self, PyObject *args, PyObject *kw);

@@ -16,8 +16,11 @@ struct ptk_symbols *source_symbols(SourceObject *s)
 
 	if (!k->syms && !k->syms_tried) {
 		k->syms_tried = true;
-		if (ptk_symbols_from_kallsyms(s->src, &s->pg, &k->syms) != PTK_OK)
+		if (ptk_symbols_from_kallsyms(s->src, &s->pg, &k->syms) != PTK_OK) {
 			k->syms = NULL;
+			snprintf(k->why_no_symbols, sizeof(k->why_no_symbols),
+				 "%s", ptk_ctx_err(s->ctx));
+		}
 		ptk_ctx_clear_err(s->ctx);
 	}
 	return k->syms;
@@ -75,6 +78,37 @@ fail:
 	return NULL;
 }
 
+const struct ptk_modules *source_modules(SourceObject *s)
+{
+	struct kernel_cache *k = &s->kern;
+
+	if (k->mods_read || k->mods_tried)
+		return k->mods_read ? &k->mods : NULL;
+	k->mods_tried = true;
+	if (source_types(s) &&
+	    ptk_modules_read(s->src, &s->pg, k->syms, k->types,
+			     &k->mods) == PTK_OK)
+		k->mods_read = true;
+	ptk_ctx_clear_err(s->ctx);
+	return k->mods_read ? &k->mods : NULL;
+}
+
+struct ptk_symbols *source_module_symbols(SourceObject *s)
+{
+	struct kernel_cache *k = &s->kern;
+	const struct ptk_modules *mods;
+
+	if (k->modsyms || k->modsyms_tried)
+		return k->modsyms;
+	k->modsyms_tried = true;
+	mods = source_modules(s);
+	if (!mods || ptk_modules_symbols(s->src, &s->pg, k->types, mods,
+					 &k->modsyms) != PTK_OK)
+		k->modsyms = NULL;
+	ptk_ctx_clear_err(s->ctx);
+	return k->modsyms;
+}
+
 uint64_t source_max_pfn_mapped(SourceObject *s)
 {
 	uint64_t va;
@@ -91,6 +125,9 @@ void kernel_cache_release(struct kernel_cache *k)
 {
 	if (k->tasks_read)
 		ptk_tasks_release(&k->tasks);
+	if (k->mods_read)
+		ptk_modules_release(&k->mods);
+	ptk_symbols_free(k->modsyms);
 	ptk_types_free(k->types);
 	ptk_symbols_free(k->syms);
 	memset(k, 0, sizeof(*k));

@@ -10,36 +10,6 @@
 
 #include "binding.h"
 
-struct hits {
-	struct ptk_rmap_run *run;
-	size_t n, cap;
-};
-
-static enum ptk_status on_hit(const struct ptk_rmap_hit *h, void *priv)
-{
-	struct hits *o = priv;
-
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 256;
-		struct ptk_rmap_run *p = realloc(o->run, cap * sizeof(*p));
-
-		if (!p)
-			return PTK_ERR_NOMEM;
-		o->run = p;
-		o->cap = cap;
-	}
-	o->run[o->n++] = (struct ptk_rmap_run){ h->space, h->va, h->pfn, 1,
-						h->level, h->eff };
-	return PTK_OK;
-}
-
-static int cmp_pfn(const void *x, const void *y)
-{
-	const struct ptk_rmap_run *a = x, *b = y;
-
-	return a->pfn < b->pfn ? -1 : a->pfn > b->pfn;
-}
-
 static PyObject *owner_dict(SourceObject *s, const struct ptk_rmap_spaces *sp,
 			    const struct ptk_rmap_run *r)
 {
@@ -68,29 +38,17 @@ static PyObject *owner_dict(SourceObject *s, const struct ptk_rmap_spaces *sp,
 	return NULL;
 }
 
-/* The owners of [pfn, end_pfn) among @o's hits (sorted by frame). */
+/* The owners of the frames @pfns among @recs. */
 static PyObject *owners_list(SourceObject *s, const struct ptk_rmap_spaces *sp,
-			     const struct hits *o, const struct ptk_range *pfns)
+			     const struct ptk_rmap_recs *recs,
+			     const struct ptk_range *pfns)
 {
-	size_t lo = 0, hi = o->n, n;
 	struct ptk_rmap_run *runs;
+	size_t n;
 	PyObject *l;
 
-	while (lo < hi) {	/* the first hit at or past the range */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (o->run[mid].pfn < pfns->start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (hi = lo; hi < o->n && o->run[hi].pfn < pfns->end; hi++)
-		;
-	runs = malloc((hi - lo ? hi - lo : 1) * sizeof(*runs));
-	if (!runs)
+	if (ptk_rmap_runs(recs, pfns, &runs, &n) != PTK_OK)
 		return PyErr_NoMemory();
-	memcpy(runs, o->run + lo, (hi - lo) * sizeof(*runs));
-	n = ptk_rmap_merge(runs, hi - lo);
 	l = PyList_New((Py_ssize_t)n);
 	for (size_t i = 0; l && i < n; i++) {
 		PyObject *d = owner_dict(s, sp, &runs[i]);
@@ -110,7 +68,7 @@ bool add_owners(SourceObject *s, PyObject *holes,
 {
 	const struct ptk_tasks *tasks = source_tasks(s);
 	struct ptk_rmap_spaces sp;
-	struct hits o = { 0 };
+	struct ptk_rmap_recs recs = { 0 };
 	enum ptk_status st;
 	bool ok = true;
 
@@ -122,10 +80,7 @@ bool add_owners(SourceObject *s, PyObject *holes,
 	st = ptk_rmap_spaces_of(&s->pg, tasks, &sp);
 	if (st == PTK_OK) {
 		Py_BEGIN_ALLOW_THREADS
-		st = ptk_rmap(s->src, sp.space, sp.n, pfns, n, on_hit, &o,
-			      NULL);
-		if (st == PTK_OK && o.n)
-			qsort(o.run, o.n, sizeof(*o.run), cmp_pfn);
+		st = ptk_rmap_collect(s->src, &sp, NULL, pfns, n, &recs);
 		Py_END_ALLOW_THREADS
 	}
 	if (st != PTK_OK) {
@@ -134,8 +89,8 @@ bool add_owners(SourceObject *s, PyObject *holes,
 	}
 	for (size_t i = 0; ok && i < n; i++)
 		ok = dict_set(PyList_GET_ITEM(holes, (Py_ssize_t)i), "owners",
-			      owners_list(s, &sp, &o, &pfns[i]));
+			      owners_list(s, &sp, &recs, &pfns[i]));
 	ptk_rmap_spaces_release(&sp);
-	free(o.run);
+	ptk_rmap_recs_release(&recs);
 	return ok;
 }

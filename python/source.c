@@ -458,6 +458,25 @@ static PyMethodDef source_methods[] = {
 	  "owners=True adds who maps each hole's frames ('owners', as\n"
 	  "--owners: each process's user half and the kernel's tables; a\n"
 	  "RuntimeWarning when the processes cannot be read)." },
+	{ "ps", (PyCFunction)(void (*)(void))source_ps,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "ps(threads=False) -> list: the processes (every thread, with\n"
+	  "threads=True) of the kernel's task list, as `ptkit ps\n"
+	  "--format=json` gives them, with the pages each user half maps.\n"
+	  "Needs kallsyms and BTF; ptkit.Error says what is missing." },
+	{ "symbols", (PyCFunction)(void (*)(void))source_symbols_list,
+	  METH_VARARGS,
+	  "symbols(*patterns) -> list: the kernel's and the modules'\n"
+	  "symbols in address order, those matching any shell glob given,\n"
+	  "as `ptkit symbols --format=json` lists them." },
+	{ "symbol", (PyCFunction)(void (*)(void))source_symbol, METH_O,
+	  "symbol(addr) -> str or None: the address as the kernel's %pS\n"
+	  "prints it, 'name+0x1f [module]'." },
+	{ "rmap", (PyCFunction)(void (*)(void))source_rmap, METH_O,
+	  "rmap(pfns) -> list: every mapping of the frames (an int, a range,\n"
+	  "or a list of them) in the kernel's tables and each process's user\n"
+	  "half, and the frames of RAM the direct map leaves out ('mapped':\n"
+	  "False), as `ptkit rmap --format=json` gives them." },
 	{ "pages", (PyCFunction)(void (*)(void))source_pages,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "pages(start=0, end=2**64) -> list: runs of page frames of one kind\n"

@@ -88,6 +88,52 @@ enum ptk_status ptk_rmap_spaces_of(const struct ptk_paging *kpg,
 void ptk_rmap_spaces_release(struct ptk_rmap_spaces *sp);
 
 /**
+ * struct ptk_rmap_rec - one mapping of one frame in space @space (an index
+ * into struct ptk_rmap_spaces), or (@missing) a frame of RAM the kernel's
+ * direct map does not map, at @va where it would be, with @level where
+ * the walk to it stops (0: a table on the way cannot be read)
+ */
+struct ptk_rmap_rec {
+	uint64_t pfn, va;
+	uint32_t space;
+	uint16_t eff;
+	uint8_t level;
+	uint8_t missing;
+};
+
+/**
+ * struct ptk_rmap_recs - what ptk_rmap_collect() found, sorted by frame,
+ * space and address
+ * @nbad:    table entries that could not be followed
+ * @missing: frames of RAM absent from the direct map
+ */
+struct ptk_rmap_recs {
+	struct ptk_rmap_rec *rec;
+	size_t n, cap;
+	uint64_t nbad, missing;
+};
+
+/**
+ * ptk_rmap_collect() - every mapping of the frames of @pfns (sorted,
+ * disjoint) in the spaces of @sp, the kernel's first; with @direct (the
+ * direct map's region, or NULL), a missing record for each frame of RAM
+ * among them that no mapping of the kernel's in the direct map covers.
+ * Release with ptk_rmap_recs_release().
+ */
+enum ptk_status ptk_rmap_collect(struct ptk_source *src,
+				 const struct ptk_rmap_spaces *sp,
+				 const struct ptk_region *direct,
+				 const struct ptk_range *pfns, size_t n,
+				 struct ptk_rmap_recs *ret);
+void ptk_rmap_recs_release(struct ptk_rmap_recs *r);
+
+/**
+ * ptk_ranges_normalize() - sort @r by start and merge those that overlap
+ * or touch, as ptk_rmap() wants them; the number left
+ */
+size_t ptk_ranges_normalize(struct ptk_range *r, size_t n);
+
+/**
  * struct ptk_rmap_run - @pages frames from @pfn mapped at @va on, in one
  * space, by leaves of one level and one set of effective flags
  */
@@ -104,6 +150,16 @@ struct ptk_rmap_run {
  * "who maps these frames" wants them; the number of runs left
  */
 size_t ptk_rmap_merge(struct ptk_rmap_run *runs, size_t n);
+
+/**
+ * ptk_rmap_runs() - the mappings of the frames of @pfns among @r's
+ * records (missing ones left out), merged by ptk_rmap_merge(): who maps
+ * a range of frames, as ptkit unmapped --owners lists it
+ * @ret: set to a new array (free() it), of *@n runs
+ */
+enum ptk_status ptk_rmap_runs(const struct ptk_rmap_recs *r,
+			      const struct ptk_range *pfns,
+			      struct ptk_rmap_run **ret, size_t *n);
 
 #ifdef __cplusplus
 }

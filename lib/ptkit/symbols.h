@@ -115,6 +115,24 @@ const struct ptk_symbol *ptk_symbols_lookup(const struct ptk_symbols *syms,
 					    uint64_t addr, uint64_t *offset);
 
 /**
+ * ptk_symbols_merge_next() - the next symbol of @a and @b (either may be
+ * NULL) in address order, @a's first at one address, as /proc/kallsyms
+ * lists the kernel's then the modules'; *@i and *@j (start at 0) count
+ * what was taken of each; NULL after the last
+ */
+const struct ptk_symbol *ptk_symbols_merge_next(const struct ptk_symbols *a,
+						const struct ptk_symbols *b,
+						size_t *i, size_t *j);
+
+/**
+ * ptk_symbols_describe() - @addr as the kernel's %pS prints it: "name" at
+ * a symbol, "name+0x1f" inside one, with " [module]" for a module's, into
+ * @buf; NULL when no symbol of @syms holds it (see ptk_symbols_lookup())
+ */
+const char *ptk_symbols_describe(const struct ptk_symbols *syms,
+				 uint64_t addr, char *buf, size_t len);
+
+/**
  * ptk_kernel_symbol() - the address of the kernel's symbol @name: its
  * VMCOREINFO SYMBOL(@name) when the dump exports one, else @syms' (may be
  * NULL); false when neither has it

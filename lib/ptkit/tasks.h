@@ -89,6 +89,15 @@ enum ptk_status ptk_tasks_read(struct ptk_source *src,
 			       struct ptk_tasks *ret);
 void ptk_tasks_release(struct ptk_tasks *tasks);
 
+/**
+ * ptk_user_pages() - the 4 KiB pages the user half of the tables at @pgd
+ * maps (a 2 MiB leaf is 512), walked with @kpg's paging; @bad counts the
+ * entries that cannot be followed (skipped)
+ */
+enum ptk_status ptk_user_pages(struct ptk_source *src,
+			       const struct ptk_paging *kpg, uint64_t pgd,
+			       uint64_t *pages, uint64_t *bad);
+
 /** ptk_tasks_find() - the task with thread id @pid, or NULL */
 const struct ptk_task *ptk_tasks_find(const struct ptk_tasks *tasks,
 				      int32_t pid);

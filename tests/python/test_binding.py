@@ -344,3 +344,47 @@ def test_unmapped_owners_as_ptkit_unmapped_owners(tmp_path):
         got = ptkit.open(other).unmapped(owners=True)
     assert got == cli("unmapped", "--owners", "--format=json", other)
     assert all(o["space"] == "kernel" for h in got for o in h["owners"])
+
+
+def test_processes_symbols_and_rmap_as_the_cli(images):
+    dumps = [p for p in real_dumps() if "ptdump" not in p]
+    if not dumps:
+        pytest.skip("no ../shared/realdata")
+    for path in dumps:
+        src = ptkit.open(path)
+        assert src.ps() == cli("ps", "--format=json", path)
+        assert src.ps(threads=True) == cli("ps", "-t", "--format=json", path)
+        assert src.symbols("*init_task*", "qemu_fw_cfg*") == \
+            cli("symbols", "--format=json", path, "*init_task*",
+                "qemu_fw_cfg*")
+        # frames of the kernel image, of a process, and past RAM
+        init = [t for t in src.ps() if t["pid"] == 1][0]
+        pgd = int(init["pgd"], 16) >> 12
+        frames = [0x1000, range(pgd, pgd + 2), 0x3259, 0x7fffff]
+        assert src.rmap(frames) == cli(
+            "rmap", "--format=json", path, "0x1000", "%#x+2" % pgd,
+            "0x3259", "0x7fffff")
+    src = ptkit.open(dumps[0])
+    syms = src.symbols()
+    assert len(syms) == len(cli("symbols", "--format=json", dumps[0]))
+    init_task = int(src.symbols("init_task")[0]["address"], 16)
+    assert src.symbol(init_task) == "init_task"
+    assert src.symbol(init_task + 8) == "init_task+0x8"
+    mod = [s for s in syms if s.get("module")][0]
+    assert src.symbol(int(mod["address"], 16) + 1) == \
+        "%s+0x1 [%s]" % (mod["name"], mod["module"])
+    assert src.symbol(0) is None
+    with pytest.raises(ValueError):
+        src.rmap(range(0, 10, 2))
+    with pytest.raises(TypeError):
+        src.rmap("0x1000")
+    # a source without symbols says why
+    small = ptkit.open(images["small"])
+    with pytest.raises(ptkit.Error) as e:
+        small.ps()
+    assert e.value.status == 3
+    with pytest.raises(ptkit.Error):
+        small.symbols()
+    with pytest.warns(RuntimeWarning, match="kernel mappings only"):
+        got = small.rmap(0x9000)
+    assert got == cli("rmap", "--format=json", images["small"], "0x9000")
