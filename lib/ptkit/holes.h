@@ -13,6 +13,7 @@
 #ifndef PTKIT_HOLES_H
 #define PTKIT_HOLES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ctx.h"
@@ -43,6 +44,28 @@ struct ptk_holes_ops {
 	enum ptk_status (*bad)(const struct ptk_walk_entry *e,
 			       enum ptk_status why, void *priv);
 };
+
+/**
+ * struct ptk_holes_walk - holes merged over several ranges walked one
+ * after the other (ptk_holes_range(), in increasing order), for a program
+ * that walks a little at a time; on the caller's stack, fields private
+ */
+struct ptk_holes_walk {
+	const struct ptk_holes_ops *ops;
+	void *priv;
+	bool pending;
+	struct ptk_hole h;
+};
+
+void ptk_holes_begin(struct ptk_holes_walk *w,
+		     const struct ptk_holes_ops *ops, void *priv);
+/** ptk_holes_range() - walk [@start, @end); a hole may wait for the next */
+enum ptk_status ptk_holes_range(struct ptk_holes_walk *w,
+				struct ptk_source *src,
+				const struct ptk_paging *pg, uint64_t start,
+				uint64_t end);
+/** ptk_holes_end() - hand over the hole still waiting */
+enum ptk_status ptk_holes_end(struct ptk_holes_walk *w);
 
 /** ptk_holes() - the holes of [@start, @end) (@end 0: the top) */
 enum ptk_status ptk_holes(struct ptk_source *src, const struct ptk_paging *pg,

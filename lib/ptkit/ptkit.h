@@ -37,6 +37,7 @@
 #include "modules.h"
 #include "replay-setup.h"
 #include "holes.h"
+#include "check.h"
 
 #define PTKIT_VERSION "0.1.0"
 

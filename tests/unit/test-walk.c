@@ -397,6 +397,69 @@ static void holes_merge_across_tables(void **state)
 	fixture_free(f);
 }
 
+struct findings {
+	struct ptk_finding f[8];
+	size_t n;
+};
+
+static enum ptk_status rec_finding(const struct ptk_finding *f, void *p)
+{
+	struct findings *r = p;
+
+	assert_true(r->n < 8);
+	r->f[r->n] = *f;
+	r->f[r->n++].why = NULL;
+	return PTK_OK;
+}
+
+/* An audit a range at a time finds what one walk finds: a W+X run across
+ * two PTE tables is one finding, a PMD entry sharing another's PTE table
+ * is one, and the ranges going through the same upper tables again are
+ * not "reached twice". */
+static void check_in_ranges_as_in_one_walk(void **state)
+{
+	const uint64_t k = UINT64_C(0xffffffffc0000000);
+	struct fixture *f = fixture_new(4);
+	struct findings one = { .n = 0 }, parts = { .n = 0 };
+	struct ptk_check *c;
+	struct ptk_xlat x;
+
+	(void)state;
+	fixture_map(f, k + 0x1000, 0x9000000, 0x1000, 1, PTK_F_RW | PTK_F_NX);
+	fixture_map(f, k + 2 * MiB - 0x4000, 0x9100000, 0x8000, 1, PTK_F_RW);
+	assert_int_equal(ptk_translate(f->src, &f->pg, k + 0x1000, &x), PTK_OK);
+	/* pmd[4] points to pmd[0]'s PTE table */
+	assert_int_equal(ptk_builder_set(f->b, x.path[2].table_pa + 4 * 8,
+					 x.path[2].raw), PTK_OK);
+
+	assert_int_equal(ptk_check_new(f->src, &f->pg, rec_finding, &one, &c),
+			 PTK_OK);
+	assert_int_equal(ptk_check_range(c, 0, 0), PTK_OK);
+	assert_int_equal(ptk_check_finish(c), PTK_OK);
+	assert_int_equal(ptk_check_count(c, PTK_FIND_WX), 8);
+	assert_int_equal(ptk_check_count(c, PTK_FIND_SHARED), 1);
+	ptk_check_free(c);
+	assert_int_equal(one.n, 2);
+	assert_int_equal(one.f[0].kind, PTK_FIND_WX);
+	assert_int_equal(one.f[0].va, k + 2 * MiB - 0x4000);
+	assert_int_equal(one.f[0].end, k + 2 * MiB + 0x4000);
+	assert_int_equal(one.f[0].count, 8);
+	assert_int_equal(one.f[1].kind, PTK_FIND_SHARED);
+	assert_int_equal(one.f[1].va, k + 8 * MiB);
+	assert_string_equal(ptk_finding_name(one.f[1].kind), "shared-table");
+
+	assert_int_equal(ptk_check_new(f->src, &f->pg, rec_finding, &parts,
+				       &c), PTK_OK);
+	assert_int_equal(ptk_check_range(c, 0, k + 2 * MiB), PTK_OK);
+	assert_int_equal(ptk_check_range(c, k + 2 * MiB, k + 6 * MiB), PTK_OK);
+	assert_int_equal(ptk_check_range(c, k + 6 * MiB, 0), PTK_OK);
+	assert_int_equal(ptk_check_finish(c), PTK_OK);
+	ptk_check_free(c);
+	assert_int_equal(parts.n, one.n);
+	assert_memory_equal(parts.f, one.f, one.n * sizeof(one.f[0]));
+	fixture_free(f);
+}
+
 static void range_inside_a_large_page(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -994,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(non_canonical_gap_is_one_level_0_hole),
 		cmocka_unit_test(holes_merge_within_a_table),
 		cmocka_unit_test(holes_merge_across_tables),
+		cmocka_unit_test(check_in_ranges_as_in_one_walk),
 		cmocka_unit_test(range_inside_a_large_page),
 		cmocka_unit_test(five_levels),
 		cmocka_unit_test(table_loop_is_reported_not_followed),
