@@ -318,3 +318,13 @@ void dmap_draw(struct tui *t, struct canvas *c)
 			 PRIx64 " (pfn %#" PRIx64 "): %s", pa,
 			 pa + (UINT64_C(1) << sh), pa >> 12, looks[here].what);
 }
+
+void dmap_show_pa(struct tui *t, uint64_t pa)
+{
+	dmap_open(t);
+	if (t->view != VIEW_DIRECTMAP)
+		return;
+	t->dm.cursor = pa >> cell_shift(t);
+	if (t->dm.cursor >= ncells(t))
+		t->dm.cursor = ncells(t) ? ncells(t) - 1 : 0;
+}

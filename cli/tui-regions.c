@@ -19,14 +19,28 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double tui_now(void)
+{
+	return now();
+}
+
 void regions_open(struct tui *t)
+{
+	t->view = VIEW_REGIONS;
+	regions_init(t);
+	if (!t->rg.n)
+		snprintf(t->message, sizeof(t->message), "the source names no "
+			 "regions");
+}
+
+void regions_init(struct tui *t)
 {
 	size_t n;
 	const struct ptk_region *rg = ptk_source_regions(t->s->src, &n);
 
-	t->view = VIEW_REGIONS;
-	if (t->rg.n)
+	if (t->rg.n || t->rg.inited)
 		return;
+	t->rg.inited = true;
 	for (size_t i = 0; i < n && t->rg.n < TUI_MAX_REGIONS; i++) {
 		struct tui_region *r = &t->rg.r[t->rg.n++];
 
@@ -35,9 +49,6 @@ void regions_open(struct tui *t)
 		r->start = r->next = rg[i].start;
 		r->end = rg[i].end;
 	}
-	if (!t->rg.n)
-		snprintf(t->message, sizeof(t->message), "the source names no "
-			 "regions");
 }
 
 static enum ptk_status count_leaf(const struct ptk_walk_entry *e, void *priv)
@@ -68,26 +79,35 @@ static enum ptk_status skip_bad(const struct ptk_walk_entry *e,
 	return PTK_OK;
 }
 
+uint64_t tui_chunk_end(struct tui *t, uint64_t next, uint64_t limit,
+		       bool *gap)
+{
+	uint64_t chunk = UINT64_C(1) << 30, end;
+	struct ptk_xlat x;
+
+	*gap = false;
+	if (ptk_translate(t->src, &t->pg, next, &x) == PTK_OK) {
+		*gap = x.result == PTK_XLAT_NONCANONICAL;
+		if (x.result == PTK_XLAT_NOT_PRESENT && x.level >= 3)
+			chunk = ptk_level_size(x.level);
+	}
+	ptk_ctx_clear_err(t->s->ctx);
+	/* 0 is the top of the address space, for a chunk as for a limit */
+	end = *gap ? ptk_noncanon_end(&t->pg) : (next & ~(chunk - 1)) + chunk;
+	if (limit && (!end || end > limit))
+		end = limit;
+	return end;
+}
+
 /* One step of a region: a GiB, or a whole hole of a higher level. */
 static void step(struct tui *t, struct tui_region *r)
 {
 	const struct ptk_walk_ops ops = {
 		.leaf = count_leaf, .leaf_run = count_run, .bad = skip_bad,
 	};
-	uint64_t chunk = UINT64_C(1) << 30, end;
-	struct ptk_xlat x;
-	bool gap = false;
+	bool gap;
+	uint64_t end = tui_chunk_end(t, r->next, r->end, &gap);
 
-	if (ptk_translate(t->src, &t->pg, r->next, &x) == PTK_OK) {
-		gap = x.result == PTK_XLAT_NONCANONICAL;
-		if (x.result == PTK_XLAT_NOT_PRESENT && x.level >= 3)
-			chunk = ptk_level_size(x.level);
-	}
-	ptk_ctx_clear_err(t->s->ctx);
-	/* 0 is the top of the address space, for a chunk as for a region */
-	end = gap ? ptk_noncanon_end(&t->pg) : (r->next & ~(chunk - 1)) + chunk;
-	if (r->end && (!end || end > r->end))
-		end = r->end;
 	if (!gap && ptk_walk(t->src, &t->pg, r->next, end, &ops, r) != PTK_OK)
 		r->bad++;
 	ptk_ctx_clear_err(t->s->ctx);

@@ -15,6 +15,9 @@
 static const struct {
 	const char *keys, *what;
 } key_help[] = {
+	{ "o", "the overview: the source, regions, DirectMap, findings, holes" },
+	{ "  Enter", "  go to what the line is about" },
+	{ "t", "the tables, from the root" },
 	{ "Up Down j k", "move by one entry" },
 	{ "PgUp PgDn", "move by a screen" },
 	{ "Home End", "first and last entry" },
@@ -34,7 +37,8 @@ static const struct {
 	{ "v", "the vmemmap: folios whose struct pages share pages (HVO)" },
 	{ "  Enter", "  the tables that map the folio's struct pages" },
 	{ "?", "this help" },
-	{ "q", "quit (or close help and entry views)" },
+	{ "q", "back: to the tables, the overview; quit from the overview" },
+	{ "Q", "quit" },
 };
 
 static struct tui_table *cur(struct tui *t)
@@ -69,6 +73,23 @@ static void load(struct tui *t, struct tui_table *tb)
 	}
 }
 
+/* The root's cursor on its first present entry of the kernel half: the
+ * user half of a kernel's own tables is empty. */
+static void first_kernel_entry(struct tui *t)
+{
+	struct tui_table *tb = &t->path[0];
+
+	for (unsigned i = 256; i < 512; i++) {
+		struct ptk_entry e;
+
+		ptk_entry_decode(&t->pg, tb->level, tb->raw[i], &e);
+		if (e.kind != PTK_KIND_NONE) {
+			tb->cursor = i;
+			return;
+		}
+	}
+}
+
 bool tui_open(struct tui *t, struct session *s)
 {
 	memset(t, 0, sizeof(*t));
@@ -80,7 +101,9 @@ bool tui_open(struct tui *t, struct session *s)
 	t->path[0].level = s->pg.levels;
 	t->path[0].eff = PTK_F_RW | PTK_F_US;
 	load(t, &t->path[0]);
+	first_kernel_entry(t);
 	t->rows = 24;
+	overview_open(t);
 	return true;
 }
 
@@ -91,6 +114,7 @@ void tui_close(struct tui *t)
 	free(t->dm.cache);
 	t->dm.cache = NULL;
 	vmemmap_close(t);
+	overview_close(t);
 }
 
 /* After an edit: the tables on the path may have changed (or moved). */
@@ -173,6 +197,11 @@ static void next_present(struct tui *t, int dir)
 /* From the root down to the entry that maps @va, as far as tables go. */
 void tui_go_to(struct tui *t, uint64_t va)
 {
+	tui_go_to_entry(t, va, 0);
+}
+
+void tui_go_to_entry(struct tui *t, uint64_t va, unsigned level)
+{
 	if (!ptk_va_canonical(&t->pg, va)) {
 		snprintf(t->message, sizeof(t->message), "%#" PRIx64 " is not "
 			 "canonical", va);
@@ -183,7 +212,7 @@ void tui_go_to(struct tui *t, uint64_t va)
 		struct tui_table *tb = cur(t);
 
 		tb->cursor = ptk_va_index(va, tb->level);
-		if (!descend(t, tb->cursor))
+		if (tb->level <= level || !descend(t, tb->cursor))
 			break;
 	}
 	t->view = VIEW_TABLE;
@@ -287,15 +316,36 @@ bool tui_key(struct tui *t, int key)
 		return true;
 	}
 	t->message[0] = '\0';
+	if (key == 'Q')
+		return false;
 	if (t->view == VIEW_HELP) {
+		long n = (long)(sizeof(key_help) / sizeof(key_help[0]));
+		long top = (long)t->help_top;
+
 		if (key == 'q' || key == '?' || key == TUI_KEY_ESC ||
 		    key == KEY_LEFT || key == KEY_BACKSPACE || key == 127)
 			t->view = t->back;
+		else if (key == KEY_DOWN || key == 'j')
+			top++;
+		else if (key == KEY_UP || key == 'k')
+			top--;
+		else if (key == KEY_NPAGE || key == ' ')
+			top += page;
+		else if (key == KEY_PPAGE)
+			top -= page;
+		top = top > n - 1 ? n - 1 : top;
+		t->help_top = top < 0 ? 0 : (unsigned)top;
 		return true;
+	}
+	if (t->view == VIEW_OVERVIEW) {
+		if (key == 'q' || key == TUI_KEY_ESC)
+			return false;
+		if (overview_key(t, key))
+			return true;
 	}
 	if (t->view == VIEW_REGIONS) {
 		if (key == 'q' || key == TUI_KEY_ESC) {
-			t->view = VIEW_TABLE;
+			t->view = t->up;
 			return true;
 		}
 		if (regions_key(t, key))
@@ -303,7 +353,7 @@ bool tui_key(struct tui *t, int key)
 	}
 	if (t->view == VIEW_VMEMMAP) {
 		if (key == 'q' || key == TUI_KEY_ESC) {
-			t->view = VIEW_TABLE;
+			t->view = t->up;
 			return true;
 		}
 		if (vmemmap_key(t, key))
@@ -311,7 +361,7 @@ bool tui_key(struct tui *t, int key)
 	}
 	if (t->view == VIEW_DIRECTMAP) {
 		if (key == 'q' || key == TUI_KEY_ESC) {
-			t->view = VIEW_TABLE;
+			t->view = t->up;
 			return true;
 		}
 		if (key == 'w') {
@@ -329,9 +379,18 @@ bool tui_key(struct tui *t, int key)
 		t->view = VIEW_TABLE;
 		return true;
 	}
+	if (t->view == VIEW_OVERVIEW && key > 0 && key < 128 &&
+	    strchr("nNeg/p", key)) {
+		t->view = VIEW_TABLE;	/* table keys work from the overview */
+		if (key == '/') {	/* a search from there starts at 0 */
+			t->depth = 1;
+			t->path[0].cursor = 0;
+		}
+	}
 	switch (key) {
-	case 'q':
-		return false;
+	case 'q': case TUI_KEY_ESC:
+		t->view = VIEW_OVERVIEW;
+		break;
 	case KEY_UP: case 'k': move_cursor(t, -1); break;
 	case KEY_DOWN: case 'j': move_cursor(t, 1); break;
 	case KEY_PPAGE: move_cursor(t, -page); break;
@@ -358,9 +417,18 @@ bool tui_key(struct tui *t, int key)
 			snprintf(t->message, sizeof(t->message), "at the root");
 		break;
 	case 'e': t->view = VIEW_ENTRY; break;
-	case 'd': dmap_open(t); break;
-	case 'r': regions_open(t); break;
-	case 'v': vmemmap_open(t); break;
+	case 'o': overview_open(t); break;
+	case 't': t->view = VIEW_TABLE; break;
+	case 'd': case 'r': case 'v':
+		/* q comes back here, or to the tables from where they lead */
+		t->up = t->view == VIEW_OVERVIEW ? VIEW_OVERVIEW : VIEW_TABLE;
+		if (key == 'd')
+			dmap_open(t);
+		else if (key == 'r')
+			regions_open(t);
+		else
+			vmemmap_open(t);
+		break;
 	case '?': t->back = t->view; t->view = VIEW_HELP; break;
 	case 'g': case 'p': case '/':
 		t->prompting = true;
@@ -519,13 +587,27 @@ static void draw_entry(struct tui *t, struct canvas *c)
 		   eff & PTK_F_NX ? "no-exec" : "exec");
 }
 
-static void draw_help(struct canvas *c)
+static void draw_help(struct tui *t, struct canvas *c)
 {
+	size_t n = sizeof(key_help) / sizeof(key_help[0]);
+	int rows = c->rows - 3;
+
 	canvas_put(c, 1, 0, CA_HEADING, "keys");
 	canvas_fill_attr(c, 1, CA_HEADING);
-	for (size_t i = 0; i < sizeof(key_help) / sizeof(key_help[0]); i++)
-		canvas_put(c, 2 + (int)i, 0, CA_NORMAL, "  %-18s %s",
-			   key_help[i].keys, key_help[i].what);
+	for (int r = 0; r < rows && t->help_top + (size_t)r < n; r++)
+		canvas_put(c, 2 + r, 0, CA_NORMAL, "  %-18s %s",
+			   key_help[t->help_top + (size_t)r].keys,
+			   key_help[t->help_top + (size_t)r].what);
+}
+
+static void help_status(struct tui *t, struct canvas *c)
+{
+	size_t n = sizeof(key_help) / sizeof(key_help[0]);
+	size_t last = t->help_top + (size_t)(c->rows > 3 ? c->rows - 3 : 1);
+
+	canvas_put(c, c->rows - 1, 0, CA_STATUS, "keys %u-%zu of %zu  j k PgDn "
+		   "PgUp:scroll q:back", t->help_top + 1, last < n ? last : n,
+		   n);
 }
 
 /* The kernel symbol at the cursor's entry, or NULL. */
@@ -547,15 +629,23 @@ void tui_draw(struct tui *t, struct canvas *c)
 	t->rows = c->rows;
 	memcpy(saved, t->message, sizeof(saved));
 	canvas_clear(c);
-	draw_breadcrumb(t, c);
+	if (t->view == VIEW_OVERVIEW) {
+		canvas_put(c, 0, 0, CA_TITLE, "overview  %s",
+			   ptk_source_name(t->s->src));
+		canvas_fill_attr(c, 0, CA_TITLE);
+	} else {
+		draw_breadcrumb(t, c);
+	}
 	if (t->view == VIEW_HELP)
-		draw_help(c);
+		draw_help(t, c);
 	else if (t->view == VIEW_DIRECTMAP)
 		dmap_draw(t, c);
 	else if (t->view == VIEW_REGIONS)
 		regions_draw(t, c);
 	else if (t->view == VIEW_VMEMMAP)
 		vmemmap_draw(t, c);
+	else if (t->view == VIEW_OVERVIEW)
+		overview_draw(t, c);
 	else if (t->view == VIEW_ENTRY)
 		draw_entry(t, c);
 	else
@@ -566,13 +656,19 @@ void tui_draw(struct tui *t, struct canvas *c)
 			   t->prompt_kind == 'p' ? "physical address" :
 			   t->prompt_kind == '/' ? "find" :
 			   "save the tables as", t->input);
+	else if (t->view == VIEW_HELP)
+		help_status(t, c);
+	else if (t->view == VIEW_OVERVIEW)
+		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s%sEnter:go t:tables "
+			   "d:direct map ?:help q:quit", t->message,
+			   t->message[0] ? "  " : "");
 	else if (t->view == VIEW_DIRECTMAP || t->view == VIEW_REGIONS ||
 		 t->view == VIEW_VMEMMAP)
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s%s?:help q:back",
 			   t->message, t->message[0] ? "  " : "");
 	else
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s %u/512  %s%s%s  "
-			   "?:help q:quit", ptk_level_name(&t->pg, tb->level),
+			   "?:help q:back", ptk_level_name(&t->pg, tb->level),
 			   tb->cursor, t->message,
 			   cursor_symbol(t, sym, sizeof(sym)) ? "  " : "",
 			   cursor_symbol(t, sym, sizeof(sym)) ? sym : "");

@@ -117,11 +117,13 @@ static int run_script(struct tui *t, const struct tui_args *a)
 
 	if (!canvas_init(&c, a->rows, a->cols))
 		return EXIT_ENV;
+	overview_step(t, 0);
 	tui_draw(t, &c);
 	while ((key = script_key(&p)) >= 0) {
 		if (!tui_key(t, key))
 			break;
-		regions_step(t, 0);	/* a script sees the counts complete */
+		overview_step(t, 0);	/* a script sees the counts complete */
+		regions_step(t, 0);
 		tui_draw(t, &c);
 	}
 	if (key == -2) {
@@ -202,7 +204,7 @@ static void show(const struct canvas *c, bool colour)
 static int run_terminal(struct tui *t)
 {
 	struct canvas c = { 0 };
-	bool colour;
+	bool colour, busy;
 	int rows, cols, key;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -235,11 +237,16 @@ static int run_terminal(struct tui *t)
 		}
 		tui_draw(t, &c);
 		show(&c, colour);
-		/* while regions are being counted, count between keys */
-		timeout(regions_done(t) ? -1 : 0);
+		/* while the overview and the regions are being worked
+		 * out, work between keys */
+		busy = !overview_done(t) || !regions_done(t);
+		timeout(busy ? 0 : -1);
 		key = getch();
-		if (key == ERR && !regions_done(t)) {
-			regions_step(t, 0.02);
+		if (key == ERR && busy) {
+			if (!overview_step(t, 0.02))
+				;	/* more next time */
+			else if (!regions_done(t))
+				regions_step(t, 0.02);
 			key = KEY_RESIZE;	/* only redraw */
 		}
 	} while (key == KEY_RESIZE || tui_key(t, key == ERR ? 0 : key));

@@ -11,7 +11,7 @@
 #include "cli.h"
 
 enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP,
-		VIEW_REGIONS, VIEW_VMEMMAP };
+		VIEW_REGIONS, VIEW_VMEMMAP, VIEW_OVERVIEW };
 
 enum { TUI_MAX_REGIONS = 32 };
 
@@ -28,6 +28,7 @@ struct tui_region {
 struct tui_regions {
 	struct tui_region r[TUI_MAX_REGIONS];
 	unsigned n, cursor;
+	bool inited;
 };
 
 /* One table on the path from the root, with the cursor in it. */
@@ -72,6 +73,54 @@ struct tui_vmemmap {
 	char why[160];
 };
 
+enum { TUI_MAX_KEPT = 1000 };	/* findings and holes listed, at most */
+
+/* A hole of the direct map, and what its pages are ("file 1"). */
+struct tui_hole {
+	struct ptk_hole h;
+	char what[48];
+};
+
+/* A finding of the audit, as the overview lists it. */
+struct tui_finding {
+	enum ptk_finding_kind kind;
+	uint64_t va, end, count;
+	unsigned level;
+};
+
+/*
+ * The overview: what the source is and what is interesting in it.  The
+ * counts, the holes of the direct map and the audit are worked out a
+ * piece at a time between keys (overview_step()), in this order.
+ */
+struct tui_overview {
+	bool opened;
+	unsigned cursor, top;	/* lines */
+	unsigned nlines;	/* of the last draw */
+	enum { OV_DIRECTMAP, OV_REGIONS, OV_HOLES, OV_KINDS, OV_CHECK,
+	       OV_DONE } phase;
+	/* the direct map as the kernel counts it */
+	bool dm_counted;
+	uint64_t kb[PTK_LEVEL_PUD + 1];
+	uint64_t text_splits;
+	/* the holes of the direct map over RAM */
+	bool has_direct;
+	uint64_t page_offset;
+	struct ptk_holes_walk hw;
+	size_t ram_i;
+	uint64_t hole_next;	/* 0: at the start of ram_i */
+	struct tui_hole *holes;
+	size_t nholes, capholes;
+	uint64_t holes_total, hole_pages;
+	/* the audit */
+	struct ptk_check *check;
+	uint64_t check_next;
+	struct tui_finding *findings;
+	size_t nfindings, capfindings;
+	uint64_t findings_total;
+	char why_not[160];	/* the audit stopped: why */
+};
+
 /* A search: effective flags set and clear, and page sizes (bit = level). */
 struct tui_search {
 	unsigned set, clear, levels;
@@ -86,9 +135,13 @@ struct tui {
 	struct tui_dmap dm;
 	struct tui_regions rg;
 	struct tui_vmemmap vmm;
+	struct tui_overview ov;
 	struct tui_table path[PTK_MAX_LEVELS];
 	unsigned depth;		/* path[depth - 1] is shown */
 	enum tui_view view, back;	/* back: where help returns */
+	unsigned help_top;	/* the first key the help shows */
+	enum tui_view up;	/* where q returns from the grid, regions and
+				 * vmemmap views */
 	bool prompting;
 	char prompt_kind;	/* 'g', 'p': an address; 'w': a file name */
 	char input[256];
@@ -112,8 +165,18 @@ void dmap_open(struct tui *t);
 bool dmap_key(struct tui *t, int key);	/* false: not a key of the view */
 void dmap_draw(struct tui *t, struct canvas *c);
 void dmap_save(struct tui *t, const char *path);
+void dmap_show_pa(struct tui *t, uint64_t pa);	/* the grid, at @pa's cell */
 /* tui-regions.c */
 void regions_open(struct tui *t);
+void regions_init(struct tui *t);	/* the regions, not counted yet */
+double tui_now(void);			/* seconds, monotonic */
+/*
+ * The end of the next piece of a walk from @next, at most to @limit (0:
+ * the top): a GiB, or a whole not-present entry above the PMD, or (with
+ * *@gap) the non-canonical gap, which is not walked.
+ */
+uint64_t tui_chunk_end(struct tui *t, uint64_t next, uint64_t limit,
+		       bool *gap);
 bool regions_step(struct tui *t, double budget);
 bool regions_done(const struct tui *t);
 bool regions_key(struct tui *t, int key);
@@ -125,6 +188,14 @@ bool vmemmap_key(struct tui *t, int key);
 void vmemmap_draw(struct tui *t, struct canvas *c);
 /* whether the leaf at @va onto @pa is a vmemmap page HVO shares */
 bool vmemmap_shared(struct tui *t, uint64_t va, uint64_t pa);
+/* tui-overview.c: the first screen */
+void overview_open(struct tui *t);
+void overview_close(struct tui *t);
+/* work for @budget seconds (0: to the end); true when all is done */
+bool overview_step(struct tui *t, double budget);
+bool overview_done(const struct tui *t);
+bool overview_key(struct tui *t, int key);
+void overview_draw(struct tui *t, struct canvas *c);
 /* tui-search.c */
 bool search_parse(const char *text, struct tui_search *ret);
 /* The first (or, with @last, the last) match in [from, to); to 0: the top */
@@ -132,6 +203,8 @@ bool search_next(struct tui *t, uint64_t from, uint64_t to, bool last,
 		 uint64_t *va);
 /* tui-views.c, for tui-dmap.c */
 void tui_go_to(struct tui *t, uint64_t va);
+/* the same, stopping in the table of @level (0: as far as tables go) */
+void tui_go_to_entry(struct tui *t, uint64_t va, unsigned level);
 void tui_reload(struct tui *t);
 
 #endif

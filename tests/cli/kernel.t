@@ -333,7 +333,7 @@ test_expect 'walk --entries --symbols, and the TUI, name kernel addresses' '
 	ptkit walk --entries --symbols --region=text "$S2" >walk &&
 	head -1 walk | grep -q "  entry=0x00000000052001e1  <startup_64>$" &&
 	ptkit tui --keys "ginit_task<Enter>" --size 100x4 "$S2" >screen &&
-	grep -q "^pmd 325/512  0xffffffffa8a1aa40: pmd entry 325; 27 present  init_stack  ?:help q:quit" screen
+	grep -q "^pmd 325/512  0xffffffffa8a1aa40: pmd entry 325; 27 present  init_stack  ?:help q:back" screen
 '
 
 test_expect 'freelists: what the CPUs have not folded into NR_FREE_PAGES counts' '

@@ -5,7 +5,47 @@
 
 ptkit mkimage -o small.img "$DATA/small.spec" >/dev/null || exit 1
 
-test_expect 'the first screen: the root table, the cursor, the status' '
+test_expect 'the first screen: the overview, counted, each line a way in' '
+	cat >expect <<-\EOT &&
+	overview  small.img
+	>source   small.img (ELF core (libelf))
+	 paging   4-level, root 0x100000 from PTKIT_ROOT in the image
+	 kernel   not known (no VMCOREINFO release)
+	 RAM      64M in 1 range
+	 REGIONS                      MAPPED       4K     2M   1G
+	 User Space                      24K        6      0    0
+	 Low Kernel Mapping               2G      512    511    1
+	 High Kernel Mapping           4104K        2      2    0
+	 DIRECT MAP
+	   DirectMap4k: 4096 kB  DirectMap2M: 1044480 kB  DirectMap1G: 1048576 kB
+	   2048 kB of DirectMap4k are the kernel image'"'"'s 1 split 2M page, which the kernel counts too
+	 CHECK: 481 findings (not-ram 481) in 2 runs
+	   not-ram      0xffff888004000000-0xffff888040000000 pmd direct map maps memory that is not RAM
+	   not-ram      0xffff888040000000-0xffff888080000000 pud direct map maps memory that is not RAM
+	 UNMAPPED: 0 holes, 0 pages (0) of RAM the direct map does not map
+
+	Enter:go t:tables d:direct map ?:help q:quit
+	EOT
+	ptkit tui --keys "" --size 100x18 small.img >actual &&
+	test_cmp expect actual &&
+	ptkit check small.img >check 2>/dev/null;
+	grep -q "^not-ram      481 entries" check &&
+	ptkit stats small.img | tail -n 3 | tr -s " " >stats &&
+	grep -q "^DirectMap4k: 4096 kB" stats && grep -q "^DirectMap1G: 1048576 kB" stats
+'
+
+test_expect 'the tables open at the first present entry of the kernel half' '
+	cat >expect <<-\EOT &&
+	pgd 0x100000
+	 IDX  VIRTUAL           ENTRY             FLAGS                  KIND
+	 270  ffff870000000000  0000000000000000                         -
+	 271  ffff878000000000  0000000000000000                         -
+	 272  ffff880000000000  0000000000000000                         -
+	>273  ffff888000000000  0000000000107067  RW USR A               pud 0x107000
+	pgd 273/512  4 present  ?:help q:back
+	EOT
+	ptkit tui --keys "t" --size 80x7 small.img >actual &&
+	test_cmp expect actual &&
 	cat >expect <<-\EOT &&
 	pgd 0x100000
 	 IDX  VIRTUAL           ENTRY             FLAGS                  KIND
@@ -13,10 +53,32 @@ test_expect 'the first screen: the root table, the cursor, the status' '
 	   1  0000008000000000  0000000000000000                         -
 	   2  0000010000000000  0000000000000000                         -
 	   3  0000018000000000  0000000000000000                         -
-	pgd 0/512  4 present  ?:help q:quit
+	pgd 0/512  4 present  ?:help q:back
 	EOT
-	ptkit tui --keys "" --size 80x7 small.img >actual &&
-	test_cmp expect actual
+	ptkit tui --keys "t<Home>" --size 80x7 small.img >actual &&
+	test_cmp expect actual &&
+	ptkit tui --keys "<Enter>" --size 80x7 small.img >actual &&
+	grep -q "^>273  ffff888000000000" actual &&
+	ptkit tui --keys "tq" --size 80x4 small.img >actual &&
+	grep -q "^>source   small.img" actual
+'
+
+test_expect 'overview: Enter on a region, the DirectMap line, a finding' '
+	ptkit tui --keys "jjjj<Enter>" --size 90x5 small.img >actual &&
+	grep -q "^pgd 0x100000 > \[511\] pud 0x10a000 > \[510\] pmd 0x10b000$" actual &&
+	grep -q "^>  8  ffffffff81000000  0000000001001181  GLB PAT                2M 0x1000000$" actual &&
+	grep -q "High Kernel Mapping: its first mapping" actual &&
+	ptkit tui --keys "jjjjj<Enter>" --size 90x8 small.img >actual &&
+	grep -q "^direct map at 0xffff888000000000: 2M per cell" actual &&
+	ptkit tui --keys "jjjjj<Enter>q" --size 90x8 small.img >actual &&
+	grep -q "^>  DirectMap4k: 4096 kB" actual &&
+	ptkit tui --keys "<End><Enter>" --size 90x4 small.img >actual &&
+	grep -q "^pgd 0x100000 > \[273\] pud 0x107000$" actual &&
+	grep -q "^>  1  ffff888040000000  8000000040000183  RW GLB NX" actual &&
+	ptkit tui --keys "<End>k<Enter>" --size 90x4 small.img >actual &&
+	grep -q "^> 32  ffff888004000000  80000000040001e3" actual &&
+	ptkit tui --keys "QQ" --size 90x4 small.img >actual &&
+	grep -q "^overview  small.img" actual
 '
 
 test_expect 'goto a virtual address: the path down, the entry under the cursor' '
@@ -26,7 +88,7 @@ test_expect 'goto a virtual address: the path down, the entry under the cursor' 
 	   0  ffff888000000000  0000000000109067  RW USR A               pte 0x109000
 	>  1  ffff888000200000  80000000002001e3  RW A D GLB NX          2M 0x200000
 	   2  ffff888000400000  80000000004001e3  RW A D GLB NX          2M 0x400000
-	pmd 1/512  0xffff888000201000: pmd entry 1; 512 present  ?:help q:quit
+	pmd 1/512  0xffff888000201000: pmd entry 1; 512 present  ?:help q:back
 	EOT
 	ptkit tui --keys "g0xffff888000201000<Enter>" --size 80x6 small.img >actual &&
 	test_cmp expect actual
@@ -51,7 +113,7 @@ test_expect 'the entry view: every bit, the effective permissions' '
 	  NX     set
 	  pkey   0
 	effective: writable kernel no-exec
-	pmd 1/512    ?:help q:quit
+	pmd 1/512    ?:help q:back
 	EOT
 	ptkit tui --keys "g0xffff888000201000<Enter>e" --size 80x18 small.img >actual &&
 	test_cmp expect actual &&
@@ -60,13 +122,13 @@ test_expect 'the entry view: every bit, the effective permissions' '
 '
 
 test_expect 'Enter descends, Backspace comes back; n and N find present entries' '
-	ptkit tui --keys "<Enter>" --size 80x4 small.img >actual &&
+	ptkit tui --keys "t<Home><Enter>" --size 80x4 small.img >actual &&
 	grep -q "^pgd 0x100000 > \[0\] pud 0x101000$" actual &&
-	ptkit tui --keys "<Enter><BS>j" --size 80x4 small.img >actual &&
+	ptkit tui --keys "t<Home><Enter><BS>j" --size 80x4 small.img >actual &&
 	grep -q "^pgd 1/512 " actual &&
-	ptkit tui --keys "nn<End>N" --size 80x4 small.img >actual &&
+	ptkit tui --keys "t<Home>nn<End>N" --size 80x4 small.img >actual &&
 	grep -q "^>273  ffff888000000000  0000000000107067" actual &&
-	ptkit tui --keys "<BS>" --size 80x4 small.img >actual &&
+	ptkit tui --keys "t<Home><BS>" --size 80x4 small.img >actual &&
 	grep -q "^pgd 0/512  at the root; 4 present" actual
 '
 
@@ -74,30 +136,35 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 	ptkit tui --keys "p0x400000<Enter>" --size 80x4 small.img >actual &&
 	grep -q "^pmd 2/512  0xffff888000400000: pmd entry 2; " actual &&
 	ptkit tui --keys "gzz<Enter>" --size 100x4 small.img >actual &&
-	grep -q "^pgd 0/512  .zz. is not an address or a kernel symbol; 4 present" actual &&
+	grep -q "^pgd 273/512  .zz. is not an address or a kernel symbol; 4 present" actual &&
 	ptkit tui --keys "pzz<Enter>" --size 100x4 small.img >actual &&
-	grep -q "^pgd 0/512  .zz. is not an address; 4 present" actual &&
+	grep -q "^pgd 273/512  .zz. is not an address; 4 present" actual &&
 	ptkit tui --keys "g0x800000000000<Enter>" --size 100x4 small.img >actual &&
-	grep -q "^pgd 0/512  0x800000000000 is not canonical; 4 present" actual
+	grep -q "^pgd 273/512  0x800000000000 is not canonical; 4 present" actual
 '
 
 test_expect 'help is the key table' '
 	ptkit tui --keys "?" --size 80x24 small.img >actual &&
 	grep -q "^  g                  go to a virtual address or a kernel symbol$" actual &&
 	test $(grep -c "^  [^ ]" actual) = 15 &&
+	grep -q "^keys 1-21 of 24  j k PgDn PgUp:scroll q:back" actual &&
+	ptkit tui --keys "?<PgDn>" --size 80x24 small.img >actual &&
+	grep -q "^  Q                  quit$" actual &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
+	grep -q "^>source" actual &&
+	ptkit tui --keys "t??" --size 80x4 small.img >actual &&
 	grep -q "^ IDX" actual
 '
 
 test_expect 'a table that points back up is a message, not a hang' '
 	printf "levels 4\nram 0-16M\ntables 1M-2M\nmap 0x400000 0x800000 0x1000 4k rw\nset 0x100000[5] = 0x100067\n" >loop.spec &&
 	ptkit mkimage -o loop.img loop.spec >/dev/null &&
-	ptkit tui --keys "jjjjj<Enter>" --size 100x4 loop.img >actual &&
+	ptkit tui --keys "t<Home>jjjjj<Enter>" --size 100x4 loop.img >actual &&
 	grep -q "^pgd 5/512  entry 5 points back to the pgd table at 0x100000: a loop" actual
 '
 
 test_expect 'scripted mode: --screen, bad key names, no terminal' '
-	ptkit tui --keys j --screen=screen.txt --size 80x4 small.img >out &&
+	ptkit tui --keys "t<Home>j" --screen=screen.txt --size 80x4 small.img >out &&
 	test ! -s out && grep -q "^>  1 " screen.txt &&
 	must_fail 2 ptkit tui --keys "<Nope>" small.img 2>err &&
 	grep -q "unknown key name at .<Nope>." err &&
@@ -204,17 +271,44 @@ test_expect 'vmemmap: the folios HVO shares, Enter goes to their vmemmap, marked
 	  46  ffffea000002e000  8000000004228161  A D GLB NX             4K 0x4228000 shared (HVO)
 	  47  ffffea000002f000  8000000004228161  A D GLB NX             4K 0x4228000 shared (HVO)
 	> 48  ffffea0000030000  8000000004230163  RW A D GLB NX          4K 0x4230000 shared (HVO)
-	pte 48/512  0xffffea0000030000: pte entry 48; 512 present  ?:help q:quit
+	pte 48/512  0xffffea0000030000: pte entry 48; 512 present  ?:help q:back
 	EOT
 	ptkit tui --keys "vjj<Enter>" --size 90x6 hvo.img >actual &&
 	test_cmp expect actual &&
 	ptkit tui --keys "g0xffffea0000038000<Enter>" --size 90x4 hvo.img >actual &&
 	grep -q "^> 56  ffffea0000038000  8000000004238163  RW A D GLB NX          4K 0x4238000$" actual &&
 	ptkit tui --keys "vq" --size 90x4 small.img >actual &&
+	grep -q "^overview  small.img" actual &&
+	ptkit tui --keys "tvq" --size 90x4 small.img >actual &&
 	grep -q "^ IDX  VIRTUAL" actual &&
 	ptkit tui --keys "v" --size 90x4 small.img >actual &&
 	grep -q "^the vmemmap cannot be read: the vmemmap base is not known" actual
 '
+
+S2=$REALDATA/steps/step2/vmcore-d31.kdump-zlib
+if test -f "$S2"; then
+test_expect 'overview of a real dump: as ptkit stats, check and unmapped say' '
+	ptkit tui --keys "" --size 110x60 "$S2" >screen &&
+	ptkit stats "$S2" | sed -n "2,11p" | awk "{ print \$(NF - 5), \$(NF - 4), \$(NF - 3) }" >expect &&
+	sed -n "7,16p" screen | awk "{ print \$(NF - 2), \$(NF - 1), \$NF }" >actual &&
+	test_cmp expect actual &&
+	ptkit stats "$S2" | tail -n 3 | awk "{ printf \"%s %s kB  \", \$1, \$2 }" | sed "s/  $//" >expect && echo >>expect &&
+	grep "^   DirectMap4k" screen | sed "s/^   //" >actual &&
+	test_cmp expect actual &&
+	grep -q "^ CHECK: passed: no W+X" screen &&
+	ptkit check "$S2" >/dev/null &&
+	ptkit unmapped "$S2" | tail -n 1 >total &&
+	grep -q "^total: 96 pages (384K) in 23 holes$" total &&
+	grep -q "^ UNMAPPED: 23 holes, 96 pages (384K) of RAM" screen &&
+	test $(grep -c "^   pfn 0x" screen) = 23 &&
+	ptkit tui --keys "<End><Enter>" --size 110x12 "$S2" >actual &&
+	grep -q "^0x1fe00000-0x20000000 (pfn 0x1fe00): partly unmapped" actual &&
+	ptkit unmapped "$S2" | tail -n 2 | head -n 1 | grep -q "^0x000001ff" &&
+	ptkit tui --keys "<End><Enter>q" --size 110x12 "$S2" | grep -q "^>  pfn 0x"
+'
+else
+	test_skip "overview of a real dump" "no $S2 (the shared data beside the clone)"
+fi
 
 # The real program in a terminal.
 if ! command -v tmux >/dev/null 2>&1; then
@@ -256,8 +350,10 @@ start() {
 
 test_expect 'tmux: keys move, g goes, the screen follows a resize, q quits' '
 	start t1 &&
-	screen_has t1 "^pgd 0/512  4 present" &&
-	$TMUX_CMD send-keys -t t1 j j &&
+	screen_has t1 "^>source   small.img" &&
+	$TMUX_CMD send-keys -t t1 t &&
+	screen_has t1 "^pgd 273/512  4 present" &&
+	$TMUX_CMD send-keys -t t1 Home j j &&
 	screen_has t1 "^pgd 2/512" &&
 	$TMUX_CMD send-keys -t t1 g 0xffff888000201000 Enter &&
 	screen_has t1 "^>  1  ffff888000200000  80000000002001e3" &&
@@ -266,15 +362,17 @@ test_expect 'tmux: keys move, g goes, the screen follows a resize, q quits' '
 	screen_has t1 "^   6  ffff888000c00000" &&
 	! grep -q "^   7  " pane.txt &&
 	$TMUX_CMD send-keys -t t1 ? &&
-	screen_has t1 "go to a virtual address" &&
+	screen_has t1 "the tables, from the root" &&
 	$TMUX_CMD send-keys -t t1 q q &&
+	screen_has t1 "^>source   small.img" &&
+	$TMUX_CMD send-keys -t t1 q &&
 	screen_has t1 "^EXITED 0$" &&
 	! grep -q "^ IDX" pane.txt
 '
 
 test_expect 'tmux: SIGTERM gives the terminal back and dies of the signal' '
 	start t2 &&
-	screen_has t2 "^pgd 0/512" &&
+	screen_has t2 "^>source" &&
 	shell=$($TMUX_CMD display -p -t t2 "#{pane_pid}") &&
 	pid=$(child_of "$shell") && test -n "$pid" &&
 	kill -TERM "$pid" &&
@@ -284,7 +382,7 @@ test_expect 'tmux: SIGTERM gives the terminal back and dies of the signal' '
 
 test_expect 'tmux: the direct map view, a simulated unmapping' '
 	start t3 &&
-	screen_has t3 "^pgd 0/512" &&
+	screen_has t3 "^>source" &&
 	$TMUX_CMD send-keys -t t3 d &&
 	screen_has t3 "^0x0000000000 42222222222222222222222222222222" &&
 	$TMUX_CMD send-keys -t t3 Right x &&
@@ -299,24 +397,38 @@ test_expect 'tmux: the direct map view, a simulated unmapping' '
 test_expect 'tmux: the vmemmap view, and into a folio'"'"'s struct pages' '
 	$TMUX_CMD new-session -d -s t5 -x 100 -y 24 \
 		"$PANE_PTKIT tui hvo.img; echo EXITED \$?; sleep 60" &&
-	screen_has t5 "^pgd 0/512" &&
+	screen_has t5 "^>source" &&
 	$TMUX_CMD send-keys -t t5 v &&
 	screen_has t5 "^>0x800            9    2M       8      7     7  0x4220000        ok" &&
 	$TMUX_CMD send-keys -t t5 j Enter &&
 	screen_has t5 "^> 40  ffffea0000028000  8000000004228163  RW A D GLB NX          4K 0x4228000 shared (HVO)" &&
+	$TMUX_CMD send-keys -t t5 q &&
+	screen_has t5 "^>source" &&
 	$TMUX_CMD send-keys -t t5 q &&
 	screen_has t5 "^EXITED 0$"
 '
 
 test_expect 'tmux: the regions view fills in and answers keys' '
 	start t4 &&
-	screen_has t4 "^pgd 0/512" &&
+	screen_has t4 "^>source" &&
 	$TMUX_CMD send-keys -t t4 r &&
 	screen_has t4 "^ Low Kernel Mapping     ffff888000000000   64T            2G      512    511" &&
 	$TMUX_CMD send-keys -t t4 j Enter &&
 	screen_has t4 "^pte 0/512  0xffff888000000000: pte entry 0" &&
-	$TMUX_CMD send-keys -t t4 q &&
+	$TMUX_CMD send-keys -t t4 Q &&
 	screen_has t4 "^EXITED 0$"
+'
+
+test_expect 'tmux: the overview fills in; into a region and back' '
+	start t6 100 30 &&
+	screen_has t6 "^ CHECK: 481 findings (not-ram 481) in 2 runs" &&
+	screen_has t6 "^ High Kernel Mapping           4104K        2      2    0" &&
+	$TMUX_CMD send-keys -t t6 j j j j Enter &&
+	screen_has t6 "^>  8  ffffffff81000000  0000000001001181" &&
+	$TMUX_CMD send-keys -t t6 q &&
+	screen_has t6 "^>High Kernel Mapping" &&
+	$TMUX_CMD send-keys -t t6 o q &&
+	screen_has t6 "^EXITED 0$"
 '
 
 done_testing
