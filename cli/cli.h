@@ -110,7 +110,7 @@ const struct ptk_tasks *session_tasks(struct session *s, bool threads,
 
 /**
  * session_tasks_quiet() - the tasks (threads if already read), or NULL
- * without a word when they cannot be had
+ * without a word when they cannot be had (s->why_no_tasks says why)
  */
 const struct ptk_tasks *session_tasks_quiet(struct session *s);
 

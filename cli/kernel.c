@@ -80,8 +80,12 @@ const struct ptk_tasks *session_tasks_quiet(struct session *s)
 {
 	if (s->tasks_read)
 		return &s->tasks;
-	if (s->tasks_failed || load_tasks(s, false) != PTK_OK) {
+	if (s->tasks_failed)
+		return NULL;
+	if (load_tasks(s, false) != PTK_OK) {
 		s->tasks_failed = true;
+		snprintf(s->why_no_tasks, sizeof(s->why_no_tasks), "%s",
+			 ptk_ctx_err(s->ctx));
 		ptk_ctx_clear_err(s->ctx);
 		return NULL;
 	}

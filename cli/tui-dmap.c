@@ -178,6 +178,7 @@ static void simulate(struct tui *t, enum ptk_cpa_call call)
 	}
 	ptk_cpa_result_release(&res);
 	ptk_edit_paging(t->edit, &t->pg);
+	t->space[0] = '\0';	/* the kernel's tables, with the call */
 	forget(t, pa, end);
 	tui_reload(t);
 }
@@ -197,6 +198,7 @@ static void undo(struct tui *t)
 	memcpy(dm->kb, dm->undo[dm->nundo].kb, sizeof(dm->kb));
 	dm->calls--;
 	ptk_edit_paging(t->edit, &t->pg);
+	t->space[0] = '\0';
 	forget(t, 0, dm->ram_end);
 	tui_reload(t);
 	snprintf(t->message, sizeof(t->message), "undone");
@@ -251,7 +253,20 @@ bool dmap_key(struct tui *t, int key)
 		tui_go_to(t, dm->base + (dm->cursor << cell_shift(t)));
 		return true;
 	case 'x': simulate(t, PTK_CPA_INVALID); return true;
-	case 'm': simulate(t, PTK_CPA_DEFAULT); return true;
+	case 'b': simulate(t, PTK_CPA_DEFAULT); return true;
+	case 'm': {
+		unsigned sh = cell_shift(t);
+		uint64_t pa = dm->cursor << sh, end = pa + (UINT64_C(1) << sh);
+		char what[64];
+
+		if (end > dm->ram_end)
+			end = dm->ram_end;
+		snprintf(what, sizeof(what), "the %s cell at %#" PRIx64,
+			 sh == 21 ? "2M" : sh == 25 ? "32M" : "1G", pa);
+		rmap_open(t, pa >> PTK_PAGE_SHIFT,
+			  (end - pa) >> PTK_PAGE_SHIFT, what);
+		return true;
+	}
 	case 'u': undo(t); return true;
 	default:
 		return false;

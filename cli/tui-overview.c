@@ -342,8 +342,7 @@ static void enter(struct tui *t, const struct line *l)
 
 	switch (l->kind) {
 	case L_TABLES:
-		t->depth = 1;
-		t->view = VIEW_TABLE;
+		tui_show_space(t, tui_kernel_root(t), "");
 		break;
 	case L_REGION:
 		open_region(t, &t->rg.r[l->index]);

@@ -32,8 +32,11 @@ static const struct {
 	{ "d", "the direct map: RAM as a grid, by how it is mapped" },
 	{ "  arrows + -", "  move between cells; zoom out and in" },
 	{ "  Enter", "  the tables that map the cell" },
-	{ "  x m u", "  simulate invalid / default on the cell; undo" },
+	{ "  x b u", "  simulate invalid / default (back) on the cell; undo" },
+	{ "  m", "  who maps the cell's frames" },
 	{ "  w", "  save the tables, with the simulated calls, as an image" },
+	{ "m", "who maps the frame(s) of the leaf: every mapping, each process" },
+	{ "P", "the processes; Enter shows one's tables (user half first)" },
 	{ "v", "the vmemmap: folios whose struct pages share pages (HVO)" },
 	{ "  Enter", "  the tables that map the folio's struct pages" },
 	{ "?", "this help" },
@@ -73,13 +76,13 @@ static void load(struct tui *t, struct tui_table *tb)
 	}
 }
 
-/* The root's cursor on its first present entry of the kernel half: the
- * user half of a kernel's own tables is empty. */
-static void first_kernel_entry(struct tui *t)
+/* The root's cursor on its first present entry from @from: 256, the
+ * kernel half, for a kernel's own tables, whose user half is empty. */
+static void first_entry(struct tui *t, unsigned from)
 {
 	struct tui_table *tb = &t->path[0];
 
-	for (unsigned i = 256; i < 512; i++) {
+	for (unsigned i = from; i < 512; i++) {
 		struct ptk_entry e;
 
 		ptk_entry_decode(&t->pg, tb->level, tb->raw[i], &e);
@@ -101,10 +104,36 @@ bool tui_open(struct tui *t, struct session *s)
 	t->path[0].level = s->pg.levels;
 	t->path[0].eff = PTK_F_RW | PTK_F_US;
 	load(t, &t->path[0]);
-	first_kernel_entry(t);
+	first_entry(t, 256);
 	t->rows = 24;
 	overview_open(t);
 	return true;
+}
+
+uint64_t tui_kernel_root(struct tui *t)
+{
+	struct ptk_paging pg = t->s->pg;
+
+	if (t->edit)
+		ptk_edit_paging(t->edit, &pg);
+	return pg.root;
+}
+
+void tui_show_space(struct tui *t, uint64_t root, const char *space)
+{
+	t->pg.root = root;
+	t->depth = 1;
+	memset(&t->path[0], 0, sizeof(t->path[0]));
+	t->path[0].pa = root;
+	t->path[0].level = t->pg.levels;
+	t->path[0].eff = PTK_F_RW | PTK_F_US;
+	load(t, &t->path[0]);
+	/* a process's tables: its user half first */
+	first_entry(t, *space ? 0 : 256);
+	snprintf(t->space, sizeof(t->space), "%s", space);
+	t->view = VIEW_TABLE;
+	snprintf(t->message, sizeof(t->message), "%s", *space ?
+		 "its user half, then the kernel's" : "the kernel's tables");
 }
 
 void tui_close(struct tui *t)
@@ -115,6 +144,8 @@ void tui_close(struct tui *t)
 	t->dm.cache = NULL;
 	vmemmap_close(t);
 	overview_close(t);
+	procs_close(t);
+	rmap_close(t);
 }
 
 /* After an edit: the tables on the path may have changed (or moved). */
@@ -305,6 +336,47 @@ static void prompt_key(struct tui *t, int key)
 		t->input[len] = (char)key, t->input[len + 1] = '\0';
 }
 
+bool tui_list_move(int key, size_t *cursor, size_t n, long page)
+{
+	long c = (long)*cursor;
+
+	switch (key) {
+	case KEY_UP: case 'k': c--; break;
+	case KEY_DOWN: case 'j': c++; break;
+	case KEY_PPAGE: c -= page; break;
+	case KEY_NPAGE: case ' ': c += page; break;
+	case KEY_HOME: c = 0; break;
+	case KEY_END: c = (long)n - 1; break;
+	default:
+		return false;
+	}
+	c = c >= (long)n ? (long)n - 1 : c;
+	*cursor = c < 0 ? 0 : (size_t)c;
+	return true;
+}
+
+/* m on the table view: who maps the frames of the leaf at the cursor. */
+static void leaf_rmap(struct tui *t)
+{
+	struct tui_table *tb = cur(t);
+	struct ptk_entry e;
+	char what[64];
+
+	if (t->view != VIEW_TABLE && t->view != VIEW_ENTRY)
+		return;
+	decode(t, tb, tb->cursor, &e);
+	if (e.kind != PTK_KIND_LEAF) {
+		snprintf(t->message, sizeof(t->message), "m: not a page (go "
+			 "down to one)");
+		return;
+	}
+	snprintf(what, sizeof(what), "the %s page at %#" PRIx64,
+		 tb->level == 3 ? "1G" : tb->level == 2 ? "2M" : "4K",
+		 entry_va(t, tb, tb->cursor));
+	rmap_open(t, e.addr >> PTK_PAGE_SHIFT,
+		  ptk_level_size(tb->level) >> PTK_PAGE_SHIFT, what);
+}
+
 bool tui_key(struct tui *t, int key)
 {
 	struct tui_table *tb = cur(t);
@@ -343,20 +415,19 @@ bool tui_key(struct tui *t, int key)
 		if (overview_key(t, key))
 			return true;
 	}
-	if (t->view == VIEW_REGIONS) {
+	/* the list views: q goes back to the view that opened them */
+	if (t->view == VIEW_PROCS || t->view == VIEW_RMAP ||
+	    t->view == VIEW_REGIONS || t->view == VIEW_VMEMMAP) {
+		bool (*keys)(struct tui *, int) =
+			t->view == VIEW_PROCS ? procs_key :
+			t->view == VIEW_RMAP ? rmap_key :
+			t->view == VIEW_REGIONS ? regions_key : vmemmap_key;
+
 		if (key == 'q' || key == TUI_KEY_ESC) {
 			t->view = t->up;
 			return true;
 		}
-		if (regions_key(t, key))
-			return true;
-	}
-	if (t->view == VIEW_VMEMMAP) {
-		if (key == 'q' || key == TUI_KEY_ESC) {
-			t->view = t->up;
-			return true;
-		}
-		if (vmemmap_key(t, key))
+		if (keys(t, key))
 			return true;
 	}
 	if (t->view == VIEW_DIRECTMAP) {
@@ -419,15 +490,20 @@ bool tui_key(struct tui *t, int key)
 	case 'e': t->view = VIEW_ENTRY; break;
 	case 'o': overview_open(t); break;
 	case 't': t->view = VIEW_TABLE; break;
-	case 'd': case 'r': case 'v':
+	case 'd': case 'r': case 'v': case 'P':
 		/* q comes back here, or to the tables from where they lead */
 		t->up = t->view == VIEW_OVERVIEW ? VIEW_OVERVIEW : VIEW_TABLE;
 		if (key == 'd')
 			dmap_open(t);
 		else if (key == 'r')
 			regions_open(t);
+		else if (key == 'P')
+			procs_open(t);
 		else
 			vmemmap_open(t);
+		break;
+	case 'm':
+		leaf_rmap(t);
 		break;
 	case '?': t->back = t->view; t->view = VIEW_HELP; break;
 	case 'g': case 'p': case '/':
@@ -485,7 +561,8 @@ static enum cell_attr kind_attr(const struct ptk_entry *e)
 
 static void draw_breadcrumb(struct tui *t, struct canvas *c)
 {
-	int col = canvas_put(c, 0, 0, CA_TITLE, "%s",
+	int col = canvas_put(c, 0, 0, CA_TITLE, "%s%s%s", t->space,
+			     *t->space ? ": " : "",
 			     ptk_level_name(&t->pg, t->path[0].level));
 	col = canvas_put(c, 0, col, CA_TITLE, " %#" PRIx64, t->path[0].pa);
 	for (unsigned d = 1; d < t->depth; d++)
@@ -644,6 +721,10 @@ void tui_draw(struct tui *t, struct canvas *c)
 		regions_draw(t, c);
 	else if (t->view == VIEW_VMEMMAP)
 		vmemmap_draw(t, c);
+	else if (t->view == VIEW_PROCS)
+		procs_draw(t, c);
+	else if (t->view == VIEW_RMAP)
+		rmap_draw(t, c);
 	else if (t->view == VIEW_OVERVIEW)
 		overview_draw(t, c);
 	else if (t->view == VIEW_ENTRY)
@@ -663,7 +744,8 @@ void tui_draw(struct tui *t, struct canvas *c)
 			   "d:direct map ?:help q:quit", t->message,
 			   t->message[0] ? "  " : "");
 	else if (t->view == VIEW_DIRECTMAP || t->view == VIEW_REGIONS ||
-		 t->view == VIEW_VMEMMAP)
+		 t->view == VIEW_VMEMMAP || t->view == VIEW_PROCS ||
+		 t->view == VIEW_RMAP)
 		canvas_put(c, c->rows - 1, 0, CA_STATUS, "%s%s?:help q:back",
 			   t->message, t->message[0] ? "  " : "");
 	else

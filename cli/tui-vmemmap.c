@@ -79,26 +79,13 @@ bool vmemmap_key(struct tui *t, int key)
 	size_t n = v->vm ? v->vm->nfolios : 0;
 	long page = t->rows > 6 ? t->rows - 6 : 1;
 
-	switch (key) {
-	case KEY_UP: case 'k': if (v->cursor) v->cursor--; return true;
-	case KEY_DOWN: case 'j': if (v->cursor + 1 < n) v->cursor++; return true;
-	case KEY_PPAGE:
-		v->cursor = v->cursor > (size_t)page ? v->cursor - page : 0;
+	if (tui_list_move(key, &v->cursor, n, page))
 		return true;
-	case KEY_NPAGE: case ' ':
-		v->cursor += (size_t)page;
-		if (v->cursor >= n)
-			v->cursor = n ? n - 1 : 0;
-		return true;
-	case KEY_HOME: v->cursor = 0; return true;
-	case KEY_END: v->cursor = n ? n - 1 : 0; return true;
-	case TUI_KEY_ENTER: case '\r': case KEY_ENTER:
-		if (n)
-			tui_go_to(t, v->vm->folios[v->cursor].va);
-		return true;
-	default:
+	if (key != TUI_KEY_ENTER && key != '\r' && key != KEY_ENTER)
 		return false;
-	}
+	if (n)
+		tui_go_to(t, v->vm->folios[v->cursor].va);
+	return true;
 }
 
 static const char *check_text(unsigned problems)

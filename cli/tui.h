@@ -11,7 +11,8 @@
 #include "cli.h"
 
 enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP,
-		VIEW_REGIONS, VIEW_VMEMMAP, VIEW_OVERVIEW };
+		VIEW_REGIONS, VIEW_VMEMMAP, VIEW_OVERVIEW, VIEW_PROCS,
+		VIEW_RMAP };
 
 enum { TUI_MAX_REGIONS = 32 };
 
@@ -121,6 +122,26 @@ struct tui_overview {
 	char why_not[160];	/* the audit stopped: why */
 };
 
+/* The processes view: the kernel's tables, then each address space. */
+struct tui_procs {
+	const struct ptk_tasks *tasks;	/* NULL: not read, or none */
+	size_t *index;		/* the tasks with an mm, one per mm */
+	uint64_t *pages;	/* their user pages; UINT64_MAX: not counted */
+	size_t n;		/* lines: the kernel, then index[] */
+	size_t cursor, top;
+	bool tried;
+};
+
+/* Who maps a frame: every mapping of a leaf's or a cell's frames. */
+struct tui_rmap {
+	struct ptk_range pfns;
+	struct ptk_rmap_spaces sp;
+	struct ptk_rmap_recs recs;
+	struct ptk_rmap_run *runs;
+	size_t n, cursor, top;
+	char what[96];		/* what was asked: "the 4K page at ..." */
+};
+
 /* A search: effective flags set and clear, and page sizes (bit = level). */
 struct tui_search {
 	unsigned set, clear, levels;
@@ -136,6 +157,10 @@ struct tui {
 	struct tui_regions rg;
 	struct tui_vmemmap vmm;
 	struct tui_overview ov;
+	struct tui_procs procs;
+	struct tui_rmap rm;
+	char space[48];		/* whose tables are shown: "" the kernel's,
+				 * else "pid 193 rdhelper" */
 	struct tui_table path[PTK_MAX_LEVELS];
 	unsigned depth;		/* path[depth - 1] is shown */
 	enum tui_view view, back;	/* back: where help returns */
@@ -196,12 +221,28 @@ bool overview_step(struct tui *t, double budget);
 bool overview_done(const struct tui *t);
 bool overview_key(struct tui *t, int key);
 void overview_draw(struct tui *t, struct canvas *c);
+/* tui-procs.c: the processes, and their tables */
+void procs_open(struct tui *t);
+void procs_close(struct tui *t);
+bool procs_key(struct tui *t, int key);
+void procs_draw(struct tui *t, struct canvas *c);
+/* show the tables rooted at @root, of @space ("" for the kernel's) */
+void tui_show_space(struct tui *t, uint64_t root, const char *space);
+/* the kernel's root: the source's, or the simulated calls' copy of it */
+uint64_t tui_kernel_root(struct tui *t);
+/* tui-rmap.c: who maps the frames under the cursor */
+void rmap_open(struct tui *t, uint64_t pfn, uint64_t n, const char *what);
+void rmap_close(struct tui *t);
+bool rmap_key(struct tui *t, int key);
+void rmap_draw(struct tui *t, struct canvas *c);
 /* tui-search.c */
 bool search_parse(const char *text, struct tui_search *ret);
 /* The first (or, with @last, the last) match in [from, to); to 0: the top */
 bool search_next(struct tui *t, uint64_t from, uint64_t to, bool last,
 		 uint64_t *va);
-/* tui-views.c, for tui-dmap.c */
+/* tui-views.c, for the other views */
+/* Up Down j k PgUp PgDn Home End on a list of @n lines; false: not those */
+bool tui_list_move(int key, size_t *cursor, size_t n, long page);
 void tui_go_to(struct tui *t, uint64_t va);
 /* the same, stopping in the table of @level (0: as far as tables go) */
 void tui_go_to_entry(struct tui *t, uint64_t va, unsigned level);

@@ -147,7 +147,7 @@ test_expect 'help is the key table' '
 	ptkit tui --keys "?" --size 80x24 small.img >actual &&
 	grep -q "^  g                  go to a virtual address or a kernel symbol$" actual &&
 	test $(grep -c "^  [^ ]" actual) = 15 &&
-	grep -q "^keys 1-21 of 24  j k PgDn PgUp:scroll q:back" actual &&
+	grep -q "^keys 1-21 of 27  j k PgDn PgUp:scroll q:back" actual &&
 	ptkit tui --keys "?<PgDn>" --size 80x24 small.img >actual &&
 	grep -q "^  Q                  quit$" actual &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
@@ -203,7 +203,7 @@ test_expect 'simulate set_direct_map_invalid on a cell, undo it, save it' '
 	ptkit tui --keys "dlxu" --size 80x8 small.img >actual &&
 	grep -q "^0x0000000000 42222222222222222222222222222222$" actual &&
 	grep -q "^DirectMap4k: 4096 kB  DirectMap2M: 1044480 kB" actual &&
-	ptkit tui --keys "dlxm" --size 80x8 small.img >actual &&
+	ptkit tui --keys "dlxb" --size 80x8 small.img >actual &&
 	grep -q "^0x0000000000 44222222222222222222222222222222$" actual &&
 	ptkit tui --keys "dlxwsim.img<Enter>" --size 80x8 small.img >actual &&
 	grep -q "^saved 14 table pages to sim.img " actual &&
@@ -306,8 +306,50 @@ test_expect 'overview of a real dump: as ptkit stats, check and unmapped say' '
 	ptkit unmapped "$S2" | tail -n 2 | head -n 1 | grep -q "^0x000001ff" &&
 	ptkit tui --keys "<End><Enter>q" --size 110x12 "$S2" | grep -q "^>  pfn 0x"
 '
+
+test_expect 'P: the processes of a real dump, and one'"'"'s tables' '
+	cat >expect <<-\EOT &&
+	pgd 0x6c10000
+	     PID    PPID S PGD                    PAGES  COMMAND
+	>      -       - - 0x0000000006c10000         -  the kernel'"'"'s own tables
+	       1       0 S 0x0000000001062000       466  init
+	     193       1 S 0x00000000032e0000       268  rdhelper
+	2 address spaces  ?:help q:back
+	EOT
+	ptkit tui --keys "P" --size 100x6 "$S2" >actual &&
+	test_cmp expect actual &&
+	ptkit ps --format=json "$S2" | grep "\"user_pages\":[1-9]" |
+		sed "s/.*\"pid\":\([0-9]*\),.*\"user_pages\":\([0-9]*\),.*/\1 \2/" >expect &&
+	printf "1 466\n193 268\n" >actual &&
+	test_cmp expect actual &&
+	ptkit tui --keys "Pjj<Enter>" --size 100x4 "$S2" >actual &&
+	grep -q "^pid 193 rdhelper: pgd 0x32e0000$" actual &&
+	grep -q "^>  0  0000000000000000  000000000329e067  RW USR A" actual &&
+	grep -q "its user half, then the kernel.s; 73 present" actual &&
+	ptkit tui --keys "Pjj<Enter>Pq" --size 100x4 "$S2" | grep -q "^pid 193 rdhelper: pgd" &&
+	ptkit tui --keys "Pjj<Enter>P<Home><Enter>" --size 100x4 "$S2" >actual &&
+	grep -q "^pgd 0x6c10000$" actual &&
+	ptkit tui --keys "P" --size 100x4 small.img | grep -q "no processes: "
+'
+
+test_expect 'm: who maps a leaf'"'"'s frames, a cell'"'"'s; Enter goes there' '
+	ptkit tui --keys "Pjj<Enter>g0x7f5809e6e000<Enter>m" --size 120x5 "$S2" >actual &&
+	grep -q "^who maps pfn 0x27fe (the 4K page at 0x7f5809e6e000): 1 mapping" actual &&
+	grep -q "^>pid 193 rdhelper       00007f5809e6e000          1 4K  USR RW NX            0x27fe$" actual &&
+	ptkit rmap "$S2" 0x27fe 2>/dev/null | grep -c "^0x27fe " >count &&
+	echo 2 >expect && test_cmp expect count &&
+	ptkit tui --keys "p0x1000<Enter>m<Enter>" --size 120x4 "$S2" >actual &&
+	grep -q "^> *1  ffff88c900001000  " actual &&
+	ptkit tui --keys "dlm" --size 120x5 "$S2" >actual &&
+	grep -q "^who maps pfn 0x200-0x3ff (the 2M cell at 0x200000): 1 mapping$" actual &&
+	grep -q "^>kernel                 ffff88c900200000        512 2M  RW GLB NX            0x200  \[Low Kernel Mapping\]$" actual &&
+	ptkit tui --keys "dlmq" --size 120x5 "$S2" | grep -q "^direct map at " &&
+	ptkit tui --keys "p0x27fe000<Enter>m" --size 120x5 "$S2" | grep -q "m: not a page"
+'
 else
 	test_skip "overview of a real dump" "no $S2 (the shared data beside the clone)"
+	test_skip "P: the processes" "no $S2"
+	test_skip "m: who maps" "no $S2"
 fi
 
 # The real program in a terminal.
@@ -418,6 +460,24 @@ test_expect 'tmux: the regions view fills in and answers keys' '
 	$TMUX_CMD send-keys -t t4 Q &&
 	screen_has t4 "^EXITED 0$"
 '
+
+if test -f "$S2"; then
+test_expect 'tmux: a real dump'"'"'s processes, one'"'"'s tables, who maps its page' '
+	$TMUX_CMD new-session -d -s t7 -x 110 -y 24 \
+		"$PANE_PTKIT tui $S2; echo EXITED \$?; sleep 60" &&
+	screen_has t7 "^ UNMAPPED: 23 holes" &&
+	$TMUX_CMD send-keys -t t7 P &&
+	screen_has t7 "^     193       1 S 0x00000000032e0000       268  rdhelper" &&
+	$TMUX_CMD send-keys -t t7 j j Enter &&
+	screen_has t7 "^pid 193 rdhelper: pgd 0x32e0000$" &&
+	$TMUX_CMD send-keys -t t7 g 0x7f5809e6e000 Enter m &&
+	screen_has t7 "^>pid 193 rdhelper       00007f5809e6e000" &&
+	$TMUX_CMD send-keys -t t7 Q &&
+	screen_has t7 "^EXITED 0$"
+'
+else
+	test_skip "tmux: a real dump's processes" "no $S2"
+fi
 
 test_expect 'tmux: the overview fills in; into a region and back' '
 	start t6 100 30 &&
