@@ -206,3 +206,19 @@ void ptk_dm_meminfo_kb(const struct ptk_dm_count *c,
 	for (unsigned l = PTK_LEVEL_PTE; l <= PTK_LEVEL_PUD; l++)
 		kb[l] = pages[l] * (ptk_level_size(l) >> 10);
 }
+
+void ptk_dm_split_kb(uint64_t *kb, uint64_t l3, uint64_t l2)
+{
+	uint64_t n1g = kb[PTK_LEVEL_PUD] >> 20, n2m = kb[PTK_LEVEL_PMD] >> 11;
+
+	/* split_page_count(): if (direct_pages_count[level] == 0) return; */
+	if (l3 > n1g)
+		l3 = n1g;
+	kb[PTK_LEVEL_PUD] -= l3 << 20;
+	kb[PTK_LEVEL_PMD] += l3 << 20;
+	n2m += l3 * 512;
+	if (l2 > n2m)
+		l2 = n2m;
+	kb[PTK_LEVEL_PMD] -= l2 << 11;
+	kb[PTK_LEVEL_PTE] += l2 << 11;
+}

@@ -19,6 +19,8 @@ struct policy_run {
 
 struct ptk_replay {
 	struct ptk_ctx *ctx;
+	struct ptk_source *src;		/* what the policies start from */
+	struct ptk_paging pg;
 	struct ptk_alloc *model;
 	struct ptk_selector sel;
 	uint64_t page_offset;
@@ -168,6 +170,8 @@ enum ptk_status ptk_replay_new(struct ptk_source *src,
 	if (!r)
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "replay");
 	r->ctx = ctx;
+	r->src = src;
+	r->pg = *pg;
 	r->sel = *sel;
 	r->page_offset = page_offset;
 	st = ptk_alloc_new(ctx, src, &r->model);
@@ -244,9 +248,7 @@ static bool account(struct ptk_replay *r, struct policy_run *p)
 
 	if (!l3 && !l2)
 		return false;
-	kb[3] -= l3 << 20;
-	kb[2] += l3 * 512 * 2048 - (l2 << 11);
-	kb[1] += l2 * 512 * 4;
+	ptk_dm_split_kb(kb, l3, l2);
 	p->prev_splits[3] = p->res.cpa.splits[3];
 	p->prev_splits[2] = p->res.cpa.splits[2];
 	if (kb[1] > p->res.worst_kb[1]) {
@@ -375,4 +377,18 @@ void ptk_replay_result(const struct ptk_replay *r, size_t i,
 struct ptk_alloc *ptk_replay_model(struct ptk_replay *r)
 {
 	return r->model;
+}
+
+void ptk_replay_view(const struct ptk_replay *r, size_t i,
+		     struct ptk_source **src, struct ptk_paging *pg)
+{
+	const struct policy_run *p = i < r->n ? &r->run[i] : NULL;
+
+	if (!p || !p->ed) {
+		*src = r->src;
+		*pg = r->pg;
+		return;
+	}
+	*src = ptk_edit_source(p->ed);
+	ptk_edit_paging(p->ed, pg);
 }

@@ -68,6 +68,15 @@ void ptk_dm_count_table(struct ptk_source *src, const struct ptk_paging *pg,
 			uint64_t end, bool text, struct ptk_dm_count *c);
 
 /**
+ * ptk_dm_split_kb() - move the DirectMap4k/2M/1G values @kb (kB, indexed
+ * by level) by @l3 1G and then @l2 2M splits as the kernel's
+ * split_page_count() moves its counters: a split of a size whose counter
+ * is zero changes nothing (the kernel image's splits may have emptied the
+ * 2M counter before the direct map's are made)
+ */
+void ptk_dm_split_kb(uint64_t *kb, uint64_t l3, uint64_t l2);
+
+/**
  * ptk_dm_meminfo_kb() - the DirectMap4k/2M/1G values, in kB, that the
  * kernel's counters hold for @c (see the DOC above)
  */

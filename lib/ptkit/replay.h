@@ -144,6 +144,14 @@ void ptk_replay_result(const struct ptk_replay *r, size_t i,
 		       struct ptk_replay_result *ret);
 struct ptk_alloc *ptk_replay_model(struct ptk_replay *r);
 
+/**
+ * ptk_replay_view() - the tables as policy @i has left them so far, to
+ * read like any source (the input's own for "none", which changes
+ * nothing); valid until the next event or ptk_replay_free()
+ */
+void ptk_replay_view(const struct ptk_replay *r, size_t i,
+		     struct ptk_source **src, struct ptk_paging *pg);
+
 #ifdef __cplusplus
 }
 #endif

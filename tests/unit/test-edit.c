@@ -313,6 +313,25 @@ static void cpa_set_memory_rules(void **state)
 	fixture_free(f);
 }
 
+/* DirectMap moves as split_page_count() moves the kernel's counters: a
+ * split of a size whose counter is zero changes nothing. */
+static void directmap_counters_never_go_below_zero(void **state)
+{
+	uint64_t kb[4] = { 0, 8, 2 * 2048, 1 << 20 };
+
+	(void)state;
+	ptk_dm_split_kb(kb, 0, 1);		/* one 2M page split */
+	assert_int_equal(kb[1], 8 + 2048);
+	assert_int_equal(kb[2], 2048);
+	ptk_dm_split_kb(kb, 0, 3);		/* three, but one counted */
+	assert_int_equal(kb[1], 8 + 2 * 2048);
+	assert_int_equal(kb[2], 0);
+	ptk_dm_split_kb(kb, 2, 1);		/* 1G first, then its 2M */
+	assert_int_equal(kb[3], 0);
+	assert_int_equal(kb[2], (1 << 20) - 2048);
+	assert_int_equal(kb[1], 8 + 3 * 2048);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +343,7 @@ int main(void)
 		cmocka_unit_test(cpa_invalid_splits_twice_and_clears_p_rw_g),
 		cmocka_unit_test(cpa_nonpresent_large_page_keeps_its_frame),
 		cmocka_unit_test(cpa_set_memory_rules),
+		cmocka_unit_test(directmap_counters_never_go_below_zero),
 	};
 
 	return RUN(tests);
