@@ -307,6 +307,14 @@ void page_range_opt(struct argp_state *state, const char *arg,
 bool session_find_region(struct session *s, const char *want,
 			 uint64_t *start, uint64_t *end);
 
+/**
+ * policies_opt() - append the policies of "naive,pageblock" to
+ * @policies (PTK_POLICY_N of room), a usage error for an unknown or a
+ * repeated one
+ */
+void policies_opt(struct argp_state *state, const char *list,
+		  enum ptk_policy *policies, size_t *n);
+
 /** region_named() - the region of @src called @name, or NULL */
 const struct ptk_region *region_named(struct ptk_source *src,
 				      const char *name);

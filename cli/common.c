@@ -595,3 +595,22 @@ void page_range_opt(struct argp_state *state, const char *arg,
 		argp_error(state, "--range: '%s' is not a page-aligned "
 			   "START-END or START+SIZE", arg);
 }
+
+void policies_opt(struct argp_state *state, const char *list,
+		  enum ptk_policy *policies, size_t *n)
+{
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		enum ptk_policy pol = ptk_policy_parse(p, len);
+
+		if (pol == PTK_POLICY_N)
+			argp_error(state, "'%.*s' is not none, naive or "
+				   "pageblock", (int)len, p);
+		for (size_t i = 0; i < *n; i++)
+			if (policies[i] == pol)
+				argp_error(state, "policy '%.*s' given twice",
+					   (int)len, p);
+		policies[(*n)++] = pol;
+		p += len + (p[len] == ',');
+	}
+}

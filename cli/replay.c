@@ -63,20 +63,7 @@ static const struct argp_option options[] = {
 static void add_policies(struct argp_state *state, struct replay_args *a,
 			 const char *list)
 {
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-		enum ptk_policy pol = ptk_policy_parse(p, len);
-
-		if (pol == PTK_POLICY_N)
-			argp_error(state, "'%.*s' is not none, naive or "
-				   "pageblock", (int)len, p);
-		for (size_t i = 0; i < a->npolicies; i++)
-			if (a->policies[i] == pol)
-				argp_error(state, "policy '%.*s' given twice",
-					   (int)len, p);
-		a->policies[a->npolicies++] = pol;
-		p += len + (p[len] == ',');
-	}
+	policies_opt(state, list, a->policies, &a->npolicies);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)

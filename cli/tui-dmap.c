@@ -165,9 +165,7 @@ static void simulate(struct tui *t, enum ptk_cpa_call call)
 		dm->nundo++;
 		dm->calls++;
 		/* as the kernel's split_page_count(): sizes move on splits */
-		dm->kb[PTK_LEVEL_PUD] -= res.splits[3] << 20;
-		dm->kb[PTK_LEVEL_PMD] += (res.splits[3] << 20) - (res.splits[2] << 11);
-		dm->kb[PTK_LEVEL_PTE] += res.splits[2] << 11;
+		ptk_dm_split_kb(dm->kb, res.splits[3], res.splits[2]);
 		snprintf(t->message, sizeof(t->message), "set_direct_map_%s on "
 			 "%" PRIu64 " pages: %" PRIu64 " 1G and %" PRIu64 " 2M "
 			 "splits, %" PRIu64 " flushes",
@@ -229,6 +227,13 @@ bool dmap_key(struct tui *t, int key)
 	uint64_t n = ncells(t), per = dm->per_row ? dm->per_row : 1;
 	long long c = (long long)dm->cursor;
 
+	if (film_key(t, key))
+		return true;
+	if (t->film.on && (key == 'x' || key == 'b' || key == 'u')) {
+		snprintf(t->message, sizeof(t->message), "not while a replay "
+			 "plays (Z closes it)");
+		return true;
+	}
 	switch (key) {
 	case KEY_LEFT: case 'h': c--; break;
 	case KEY_RIGHT: case 'l': c++; break;
@@ -279,7 +284,8 @@ void dmap_draw(struct tui *t, struct canvas *c)
 {
 	struct tui_dmap *dm = &t->dm;
 	unsigned sh = cell_shift(t);
-	int grid = c->rows - 5, avail = c->cols - 13;
+	int grid = c->rows - (t->film.on ? 7 : 5), avail = c->cols - 13;
+	uint64_t kb[PTK_LEVEL_PUD + 1];
 	uint64_t n = ncells(t), per = 1, pa;
 	enum dm_piece here;
 	int col;
@@ -321,11 +327,16 @@ void dmap_draw(struct tui *t, struct canvas *c)
 		col = canvas_put(c, c->rows - 3, col, CA_NORMAL, " %s  ",
 				 looks[p].what);
 	}
-	if (dm->counted)
+	memcpy(kb, dm->kb, sizeof(kb));
+	if (t->film.on) {
+		film_draw(t, c, c->rows - 5);
+		film_kb(t, kb);
+	}
+	if (dm->counted || t->film.on)
 		canvas_put(c, c->rows - 2, 0, CA_NORMAL, "DirectMap4k: %" PRIu64
 			   " kB  DirectMap2M: %" PRIu64 " kB  DirectMap1G: %"
-			   PRIu64 " kB", dm->kb[PTK_LEVEL_PTE],
-			   dm->kb[PTK_LEVEL_PMD], dm->kb[PTK_LEVEL_PUD]);
+			   PRIu64 " kB", kb[PTK_LEVEL_PTE], kb[PTK_LEVEL_PMD],
+			   kb[PTK_LEVEL_PUD]);
 	pa = dm->cursor << sh;
 	here = cell(t, dm->cursor);
 	if (!t->message[0])
@@ -342,4 +353,12 @@ void dmap_show_pa(struct tui *t, uint64_t pa)
 	t->dm.cursor = pa >> cell_shift(t);
 	if (t->dm.cursor >= ncells(t))
 		t->dm.cursor = ncells(t) ? ncells(t) - 1 : 0;
+}
+
+void dmap_forget(struct tui *t, uint64_t pa, uint64_t end)
+{
+	if (end > t->dm.ram_end)
+		end = t->dm.ram_end;
+	if (t->dm.cache && pa < end)
+		forget(t, pa, end);
 }

@@ -35,6 +35,9 @@ static const struct {
 	{ "  x b u", "  simulate invalid / default (back) on the cell; undo" },
 	{ "  m", "  who maps the cell's frames" },
 	{ "  w", "  save the tables, with the simulated calls, as an image" },
+	{ "  R", "  replay a trace as a film (or tui --replay=TRACE)" },
+	{ "  . > W E", "  film: an event, a thousand, the worst point, the end" },
+	{ "  < c Z", "  film: from the start; the next policy; close it" },
 	{ "m", "who maps the frame(s) of the leaf: every mapping, each process" },
 	{ "P", "the processes; Enter shows one's tables (user half first)" },
 	{ "v", "the vmemmap: folios whose struct pages share pages (HVO)" },
@@ -143,6 +146,7 @@ void tui_close(struct tui *t)
 	free(t->dm.cache);
 	t->dm.cache = NULL;
 	vmemmap_close(t);
+	film_close(t);
 	overview_close(t);
 	procs_close(t);
 	rmap_close(t);
@@ -290,6 +294,18 @@ static void finish_prompt(struct tui *t)
 		dmap_save(t, t->input);
 		return;
 	}
+	if (t->prompt_kind == 'R') {
+		static const enum ptk_policy all[] = {
+			PTK_POLICY_NAIVE, PTK_POLICY_PAGEBLOCK, PTK_POLICY_NONE,
+		};
+		const struct ptk_selector every = {
+			.all = true, .migratetype = -1, .order = -1,
+			.sample = 1.0,
+		};
+
+		film_open(t, t->input, all, 3, &every);
+		return;
+	}
 	if (t->prompt_kind == '/') {
 		if (!search_parse(t->input, &t->search)) {
 			snprintf(t->message, sizeof(t->message), "'%.40s': terms "
@@ -435,9 +451,9 @@ bool tui_key(struct tui *t, int key)
 			t->view = t->up;
 			return true;
 		}
-		if (key == 'w') {
+		if (key == 'w' || key == 'R') {
 			t->prompting = true;
-			t->prompt_kind = 'w';
+			t->prompt_kind = (char)key;
 			t->input[0] = '\0';
 			return true;
 		}
@@ -736,6 +752,7 @@ void tui_draw(struct tui *t, struct canvas *c)
 			   t->prompt_kind == 'g' ? "virtual address" :
 			   t->prompt_kind == 'p' ? "physical address" :
 			   t->prompt_kind == '/' ? "find" :
+			   t->prompt_kind == 'R' ? "replay the trace" :
 			   "save the tables as", t->input);
 	else if (t->view == VIEW_HELP)
 		help_status(t, c);

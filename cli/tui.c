@@ -14,13 +14,18 @@
 
 #include "tui.h"
 
-enum { OPT_KEYS = 0x700, OPT_SCREEN, OPT_SIZE };
+enum { OPT_KEYS = 0x700, OPT_SCREEN, OPT_SIZE, OPT_REPLAY, OPT_POLICY,
+       OPT_SELECT };
 
 struct tui_args {
 	struct source_opts src;
 	const char *keys;	/* scripted mode */
 	const char *screen;	/* write the final screen here */
 	int rows, cols;
+	const char *replay;	/* a trace to play in the grid */
+	enum ptk_policy policies[PTK_POLICY_N];
+	size_t npolicies;
+	struct ptk_selector sel;
 };
 
 static const struct argp_option options[] = {
@@ -32,15 +37,45 @@ static const struct argp_option options[] = {
 	  "scripted: write the screen to FILE instead of standard output", 0 },
 	{ "size", OPT_SIZE, "COLSxROWS", 0,
 	  "scripted: the screen's size (default 80x24)", 0 },
+	{ "replay", OPT_REPLAY, "TRACE", 0,
+	  "open the direct-map grid on a replay of this allocator trace, as "
+	  "ptkit replay runs it: . > W E step an event, a thousand, to the "
+	  "worst point, to the end; c shows the next policy", 0 },
+	{ "policy", OPT_POLICY, "P,P,...", 0,
+	  "with --replay: the policies, none, naive, pageblock (default "
+	  "naive,pageblock,none; the first is shown first)", 0 },
+	{ "select", OPT_SELECT, "SEL", 0,
+	  "with --replay: the allocations a policy takes out, as ptkit "
+	  "replay --select", 0 },
 	{ 0 }
 };
+
+static void add_policies(struct argp_state *state, struct tui_args *a,
+			 const char *list)
+{
+	a->npolicies = 0;
+	policies_opt(state, list, a->policies, &a->npolicies);
+	if (!a->npolicies)
+		argp_error(state, "--policy: no policy given");
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct tui_args *a = state->input;
+	char err[160];
 	char *end;
 
 	switch (key) {
+	case OPT_REPLAY:
+		a->replay = arg;
+		return 0;
+	case OPT_POLICY:
+		add_policies(state, a, arg);
+		return 0;
+	case OPT_SELECT:
+		if (!ptk_selector_parse(arg, &a->sel, err, sizeof(err)))
+			argp_error(state, "--select: %s", err);
+		return 0;
 	case OPT_KEYS:
 		a->keys = arg;
 		return 0;
@@ -124,6 +159,8 @@ static int run_script(struct tui *t, const struct tui_args *a)
 			break;
 		overview_step(t, 0);	/* a script sees the counts complete */
 		regions_step(t, 0);
+		if (film_busy(t))	/* and a film run to where it goes */
+			film_run(t, 0);
 		tui_draw(t, &c);
 	}
 	if (key == -2) {
@@ -239,11 +276,15 @@ static int run_terminal(struct tui *t)
 		show(&c, colour);
 		/* while the overview and the regions are being worked
 		 * out, work between keys */
-		busy = !overview_done(t) || !regions_done(t);
+		busy = !overview_done(t) || !regions_done(t) ||
+		       film_busy(t);
 		timeout(busy ? 0 : -1);
 		key = getch();
 		if (key == ERR && busy) {
-			if (!overview_step(t, 0.02))
+			/* a film plays first: it is what is being watched */
+			if (film_busy(t))
+				film_run(t, 0.04);
+			else if (!overview_step(t, 0.02))
 				;	/* more next time */
 			else if (!regions_done(t))
 				regions_step(t, 0.02);
@@ -257,7 +298,14 @@ static int run_terminal(struct tui *t)
 
 int cmd_tui(int argc, char **argv)
 {
-	struct tui_args a = { .rows = 24, .cols = 80 };
+	struct tui_args a = {
+		.rows = 24, .cols = 80,
+		.policies = { PTK_POLICY_NAIVE, PTK_POLICY_PAGEBLOCK,
+			      PTK_POLICY_NONE },
+		.npolicies = 3,
+		.sel = { .all = true, .migratetype = -1, .order = -1,
+			 .sample = 1.0 },
+	};
 	struct session s;
 	struct tui *t = NULL;
 	int ret;
@@ -272,6 +320,14 @@ int cmd_tui(int argc, char **argv)
 		goto out;
 	}
 	tui_open(t, &s);
+	if (a.replay && !film_open(t, a.replay, a.policies, a.npolicies,
+				   &a.sel)) {
+		/* one message, as every command gives for its input */
+		fprintf(stderr, "%s: %s\n", argv[0], t->message);
+		ret = EXIT_BADINPUT;
+		tui_close(t);
+		goto out;
+	}
 	ret = a.keys ? run_script(t, &a) : run_terminal(t);
 	tui_close(t);
 out:

@@ -142,6 +142,28 @@ struct tui_rmap {
 	char what[96];		/* what was asked: "the 4K page at ..." */
 };
 
+/*
+ * Replay as a film: a trace through the policies' copies of the direct
+ * map, the grid showing one policy's as the events go by.
+ */
+struct tui_film {
+	bool on;
+	char trace[256];
+	enum ptk_policy policies[PTK_POLICY_N];
+	size_t npolicies, shown;	/* shown: the policy the grid draws */
+	struct ptk_selector sel;
+	struct ptk_replay *r;
+	struct ptk_trace *tr;
+	struct ptk_trace_rec next;
+	bool has_next, ended, seeded;
+	uint64_t events, line;		/* applied, and the last one's line */
+	uint64_t target;		/* run until this many events */
+	bool to_worst;			/* run to the end, then back to the
+					 * shown policy's worst point */
+	uint64_t lo, hi;		/* PFNs changed since the last draw */
+	char why[200];			/* why it stopped */
+};
+
 /* A search: effective flags set and clear, and page sizes (bit = level). */
 struct tui_search {
 	unsigned set, clear, levels;
@@ -159,6 +181,7 @@ struct tui {
 	struct tui_overview ov;
 	struct tui_procs procs;
 	struct tui_rmap rm;
+	struct tui_film film;
 	char space[48];		/* whose tables are shown: "" the kernel's,
 				 * else "pid 193 rdhelper" */
 	struct tui_table path[PTK_MAX_LEVELS];
@@ -191,6 +214,7 @@ bool dmap_key(struct tui *t, int key);	/* false: not a key of the view */
 void dmap_draw(struct tui *t, struct canvas *c);
 void dmap_save(struct tui *t, const char *path);
 void dmap_show_pa(struct tui *t, uint64_t pa);	/* the grid, at @pa's cell */
+void dmap_forget(struct tui *t, uint64_t pa, uint64_t end);	/* changed */
 /* tui-regions.c */
 void regions_open(struct tui *t);
 void regions_init(struct tui *t);	/* the regions, not counted yet */
@@ -235,6 +259,17 @@ void rmap_open(struct tui *t, uint64_t pfn, uint64_t n, const char *what);
 void rmap_close(struct tui *t);
 bool rmap_key(struct tui *t, int key);
 void rmap_draw(struct tui *t, struct canvas *c);
+/* tui-film.c: replay as a film, in the direct-map view */
+bool film_open(struct tui *t, const char *trace,
+	       const enum ptk_policy *policies, size_t n,
+	       const struct ptk_selector *sel);
+void film_close(struct tui *t);
+bool film_busy(const struct tui *t);	/* running toward a target */
+void film_run(struct tui *t, double budget);	/* 0: to the target */
+bool film_key(struct tui *t, int key);
+/* the film's lines above the legend; the DirectMap counts it shows */
+void film_draw(struct tui *t, struct canvas *c, int row);
+void film_kb(const struct tui *t, uint64_t kb[PTK_LEVEL_PUD + 1]);
 /* tui-search.c */
 bool search_parse(const char *text, struct tui_search *ret);
 /* The first (or, with @last, the last) match in [from, to); to 0: the top */

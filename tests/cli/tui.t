@@ -146,8 +146,8 @@ test_expect 'p goes through the direct map; bad addresses are said, not fatal' '
 test_expect 'help is the key table' '
 	ptkit tui --keys "?" --size 80x24 small.img >actual &&
 	grep -q "^  g                  go to a virtual address or a kernel symbol$" actual &&
-	test $(grep -c "^  [^ ]" actual) = 15 &&
-	grep -q "^keys 1-21 of 27  j k PgDn PgUp:scroll q:back" actual &&
+	test $(grep -c "^  [^ ]" actual) = 14 &&
+	grep -q "^keys 1-21 of 30  j k PgDn PgUp:scroll q:back" actual &&
 	ptkit tui --keys "?<PgDn>" --size 80x24 small.img >actual &&
 	grep -q "^  Q                  quit$" actual &&
 	ptkit tui --keys "??" --size 80x4 small.img >actual &&
@@ -346,8 +346,41 @@ test_expect 'm: who maps a leaf'"'"'s frames, a cell'"'"'s; Enter goes there' '
 	ptkit tui --keys "dlmq" --size 120x5 "$S2" | grep -q "^direct map at " &&
 	ptkit tui --keys "p0x27fe000<Enter>m" --size 120x5 "$S2" | grep -q "m: not a page"
 '
+
+S1=$REALDATA/steps/step1/vmcore-d31.kdump-zlib
+TR=$REALDATA/steps/step2/guest/trace-since-previous-dump.txt
+test_expect 'replay as a film: each frame as ptkit replay counts it' '
+	ptkit replay --format=json --image "$S1" "$TR" >replay.json &&
+	ptkit tui --replay "$TR" --keys "" --size 110x12 "$S1" >actual &&
+	grep -q "^replay trace-since-previous-dump.txt, policy naive (c: 1 of 3): event 0, line 0$" actual &&
+	ptkit stats "$S1" | tail -n 3 | awk "{ printf \"%s %s kB  \", \$1, \$2 }" | sed "s/  $//" >expect && echo >>expect &&
+	grep "^DirectMap4k" actual >dm && test_cmp expect dm &&
+	ptkit tui --replay "$TR" --keys "E" --size 110x12 "$S1" >actual &&
+	grep -q "^replay trace-since-previous-dump.txt, policy naive (c: 1 of 3): event 24111 (the end), line 24125$" actual &&
+	grep -q "\"naive\":{\"splits\":{\"level3\":0,\"level2\":8},\"table_pages\":8,\"flushes\":6379,.*\"directmap\":{\"4k\":42880,\"2m\":481280,\"1g\":0},\"worst\":{\"4k\":42880,\"2m\":481280,\"1g\":0,\"event\":8861},\"selected\":6136,\"unmapped\":125,\"unmapped_max\":2199," replay.json &&
+	grep -q "^splits 1G 0 2M 8  flushes 6379  pages out 125 (most 2199)  worst DirectMap4k 42880 kB, event 8861$" actual &&
+	grep -q "^DirectMap4k: 42880 kB  DirectMap2M: 481280 kB  DirectMap1G: 0 kB$" actual &&
+	ptkit tui --replay "$TR" --keys "W" --size 110x12 "$S1" >actual &&
+	grep -q "event 8861, line 8875$" actual &&
+	grep -q "^DirectMap4k: 42880 kB" actual &&
+	ptkit tui --replay "$TR" --keys "....>" --size 110x12 "$S1" | grep -q "event 1004, line 1018$" &&
+	ptkit tui --replay "$TR" --keys "E<lt>" --size 110x12 "$S1" | grep -q "event 0, line 0$" &&
+	ptkit tui --replay "$TR" --policy=pageblock --keys "E" --size 80x12 "$S1" >actual &&
+	grep -q "\"pageblock\":{\"splits\":{\"level3\":0,\"level2\":0},\"table_pages\":0,\"flushes\":12,.*\"unmapped\":6144," replay.json &&
+	grep -q "^splits 1G 0 2M 0  flushes 12  pages out 6144 (most 6144)" actual &&
+	test $(sed -n "3,6p" actual | cut -c14- | tr -cd x | wc -c) = 12 &&
+	ptkit tui --replay "$TR" --keys "Ec" --size 110x12 "$S1" | grep -q "policy pageblock (c: 2 of 3): event 24111" &&
+	ptkit tui --replay "$TR" --keys "x" --size 110x12 "$S1" | grep -q "not while a replay plays" &&
+	ptkit tui --replay "$TR" --keys "EZ" --size 110x12 "$S1" >actual &&
+	! grep -q "^replay " actual && grep -q "^DirectMap4k: 26496 kB" actual &&
+	ptkit tui --keys "dR$TR<Enter>E" --size 110x12 "$S1" | grep -q "event 24111 (the end)" &&
+	must_fail 3 ptkit tui --replay nowhere.trace --keys "" "$S1" 2>err &&
+	grep -q "^ptkit tui: replay: .*nowhere.trace" err &&
+	must_fail 2 ptkit tui --replay "$TR" --policy=lazy --keys "" "$S1" 2>/dev/null
+'
 else
 	test_skip "overview of a real dump" "no $S2 (the shared data beside the clone)"
+	test_skip "replay as a film" "no $S2"
 	test_skip "P: the processes" "no $S2"
 	test_skip "m: who maps" "no $S2"
 fi
@@ -477,6 +510,23 @@ test_expect 'tmux: a real dump'"'"'s processes, one'"'"'s tables, who maps its p
 '
 else
 	test_skip "tmux: a real dump's processes" "no $S2"
+fi
+
+if test -f "$S2"; then
+test_expect 'tmux: the film plays to the end between keys' '
+	$TMUX_CMD new-session -d -s t8 -x 110 -y 16 \
+		"$PANE_PTKIT tui --replay $TR $S1; echo EXITED \$?; sleep 60" &&
+	screen_has t8 "event 0, line 0$" &&
+	$TMUX_CMD send-keys -t t8 . . . &&
+	screen_has t8 "event 3, line " &&
+	$TMUX_CMD send-keys -t t8 E &&
+	screen_has t8 "event 24111 (the end)" &&
+	screen_has t8 "^DirectMap4k: 42880 kB" &&
+	$TMUX_CMD send-keys -t t8 Q &&
+	screen_has t8 "^EXITED 0$"
+'
+else
+	test_skip "tmux: the film" "no $S2"
 fi
 
 test_expect 'tmux: the overview fills in; into a region and back' '
