@@ -53,7 +53,11 @@ bool overview_done(const struct tui *t)
 	return !t->ov.opened || t->ov.phase == OV_DONE;
 }
 
-/* DirectMap4k/2M/1G as the kernel's counters hold them, at once. */
+/*
+ * DirectMap4k/2M/1G as the kernel's counters hold them: the kernel
+ * image's splits first, then the direct map a piece at a time (the
+ * counts of GiB-aligned pieces add up to the whole's).
+ */
 static void count_direct_map(struct tui *t)
 {
 	struct tui_overview *ov = &t->ov;
@@ -61,17 +65,38 @@ static void count_direct_map(struct tui *t)
 						       "Low Kernel Mapping");
 	const struct ptk_region *text = region_named(t->s->src,
 						     "High Kernel Mapping");
-	struct ptk_dm_count count;
+	struct ptk_dm_count piece;
+	uint64_t start, end;
+	bool gap;
 
-	if (direct && ptk_dm_count(t->src, &t->pg, direct->start, direct->end,
-				   text ? text->start : 0, text ? text->end : 0,
-				   &count) == PTK_OK) {
-		ptk_dm_meminfo_kb(&count, ov->kb);
-		ov->text_splits = count.text_splits;
-		ov->dm_counted = true;
+	if (!direct) {
+		ov->phase = OV_REGIONS;
+		return;
+	}
+	if (!ov->dm_next) {
+		memset(&ov->dm, 0, sizeof(ov->dm));
+		if (text && ptk_dm_count(t->src, &t->pg, 0, 0, text->start,
+					 text->end, &piece) == PTK_OK)
+			ov->dm.text_splits = piece.text_splits;
+		ov->dm_next = direct->start;
+	}
+	start = ov->dm_next;
+	end = tui_chunk_end(t, start, direct->end, &gap);
+	if (!gap && ptk_dm_count(t->src, &t->pg, start, end, 0, 0,
+				 &piece) == PTK_OK) {
+		for (unsigned l = PTK_LEVEL_PTE; l <= PTK_LEVEL_PUD; l++) {
+			ov->dm.pages[l] += piece.pages[l];
+			ov->dm.present[l] += piece.present[l];
+		}
 	}
 	ptk_ctx_clear_err(t->s->ctx);
-	ov->phase = OV_REGIONS;
+	ov->dm_next = end;
+	if (end == direct->end) {
+		ptk_dm_meminfo_kb(&ov->dm, ov->kb);
+		ov->text_splits = ov->dm.text_splits;
+		ov->dm_counted = true;
+		ov->phase = OV_REGIONS;
+	}
 }
 
 static enum ptk_status keep_hole(const struct ptk_hole *h, void *priv)
@@ -147,7 +172,7 @@ static void kinds_step(struct tui *t)
 	struct tui_overview *ov = &t->ov;
 	struct attrib a;
 
-	ov->phase = OV_CHECK;
+	ov->phase = OV_SYMBOLS;
 	if (!ov->nholes || !attrib_open(&a, t->s)) {
 		if (ov->nholes)
 			attrib_close(&a);
@@ -163,6 +188,22 @@ static void kinds_step(struct tui *t)
 			    count);
 	}
 	attrib_close(&a);
+}
+
+/* The kernel's symbols, and its modules' (with BTF), read now: the first
+ * name the status line shows would otherwise wait for them. */
+static void symbols_step(struct tui *t)
+{
+	struct tui_overview *ov = &t->ov;
+	uint64_t addr;
+
+	/* two slices: kallsyms, then BTF and the modules' symbols */
+	if (ov->symbols_step++ == 0)
+		session_symbol_named(t->s, "_stext", &addr);
+	else
+		session_module_symbols(t->s);
+	if (ov->symbols_step == 2)
+		ov->phase = OV_CHECK;
 }
 
 static enum ptk_status keep_finding(const struct ptk_finding *f, void *priv)
@@ -231,7 +272,10 @@ bool overview_step(struct tui *t, double budget)
 			count_direct_map(t);
 			break;
 		case OV_REGIONS:
-			if (regions_step(t, budget > 0 ? until - tui_now() : 0))
+			/* (a budget of 0 would mean to the end) */
+			if (regions_step(t, budget > 0 ?
+					 (until > tui_now() + 1e-4 ?
+					  until - tui_now() : 1e-4) : 0))
 				ov->phase = OV_HOLES;
 			break;
 		case OV_HOLES:
@@ -239,6 +283,9 @@ bool overview_step(struct tui *t, double budget)
 			break;
 		case OV_KINDS:
 			kinds_step(t);
+			break;
+		case OV_SYMBOLS:
+			symbols_step(t);
 			break;
 		case OV_CHECK:
 			check_step(t);

@@ -15,13 +15,14 @@
 #include "tui.h"
 
 enum { OPT_KEYS = 0x700, OPT_SCREEN, OPT_SIZE, OPT_REPLAY, OPT_POLICY,
-       OPT_SELECT };
+       OPT_SELECT, OPT_TIMING };
 
 struct tui_args {
 	struct source_opts src;
 	const char *keys;	/* scripted mode */
 	const char *screen;	/* write the final screen here */
 	int rows, cols;
+	bool timing;		/* scripted: how long keys and slices took */
 	const char *replay;	/* a trace to play in the grid */
 	enum ptk_policy policies[PTK_POLICY_N];
 	size_t npolicies;
@@ -37,6 +38,10 @@ static const struct argp_option options[] = {
 	  "scripted: write the screen to FILE instead of standard output", 0 },
 	{ "size", OPT_SIZE, "COLSxROWS", 0,
 	  "scripted: the screen's size (default 80x24)", 0 },
+	{ "timing", OPT_TIMING, NULL, 0,
+	  "scripted: say on standard error how long the slowest key took "
+	  "(its handling and the redraw) and the slowest slice of the work "
+	  "done between keys, as the terminal would run them", 0 },
 	{ "replay", OPT_REPLAY, "TRACE", 0,
 	  "open the direct-map grid on a replay of this allocator trace, as "
 	  "ptkit replay runs it: . > W E step an event, a thousand, to the "
@@ -68,6 +73,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_REPLAY:
 		a->replay = arg;
+		return 0;
+	case OPT_TIMING:
+		a->timing = true;
 		return 0;
 	case OPT_POLICY:
 		add_policies(state, a, arg);
@@ -143,8 +151,36 @@ static int script_key(const char **p)
 	return (unsigned char)*s;
 }
 
+/* How long a script's keys and the work between them took. */
+struct timing {
+	double key, slice;	/* the slowest */
+	unsigned key_at;	/* which key, from 1 */
+	unsigned keys;
+};
+
+/* The work a terminal does between keys (counting, auditing, a film
+ * running), in the slices it would, to the end. */
+static void background(struct tui *t, struct timing *tm)
+{
+	for (;;) {
+		double t0 = tui_now(), d;
+
+		if (film_busy(t))
+			film_run(t, 0.04);
+		else if (!overview_done(t))
+			overview_step(t, 0.02);
+		else if (!regions_done(t))
+			regions_step(t, 0.02);
+		else
+			break;
+		d = tui_now() - t0;
+		tm->slice = d > tm->slice ? d : tm->slice;
+	}
+}
+
 static int run_script(struct tui *t, const struct tui_args *a)
 {
+	struct timing tm = { 0 };
 	struct canvas c;
 	const char *p = a->keys;
 	FILE *out = stdout;
@@ -152,17 +188,32 @@ static int run_script(struct tui *t, const struct tui_args *a)
 
 	if (!canvas_init(&c, a->rows, a->cols))
 		return EXIT_ENV;
-	overview_step(t, 0);
+	background(t, &tm);	/* a script sees the counts complete */
 	tui_draw(t, &c);
 	while ((key = script_key(&p)) >= 0) {
-		if (!tui_key(t, key))
+		double t0 = tui_now(), d;
+		bool go_on = tui_key(t, key);
+
+		if (go_on) {
+			/* what a terminal shows at once: the key's work and
+			 * the redraw; the rest comes slice by slice */
+			tui_draw(t, &c);
+			d = tui_now() - t0;
+			tm.keys++;
+			if (d > tm.key) {
+				tm.key = d;
+				tm.key_at = tm.keys;
+			}
+			background(t, &tm);
+			tui_draw(t, &c);
+		}
+		if (!go_on)
 			break;
-		overview_step(t, 0);	/* a script sees the counts complete */
-		regions_step(t, 0);
-		if (film_busy(t))	/* and a film run to where it goes */
-			film_run(t, 0);
-		tui_draw(t, &c);
 	}
+	if (a->timing)
+		fprintf(stderr, "ptkit tui: %u keys, the slowest %.1f ms (key "
+			"%u); the slowest slice of work between keys %.1f ms\n",
+			tm.keys, tm.key * 1e3, tm.key_at, tm.slice * 1e3);
 	if (key == -2) {
 		fprintf(stderr, "ptkit tui: --keys: unknown key name at '%s'\n",
 			p);

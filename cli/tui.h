@@ -98,9 +98,12 @@ struct tui_overview {
 	bool opened;
 	unsigned cursor, top;	/* lines */
 	unsigned nlines;	/* of the last draw */
-	enum { OV_DIRECTMAP, OV_REGIONS, OV_HOLES, OV_KINDS, OV_CHECK,
-	       OV_DONE } phase;
+	enum { OV_DIRECTMAP, OV_REGIONS, OV_HOLES, OV_KINDS, OV_SYMBOLS,
+	       OV_CHECK, OV_DONE } phase;
+	unsigned symbols_step;
 	/* the direct map as the kernel counts it */
+	struct ptk_dm_count dm;	/* summed piece by piece */
+	uint64_t dm_next;	/* 0: not begun */
 	bool dm_counted;
 	uint64_t kb[PTK_LEVEL_PUD + 1];
 	uint64_t text_splits;

@@ -166,6 +166,37 @@ row "read the image (baseline)" "$1" "$2" "$base"
 set -- $(median "$PTKIT" tui --keys "$keys" --size 200x60 "$DIR/d4k.img")
 row "ptkit tui --keys" "$1" "$2" "$base"
 awk -v t="$1" -v n="$nkeys" 'BEGIN { printf "%46s %8.3f ms/key (target: 50)\n", "", t * 1000 / n }'
+# Every key by itself (its handling and the redraw) and every slice of the
+# work done between keys (the overview's counts, audit and holes, the
+# symbols read once), as --timing measures them in a script: the slowest
+# of each, in the slowest of RUNS runs.
+slowest() {	# the slowest key and slice of RUNS runs of ptkit tui "$@"
+	for i in $(seq "$RUNS"); do
+		"$PTKIT" tui --timing "$@" 2>&1 >/dev/null |
+			sed -n "s/.*the slowest \([0-9.]*\) ms (key [0-9]*); .* \([0-9.]*\) ms$/\1 \2/p"
+	done | awk '{ if ($1 > k) k = $1; if ($2 > s) s = $2 }
+		END { printf "%.1f %.1f\n", k, s }'
+}
+tour="t${keys}ojjjjj<Enter>qdlllmqqPjj<Enter>rjj<Enter>vqq"
+for d in "$DIR/d4k.img" $REALDATA/base/vmcore.kdump-zlib \
+	 $REALDATA/steps/step2/vmcore-d31.kdump-zlib \
+	 $REALDATA/ptdump/vmcore-d31.kdump-zlib; do
+	[ -f "$d" ] || continue
+	set -- $(slowest --keys "$tour" --size 200x60 "$d")
+	printf "%-46s %8.1f ms key %8.1f ms slice (target: 50)\n" \
+		"tui, slowest of $RUNS, $(basename "$(dirname "$d")")/$(basename "$d")" "$1" "$2"
+done
+# The film: a generated trace of 10^6 events over step1's 512 MiB, run to
+# its end (E) as a script does, against replay --image of the same.
+S1=$REALDATA/steps/step1/vmcore-d31.kdump-zlib
+if [ -f "$S1" ]; then
+	[ -f "$DIR/t1e6-512m.trace" ] || "$TOOLS/gentrace" 1000000 131072 >"$DIR/t1e6-512m.trace"
+	set -- $(median "$PTKIT" replay --image "$S1" "$DIR/t1e6-512m.trace"); base=$1
+	row "replay --image step1, 10^6 events (baseline)" "$1" "$2" "$base"
+	set -- $(median "$PTKIT" tui --replay "$DIR/t1e6-512m.trace" --keys E "$S1")
+	row "tui --replay ... --keys E" "$1" "$2" "$base"
+	awk -v t="$1" 'BEGIN { printf "%46s %8.2f M events/s (target: 0.1)\n", "", 1 / t }'
+fi
 
 echo
 
