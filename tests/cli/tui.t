@@ -166,6 +166,8 @@ test_expect 'a table that points back up is a message, not a hang' '
 test_expect 'scripted mode: --screen, bad key names, no terminal' '
 	ptkit tui --keys "t<Home>j" --screen=screen.txt --size 80x4 small.img >out &&
 	test ! -s out && grep -q "^>  1 " screen.txt &&
+	ptkit tui --timing --keys "tj" --size 80x4 small.img 2>err >/dev/null &&
+	grep -q "^ptkit tui: 2 keys, the slowest [0-9.]* ms (key [12]); the slowest slice of work between keys [0-9.]* ms$" err &&
 	must_fail 2 ptkit tui --keys "<Nope>" small.img 2>err &&
 	grep -q "unknown key name at .<Nope>." err &&
 	must_fail 2 ptkit tui --size 10x2 --keys "" small.img 2>/dev/null &&
