@@ -152,7 +152,10 @@ int expect_compare(const char *cmd, const struct source_opts *opts,
 	enum ptk_status st;
 	int ret;
 
+	uint64_t *differ = rep->differ;
+
 	memset(rep, 0, sizeof(*rep));
+	rep->differ = differ;
 	rep->path = path;
 	o.path = path;
 	ret = session_open(&s, cmd, &o);
@@ -183,6 +186,8 @@ int expect_compare(const char *cmd, const struct source_opts *opts,
 			rep->agree++;
 			continue;
 		}
+		if (differ)
+			set_bit(differ, pfn, true);
 		if (m == PTK_ALLOC_BUDDY)
 			rep->free_model_only++;
 		else if (d == PTK_ALLOC_BUDDY)

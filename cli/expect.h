@@ -29,6 +29,9 @@ enum { ZONES = PTK_SEED_ZONES };	/* populated zones compared, at most */
 
 struct expect_report {
 	const char *path;
+	uint64_t *differ;		/* NULL, or a bit set per frame that
+					 * differs (the caller's, of the
+					 * model's pages) */
 	struct seed seed;		/* the dump's state as read */
 	uint64_t pages;			/* frames compared */
 	uint64_t states[4][4];		/* [model][dump], ptk_alloc_state */

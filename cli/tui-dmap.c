@@ -284,7 +284,7 @@ void dmap_draw(struct tui *t, struct canvas *c)
 {
 	struct tui_dmap *dm = &t->dm;
 	unsigned sh = cell_shift(t);
-	int grid = c->rows - (t->film.on ? 7 : 5), avail = c->cols - 13;
+	int grid = c->rows - 5 - film_lines(t), avail = c->cols - 13;
 	uint64_t kb[PTK_LEVEL_PUD + 1];
 	uint64_t n = ncells(t), per = 1, pa;
 	enum dm_piece here;
@@ -314,10 +314,15 @@ void dmap_draw(struct tui *t, struct canvas *c)
 		for (uint64_t i = 0; i < per && row * per + i < n; i++) {
 			uint64_t idx = row * per + i;
 			enum dm_piece p = cell(t, idx);
+			/* a film's last frame: where the model and the
+			 * later dump disagree */
+			bool differs = film_differs(t, idx << sh,
+						   (idx + 1) << sh);
 
 			canvas_put(c, 2 + r, 13 + (int)i,
-				   idx == dm->cursor ? CA_CURSOR : looks[p].attr,
-				   "%c", looks[p].ch);
+				   idx == dm->cursor ? CA_CURSOR :
+				   differs ? CA_BAD : looks[p].attr,
+				   "%c", differs ? '!' : looks[p].ch);
 		}
 	}
 	col = 0;
@@ -329,7 +334,7 @@ void dmap_draw(struct tui *t, struct canvas *c)
 	}
 	memcpy(kb, dm->kb, sizeof(kb));
 	if (t->film.on) {
-		film_draw(t, c, c->rows - 5);
+		film_draw(t, c, c->rows - 3 - film_lines(t));
 		film_kb(t, kb);
 	}
 	if (dm->counted || t->film.on)

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seed.h"
 #include "tui.h"
 
 /* Show the policy's tables in the grid, the cells it changed redrawn. */
@@ -38,6 +37,13 @@ static void stop_film(struct tui *t)
 	ptk_trace_close(f->tr);
 	f->r = NULL;
 	f->tr = NULL;
+	free(f->marks.touched);
+	free(f->marks.tail);
+	memset(&f->marks, 0, sizeof(f->marks));
+	free(f->rep);
+	free(f->differ);
+	f->rep = NULL;
+	f->differ = NULL;
 }
 
 /* From the first event: the trace opened, the model seeded, as replay. */
@@ -78,18 +84,32 @@ static bool start(struct tui *t)
 	f->ended = !f->has_next;
 	ptk_replay_set_max_pfn_mapped(f->r, session_max_pfn_mapped(s));
 	f->seeded = seed_model(s, ptk_replay_model(f->r), &sd);
+	if (f->expect[0]) {
+		/* the frames the trace names, as replay --expect keeps them */
+		uint64_t words = ptk_alloc_pages(ptk_replay_model(f->r)) / 64 + 1;
+
+		f->marks.pages = ptk_alloc_pages(ptk_replay_model(f->r));
+		f->marks.touched = calloc(words, sizeof(uint64_t));
+		f->marks.tail = calloc(words, sizeof(uint64_t));
+		if (!f->marks.touched || !f->marks.tail) {
+			snprintf(f->why, sizeof(f->why), "out of memory");
+			stop_film(t);
+			return false;
+		}
+	}
 	dmap_forget(t, 0, UINT64_MAX);
 	return true;
 }
 
 bool film_open(struct tui *t, const char *trace,
 	       const enum ptk_policy *policies, size_t n,
-	       const struct ptk_selector *sel)
+	       const struct ptk_selector *sel, const char *expect)
 {
 	struct tui_film *f = &t->film;
 
 	film_close(t);
 	snprintf(f->trace, sizeof(f->trace), "%s", trace);
+	snprintf(f->expect, sizeof(f->expect), "%s", expect ? expect : "");
 	memcpy(f->policies, policies, n * sizeof(*policies));
 	f->npolicies = n;
 	f->sel = *sel;
@@ -144,6 +164,8 @@ static bool step(struct tui *t)
 	st = ptk_trace_next(f->tr, &f->next);
 	if (st == PTK_OK)
 		ptk_replay_prefetch(f->r, &f->next);
+	if (f->marks.touched)
+		trace_marks_event(&f->marks, &rec);
 	est = ptk_replay_event(f->r, &rec, &changed);
 	if (est != PTK_OK)
 		st = est;
@@ -167,6 +189,46 @@ static bool step(struct tui *t)
 		}
 	}
 	return true;
+}
+
+/* The last frame: the model against the later dump, page by page. */
+static void compare(struct tui *t)
+{
+	struct tui_film *f = &t->film;
+	uint64_t pages = ptk_alloc_pages(ptk_replay_model(f->r));
+
+	f->rep = calloc(1, sizeof(*f->rep));
+	f->differ = calloc(pages / 64 + 1, sizeof(uint64_t));
+	if (!f->rep || !f->differ) {
+		snprintf(f->why, sizeof(f->why), "out of memory");
+		return;
+	}
+	f->rep->differ = f->differ;
+	f->marks.lost = ptk_trace_stats(f->tr)->lost;
+	if (expect_compare(t->s->cmd, t->s->opts, f->expect,
+			   ptk_replay_model(f->r), &f->marks, f->rep) != EXIT_OK) {
+		snprintf(f->why, sizeof(f->why), "%.150s: cannot be compared",
+			 f->expect);
+		free(f->rep);
+		f->rep = NULL;
+		return;
+	}
+	/* every cell a difference is in is drawn again, marked */
+	dmap_forget(t, 0, UINT64_MAX);
+}
+
+bool film_differs(const struct tui *t, uint64_t pa, uint64_t end)
+{
+	const struct tui_film *f = &t->film;
+	uint64_t pages = f->marks.pages;
+
+	if (!f->rep || !f->differ)
+		return false;
+	for (uint64_t pfn = pa >> PTK_PAGE_SHIFT;
+	     pfn < (end >> PTK_PAGE_SHIFT) && pfn < pages; pfn++)
+		if (f->differ[pfn / 64] >> (pfn % 64) & 1)
+			return true;
+	return false;
 }
 
 void film_run(struct tui *t, double budget)
@@ -195,6 +257,8 @@ void film_run(struct tui *t, double budget)
 		}
 		break;
 	}
+	if (f->on && f->ended && f->expect[0] && !f->rep && !f->why[0])
+		compare(t);
 	if (f->on)
 		show(t);
 }
@@ -247,6 +311,11 @@ bool film_key(struct tui *t, int key)
 	return true;
 }
 
+int film_lines(const struct tui *t)
+{
+	return !t->film.on ? 0 : t->film.expect[0] ? 3 : 2;
+}
+
 void film_kb(const struct tui *t, uint64_t kb[PTK_LEVEL_PUD + 1])
 {
 	struct ptk_replay_result res;
@@ -260,14 +329,23 @@ void film_draw(struct tui *t, struct canvas *c, int row)
 	struct tui_film *f = &t->film;
 	const char *name = strrchr(f->trace, '/');
 	struct ptk_replay_result res;
+	char vs[160] = "";
 
 	ptk_replay_result(f->r, f->shown, &res);
+	if (f->rep)
+		snprintf(vs, sizeof(vs), "! where the model is not the "
+			 "--expect dump: %" PRIu64 " of %" PRIu64 " pages (%s "
+			 "has the causes)", f->rep->pages - f->rep->agree,
+			 f->rep->pages, "replay --expect");
 	canvas_put(c, row, 0, CA_TITLE, "replay %s, policy %s (c: %zu of %zu):"
 		   " event %" PRIu64 "%s, line %" PRIu64 "%s%s",
 		   name ? name + 1 : f->trace, ptk_policy_name(res.policy),
 		   f->shown + 1, f->npolicies, f->events,
 		   f->ended ? " (the end)" : "", f->line,
 		   f->why[0] ? ": " : "", f->why);
+	if (f->expect[0])
+		canvas_put(c, row + 2, 0, f->rep ? CA_BAD : CA_ABSENT, "%s",
+			   f->rep ? vs : "--expect: compared at the end");
 	canvas_fill_attr(c, row, CA_TITLE);
 	canvas_put(c, row + 1, 0, CA_NORMAL, "splits 1G %" PRIu64 " 2M %"
 		   PRIu64 "  flushes %" PRIu64 "  pages out %" PRIu64 " (most %"

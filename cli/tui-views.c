@@ -303,7 +303,7 @@ static void finish_prompt(struct tui *t)
 			.sample = 1.0,
 		};
 
-		film_open(t, t->input, all, 3, &every);
+		film_open(t, t->input, all, 3, &every, NULL);
 		return;
 	}
 	if (t->prompt_kind == '/') {

@@ -15,7 +15,7 @@
 #include "tui.h"
 
 enum { OPT_KEYS = 0x700, OPT_SCREEN, OPT_SIZE, OPT_REPLAY, OPT_POLICY,
-       OPT_SELECT, OPT_TIMING };
+       OPT_SELECT, OPT_TIMING, OPT_EXPECT };
 
 struct tui_args {
 	struct source_opts src;
@@ -24,6 +24,7 @@ struct tui_args {
 	int rows, cols;
 	bool timing;		/* scripted: how long keys and slices took */
 	const char *replay;	/* a trace to play in the grid */
+	const char *expect;	/* the dump its last frame is compared with */
 	enum ptk_policy policies[PTK_POLICY_N];
 	size_t npolicies;
 	struct ptk_selector sel;
@@ -49,6 +50,10 @@ static const struct argp_option options[] = {
 	{ "policy", OPT_POLICY, "P,P,...", 0,
 	  "with --replay: the policies, none, naive, pageblock (default "
 	  "naive,pageblock,none; the first is shown first)", 0 },
+	{ "expect", OPT_EXPECT, "DUMP", 0,
+	  "with --replay: at the end, compare the model with this later dump "
+	  "of the same machine, as ptkit replay --expect, and mark the cells "
+	  "where they disagree with !", 0 },
 	{ "select", OPT_SELECT, "SEL", 0,
 	  "with --replay: the allocations a policy takes out, as ptkit "
 	  "replay --select", 0 },
@@ -76,6 +81,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_TIMING:
 		a->timing = true;
+		return 0;
+	case OPT_EXPECT:
+		a->expect = arg;
 		return 0;
 	case OPT_POLICY:
 		add_policies(state, a, arg);
@@ -347,6 +355,24 @@ static int run_terminal(struct tui *t)
 	return EXIT_OK;
 }
 
+/* @path opens as a source, or one message and an exit status. */
+static int check_opens(const char *cmd, const char *path)
+{
+	struct ptk_ctx *ctx = ptk_ctx_new();
+	struct ptk_source *src = NULL;
+	enum ptk_status st;
+	int ret = EXIT_OK;
+
+	if (!ctx)
+		return EXIT_ENV;
+	st = ptk_source_open(ctx, path, &src);
+	if (st != PTK_OK)
+		ret = fail_status(cmd, ctx, st);
+	ptk_source_free(src);
+	ptk_ctx_free(ctx);
+	return ret;
+}
+
 int cmd_tui(int argc, char **argv)
 {
 	struct tui_args a = {
@@ -370,9 +396,17 @@ int cmd_tui(int argc, char **argv)
 		ret = EXIT_ENV;
 		goto out;
 	}
+	if (a.expect && !a.replay) {
+		fprintf(stderr, "%s: --expect needs --replay\n", argv[0]);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	/* the later dump must open: its errors cannot reach a full screen */
+	if (a.expect && (ret = check_opens(argv[0], a.expect)) != EXIT_OK)
+		goto out;
 	tui_open(t, &s);
 	if (a.replay && !film_open(t, a.replay, a.policies, a.npolicies,
-				   &a.sel)) {
+				   &a.sel, a.expect)) {
 		/* one message, as every command gives for its input */
 		fprintf(stderr, "%s: %s\n", argv[0], t->message);
 		ret = EXIT_BADINPUT;

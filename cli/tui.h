@@ -9,6 +9,7 @@
 
 #include "canvas.h"
 #include "cli.h"
+#include "expect.h"
 
 enum tui_view { VIEW_TABLE, VIEW_ENTRY, VIEW_HELP, VIEW_DIRECTMAP,
 		VIEW_REGIONS, VIEW_VMEMMAP, VIEW_OVERVIEW, VIEW_PROCS,
@@ -165,6 +166,11 @@ struct tui_film {
 					 * shown policy's worst point */
 	uint64_t lo, hi;		/* PFNs changed since the last draw */
 	char why[200];			/* why it stopped */
+	/* --expect: at the end, the model against this later dump */
+	char expect[256];
+	struct trace_marks marks;
+	struct expect_report *rep;	/* once compared */
+	uint64_t *differ;		/* a bit per frame that differs */
 };
 
 /* A search: effective flags set and clear, and page sizes (bit = level). */
@@ -265,7 +271,9 @@ void rmap_draw(struct tui *t, struct canvas *c);
 /* tui-film.c: replay as a film, in the direct-map view */
 bool film_open(struct tui *t, const char *trace,
 	       const enum ptk_policy *policies, size_t n,
-	       const struct ptk_selector *sel);
+	       const struct ptk_selector *sel, const char *expect);
+/* the last frame's mark: the model and the --expect dump differ there */
+bool film_differs(const struct tui *t, uint64_t pa, uint64_t end);
 void film_close(struct tui *t);
 bool film_busy(const struct tui *t);	/* running toward a target */
 void film_run(struct tui *t, double budget);	/* 0: to the target */
@@ -273,6 +281,7 @@ bool film_key(struct tui *t, int key);
 /* the film's lines above the legend; the DirectMap counts it shows */
 void film_draw(struct tui *t, struct canvas *c, int row);
 void film_kb(const struct tui *t, uint64_t kb[PTK_LEVEL_PUD + 1]);
+int film_lines(const struct tui *t);	/* the film's lines: 0, 2 or 3 */
 /* tui-search.c */
 bool search_parse(const char *text, struct tui_search *ret);
 /* The first (or, with @last, the last) match in [from, to); to 0: the top */

@@ -376,6 +376,15 @@ test_expect 'replay as a film: each frame as ptkit replay counts it' '
 	ptkit tui --replay "$TR" --keys "EZ" --size 110x12 "$S1" >actual &&
 	! grep -q "^replay " actual && grep -q "^DirectMap4k: 26496 kB" actual &&
 	ptkit tui --keys "dR$TR<Enter>E" --size 110x12 "$S1" | grep -q "event 24111 (the end)" &&
+	S2J=$(ptkit replay --policy=none --format=json --image "$S1" --expect "$S2" "$TR") &&
+	n=$(echo "$S2J" | sed "s/.*\"pages\":\([0-9]*\),\"pages_agree\":\([0-9]*\).*/\1 \2/" | awk "{ print \$1 - \$2, \$1 }") &&
+	ptkit tui --replay "$TR" --expect "$S2" --keys "E" --size 110x14 "$S1" >actual &&
+	grep -q "^! where the model is not the --expect dump: ${n% *} of ${n#* } pages" actual &&
+	marks=$(sed -n "3,6p" actual | cut -c14- | tr -cd "!" | wc -c) &&
+	test "$marks" -ge 1 && test "$marks" -le "${n% *}" &&
+	ptkit tui --replay "$TR" --expect "$S2" --keys "" --size 110x14 "$S1" | grep -q "^--expect: compared at the end" &&
+	must_fail 3 ptkit tui --replay "$TR" --expect nowhere.dump --keys "" "$S1" 2>/dev/null &&
+	must_fail 2 ptkit tui --expect "$S2" --keys "" "$S1" 2>/dev/null &&
 	must_fail 3 ptkit tui --replay nowhere.trace --keys "" "$S1" 2>err &&
 	grep -q "^ptkit tui: replay: .*nowhere.trace" err &&
 	must_fail 2 ptkit tui --replay "$TR" --policy=lazy --keys "" "$S1" 2>/dev/null
