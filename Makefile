@@ -27,7 +27,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
               -Ilib -Iformats -MMD -MP $(CPPFLAGS) $(CFLAGS)
 LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent -lbpf -lm
-CLI_LIBS   := -lncursesw
+CLI_LIBS   := -lncursesw -pthread
 
 LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)
 CLI_SRC    := $(wildcard cli/*.c)
@@ -153,7 +153,9 @@ check-headers: | deps
 lint-man: | test-deps
 	mandoc -Tlint -W warning $(MANPAGES)
 
-check: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN) $(PY_EXT) check-headers lint-man | test-deps
+# (gentrace, a bench tool, makes replay.t's trace of every page of RAM)
+check: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN) $(O)/obj/tests/gentrace $(PY_EXT) \
+       check-headers lint-man | test-deps
 	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) \
 	    prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/cli/*.t
 
@@ -166,7 +168,7 @@ asan-check: | test-deps
 # leak makes ptkit exit 99, which no test expects.
 VALGRIND_TESTS := $(filter-out %/realdata.t %/corrupt.t %/fuzz.t \
                   %/install.t,$(wildcard tests/cli/*.t))
-valgrind-check: all $(TOOL_BIN) | test-deps
+valgrind-check: all $(TOOL_BIN) $(O)/obj/tests/gentrace | test-deps
 	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) \
 	PTKIT_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect \

@@ -73,6 +73,7 @@ struct session {
 	struct ptk_symbols *modsyms;	/* the modules' own */
 	bool modsyms_tried;
 	char why_no_vmstat[256];
+	struct preload *preload;	/* see session_preload() */
 };
 
 /**
@@ -82,6 +83,17 @@ struct session {
 int session_open(struct session *s, const char *cmd,
 		 const struct source_opts *opts);
 void session_close(struct session *s);
+
+/**
+ * session_preload() - read the kernel's symbols, BTF, modules and their
+ * symbols in a thread over a second opening of the source, for an
+ * interactive program (cli/preload.c).  The loaders below wait for it
+ * rather than read twice; session_preloading() says whether it is still
+ * at work, and adopts what it read once it is not.
+ */
+void session_preload(struct session *s);
+bool session_preloading(struct session *s);
+void session_preload_wait(struct session *s);
 
 /**
  * session_use_pid() - walk the tables of process @pid from now on (what

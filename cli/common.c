@@ -313,6 +313,7 @@ int session_use_pid(struct session *s, int32_t pid)
 
 void session_close(struct session *s)
 {
+	session_preload_wait(s);
 	ptk_tasks_release(&s->tasks);
 	ptk_vmstat_free(s->vmstat);
 	s->vmstat = NULL;

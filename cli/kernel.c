@@ -29,6 +29,7 @@ static enum ptk_status load_tasks(struct session *s, bool threads)
 {
 	enum ptk_status st;
 
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (s->tasks_read && (s->tasks_threads || !threads))
 		return PTK_OK;
 	ptk_ctx_clear_err(s->ctx);
@@ -52,6 +53,7 @@ struct ptk_symbols *session_symbols(struct session *s, int *status)
 {
 	enum ptk_status st;
 
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (s->syms)
 		return s->syms;
 	ptk_ctx_clear_err(s->ctx);
@@ -65,6 +67,7 @@ struct ptk_types *session_types(struct session *s, int *status)
 {
 	enum ptk_status st;
 
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (s->types)
 		return s->types;
 	if (!session_symbols(s, status))
@@ -105,6 +108,7 @@ const struct ptk_tasks *session_tasks(struct session *s, bool threads,
 /* The symbols if they can be had, loaded once, without a word if not. */
 static struct ptk_symbols *quiet_symbols(struct session *s)
 {
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (!s->syms && !s->syms_tried) {
 		s->syms_tried = true;
 		if (load_symbols(s) != PTK_OK) {
@@ -119,6 +123,7 @@ static struct ptk_symbols *quiet_symbols(struct session *s)
 
 struct ptk_types *session_types_quiet(struct session *s)
 {
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (s->types || !quiet_symbols(s))
 		return s->types;
 	if (ptk_types_from_btf(s->src, &s->kpg, s->syms, &s->types) != PTK_OK)
@@ -129,6 +134,7 @@ struct ptk_types *session_types_quiet(struct session *s)
 
 const struct ptk_modules *session_modules(struct session *s)
 {
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (s->mods_read || s->mods_tried)
 		return s->mods_read ? &s->mods : NULL;
 	s->mods_tried = true;
@@ -148,6 +154,7 @@ struct ptk_symbols *session_module_symbols(struct session *s)
 {
 	const struct ptk_modules *mods;
 
+	session_preload_wait(s);	/* what it reads is not read twice */
 	if (s->modsyms || s->modsyms_tried)
 		return s->modsyms;
 	s->modsyms_tried = true;

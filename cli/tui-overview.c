@@ -190,20 +190,19 @@ static void kinds_step(struct tui *t)
 	attrib_close(&a);
 }
 
-/* The kernel's symbols, and its modules' (with BTF), read now: the first
- * name the status line shows would otherwise wait for them. */
+/* The kernel's symbols, BTF and the modules' symbols, read by the
+ * session's thread (session_preload()): the audit's findings name
+ * symbols, so it waits for them; keys do not. */
 static void symbols_step(struct tui *t)
 {
-	struct tui_overview *ov = &t->ov;
-	uint64_t addr;
+	if (!session_preloading(t->s))
+		t->ov.phase = OV_CHECK;
+}
 
-	/* two slices: kallsyms, then BTF and the modules' symbols */
-	if (ov->symbols_step++ == 0)
-		session_symbol_named(t->s, "_stext", &addr);
-	else
-		session_module_symbols(t->s);
-	if (ov->symbols_step == 2)
-		ov->phase = OV_CHECK;
+bool overview_waiting(struct tui *t)
+{
+	return t->ov.opened && t->ov.phase == OV_SYMBOLS &&
+	       session_preloading(t->s);
 }
 
 static enum ptk_status keep_finding(const struct ptk_finding *f, void *priv)
@@ -286,6 +285,8 @@ bool overview_step(struct tui *t, double budget)
 			break;
 		case OV_SYMBOLS:
 			symbols_step(t);
+			if (ov->phase == OV_SYMBOLS)
+				return false;	/* the thread is at work */
 			break;
 		case OV_CHECK:
 			check_step(t);
@@ -629,8 +630,10 @@ static void draw_finding(struct tui *t, struct canvas *c, int row, size_t i,
 {
 	const struct tui_finding *f = &t->ov.findings[i];
 	char end[32], sym[600];
-	const char *name = f->va >> 63 ? session_symbol_at(t->s, f->va, sym,
-							  sizeof(sym)) : NULL;
+	/* (names once the session's thread has read the symbols) */
+	const char *name = f->va >> 63 && !session_preloading(t->s) ?
+			   session_symbol_at(t->s, f->va, sym, sizeof(sym)) :
+			   NULL;
 
 	canvas_put(c, row, 0, f->kind == PTK_FIND_BAD ? CA_BAD : CA_NORMAL,
 		   "%c  %-12s 0x%016" PRIx64 "-%s %s %s%s%s%s",

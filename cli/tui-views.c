@@ -109,6 +109,7 @@ bool tui_open(struct tui *t, struct session *s)
 	load(t, &t->path[0]);
 	first_entry(t, 256);
 	t->rows = 24;
+	session_preload(s);	/* symbols and BTF, in a thread */
 	overview_open(t);
 	return true;
 }
@@ -657,7 +658,8 @@ static void draw_entry(struct tui *t, struct canvas *c)
 	canvas_fill_attr(c, 1, CA_HEADING);
 	canvas_put(c, r++, 0, CA_NORMAL, "maps       %016" PRIx64 "-%016" PRIx64,
 		   va, va + size - 1);
-	if ((va >> 63) && session_symbol_at(t->s, va, sym, sizeof(sym)))
+	if ((va >> 63) && !session_preloading(t->s) &&
+	    session_symbol_at(t->s, va, sym, sizeof(sym)))
 		canvas_put(c, r++, 0, CA_NORMAL, "symbol     %s", sym);
 	if (e.kind == PTK_KIND_NONE) {
 		canvas_put(c, r++, 0, CA_ABSENT, "not present: a hole, "
@@ -709,7 +711,8 @@ static const char *cursor_symbol(struct tui *t, char *buf, size_t len)
 	struct tui_table *tb = cur(t);
 	uint64_t va = entry_va(t, tb, tb->cursor);
 
-	if (!(va >> 63) || !tb->readable)
+	/* none until the session's thread has read them: no key waits */
+	if (!(va >> 63) || !tb->readable || session_preloading(t->s))
 		return NULL;
 	return session_symbol_at(t->s, va, buf, len);
 }

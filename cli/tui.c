@@ -173,6 +173,12 @@ static void background(struct tui *t, struct timing *tm)
 	for (;;) {
 		double t0 = tui_now(), d;
 
+		if (overview_waiting(t)) {
+			/* the session's thread reads the symbols: not the
+			 * keys' thread's work, not a slice */
+			usleep(1000);
+			continue;
+		}
 		if (film_busy(t))
 			film_run(t, 0.04);
 		else if (!overview_done(t))
@@ -184,6 +190,8 @@ static void background(struct tui *t, struct timing *tm)
 		d = tui_now() - t0;
 		tm->slice = d > tm->slice ? d : tm->slice;
 	}
+	/* a script's screens do not depend on the thread's timing */
+	session_preload_wait(t->s);
 }
 
 static int run_script(struct tui *t, const struct tui_args *a)
@@ -336,13 +344,19 @@ static int run_terminal(struct tui *t)
 		/* while the overview and the regions are being worked
 		 * out, work between keys */
 		busy = !overview_done(t) || !regions_done(t) ||
-		       film_busy(t);
-		timeout(busy ? 0 : -1);
+		       film_busy(t) || session_preloading(t->s);
+		/* the thread reading symbols needs no help: look every
+		 * 20 ms whether it is done, to redraw with them */
+		timeout(!busy ? -1 : overview_waiting(t) ||
+			(overview_done(t) && regions_done(t) && !film_busy(t))
+			? 20 : 0);
 		key = getch();
 		if (key == ERR && busy) {
 			/* a film plays first: it is what is being watched */
 			if (film_busy(t))
 				film_run(t, 0.04);
+			else if (overview_waiting(t))
+				;	/* redraw, the symbols may be there */
 			else if (!overview_step(t, 0.02))
 				;	/* more next time */
 			else if (!regions_done(t))

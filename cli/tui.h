@@ -101,7 +101,7 @@ struct tui_overview {
 	unsigned nlines;	/* of the last draw */
 	enum { OV_DIRECTMAP, OV_REGIONS, OV_HOLES, OV_KINDS, OV_SYMBOLS,
 	       OV_CHECK, OV_DONE } phase;
-	unsigned symbols_step;
+
 	/* the direct map as the kernel counts it */
 	struct ptk_dm_count dm;	/* summed piece by piece */
 	uint64_t dm_next;	/* 0: not begun */
@@ -252,6 +252,8 @@ void overview_close(struct tui *t);
 /* work for @budget seconds (0: to the end); true when all is done */
 bool overview_step(struct tui *t, double budget);
 bool overview_done(const struct tui *t);
+/* only waiting for the session's thread (the symbols): nothing to do */
+bool overview_waiting(struct tui *t);
 bool overview_key(struct tui *t, int key);
 void overview_draw(struct tui *t, struct canvas *c);
 /* tui-procs.c: the processes, and their tables */

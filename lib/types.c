@@ -274,3 +274,9 @@ enum ptk_status ptk_types_enum(const struct ptk_types *t, const char *type,
 			   "the kernel's BTF has no enumerator %s%s%s", name,
 			   type ? " in enum " : "", type ? type : "");
 }
+
+void ptk_types_set_ctx(struct ptk_types *types, struct ptk_ctx *ctx)
+{
+	if (types)
+		types->ctx = ctx;
+}

@@ -41,6 +41,12 @@ enum ptk_status ptk_types_from_btf(struct ptk_source *src,
 				   const struct ptk_symbols *syms,
 				   struct ptk_types **ret);
 
+/**
+ * ptk_types_set_ctx() - report errors in @ctx from now on: for types read
+ * through a source of their own (in another thread) and kept after it
+ */
+void ptk_types_set_ctx(struct ptk_types *types, struct ptk_ctx *ctx);
+
 /** ptk_types_free() - NULL is a no-op */
 void ptk_types_free(struct ptk_types *types);
 
