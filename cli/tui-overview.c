@@ -669,7 +669,6 @@ void overview_draw(struct tui *t, struct canvas *c)
 	if (!l)
 		return;
 	make_lines(t, l);
-	ov->nlines = n;
 	if (ov->cursor >= n || !selectable(&l[ov->cursor]))
 		ov->cursor = 0;
 	if (lines < 1)

@@ -98,7 +98,6 @@ struct tui_finding {
 struct tui_overview {
 	bool opened;
 	unsigned cursor, top;	/* lines */
-	unsigned nlines;	/* of the last draw */
 	enum { OV_DIRECTMAP, OV_REGIONS, OV_HOLES, OV_KINDS, OV_SYMBOLS,
 	       OV_CHECK, OV_DONE } phase;
 
