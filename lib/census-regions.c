@@ -5,25 +5,16 @@
 
 #include "ptkit/census-regions.h"
 #include "ptkit/walk.h"
-
-/* A table reference: which region, which level, which page. */
-struct tref {
-	size_t region;
-	unsigned level;
-	uint64_t pa;
-};
-
-#define EMPTY_REF UINT64_MAX	/* no table page starts there */
+#include "pageset-priv.h"
 
 struct counting {
 	struct ptk_source *src;
 	const struct ptk_paging *pg;
 	struct ptk_region_census *c;
-	/* Tables are shared (ESPfix maps a page four times): a set of the
-	 * table references seen, so each page counts once per region and
-	 * level.  Open addressing; pa == EMPTY_REF marks a free slot. */
-	struct tref *refs;
-	size_t nrefs, caprefs;
+	/* Tables are shared (ESPfix maps a page four times): the table
+	 * pages seen, tagged with region and level, so each page counts
+	 * once per region and level. */
+	struct pageset seen;
 	uint64_t direct_start, direct_end, text_start, text_end;
 };
 
@@ -62,56 +53,20 @@ static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
 	return PTK_OK;
 }
 
-static size_t tref_slot(const struct counting *k, const struct tref *r)
-{
-	uint64_t h = (r->pa >> 12 ^ (uint64_t)r->level << 58 ^ r->region) *
-		     UINT64_C(0x9e3779b97f4a7c15);
-	size_t mask = k->caprefs - 1;
-
-	for (size_t i = (size_t)(h >> 32) & mask;; i = (i + 1) & mask) {
-		const struct tref *q = &k->refs[i];
-
-		if (q->pa == EMPTY_REF || (q->pa == r->pa &&
-					   q->level == r->level &&
-					   q->region == r->region))
-			return i;
-	}
-}
-
-/* Keep the set at most half full. */
-static bool tref_grow(struct counting *k)
-{
-	size_t old = k->caprefs, cap = old ? 2 * old : 1024;
-	struct tref *was = k->refs, *p = malloc(cap * sizeof(*p));
-
-	if (!p)
-		return false;
-	for (size_t i = 0; i < cap; i++)
-		p[i].pa = EMPTY_REF;
-	k->refs = p;
-	k->caprefs = cap;
-	for (size_t i = 0; i < old; i++)
-		if (was[i].pa != EMPTY_REF)
-			k->refs[tref_slot(k, &was[i])] = was[i];
-	free(was);
-	return true;
-}
-
 static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 {
 	struct counting *k = priv;
-	struct tref r = { region_of(k, e->va), e->level - 1, e->addr };
-	size_t i;
+	const size_t region = region_of(k, e->va);
+	const unsigned level = e->level - 1;
+	/* level < 8, and a kernel has a few dozen regions */
+	const uint64_t tag = 1 + (uint64_t)region * 8 + level;
+	int added = tag <= UINT32_MAX ? pageset_add(&k->seen, e->addr,
+						    (uint32_t)tag) : -1;
 
-	if (2 * (k->nrefs + 1) > k->caprefs && !tref_grow(k))
+	if (added < 0)
 		return ptk_set_err(ptk_source_ctx(k->src), PTK_ERR_NOMEM,
 				   "table census");
-	i = tref_slot(k, &r);
-	if (k->refs[i].pa == EMPTY_REF) {
-		k->refs[i] = r;
-		k->nrefs++;
-		k->c->tally[r.region].tables[r.level]++;
-	}
+	k->c->tally[region].tables[level] += (unsigned)added;
 	if (k->direct_end > k->direct_start)
 		ptk_dm_count_table(k->src, k->pg, e, k->direct_start,
 				   k->direct_end, false, &k->c->dm);
@@ -146,6 +101,7 @@ enum ptk_status ptk_region_census(struct ptk_source *src,
 		.src = src, .pg = pg, .c = ret,
 		.direct_start = direct_start, .direct_end = direct_end,
 		.text_start = text_start, .text_end = text_end,
+		.seen = PAGESET_INIT,
 	};
 	enum ptk_status st;
 
@@ -156,7 +112,7 @@ enum ptk_status ptk_region_census(struct ptk_source *src,
 		return ptk_set_err(ptk_source_ctx(src), PTK_ERR_NOMEM,
 				   "table census");
 	st = ptk_walk(src, pg, 0, 0, &ops, &k);
-	free(k.refs);
+	pageset_free(&k.seen);
 	if (st != PTK_OK)
 		ptk_region_census_release(ret);
 	return st;
