@@ -292,6 +292,42 @@ static void pte_tables_read_together(void **state)
 	fixture_free(f);
 }
 
+/*
+ * The batches are windows of the PMD table: a walk that starts inside a
+ * window and spans several, over tables that run across the windows'
+ * edges, sees every page once and every table's own entries.
+ */
+static void pte_batches_span_windows(void **state)
+{
+	const uint64_t va0 = 0x40000000;
+	struct fixture *f = fixture_new(4);
+	struct page_sum one = { .src = f->src }, runs = { .src = f->src };
+	struct ptk_walk_ops by_leaf = { .leaf = sum_leaf };
+	struct ptk_walk_ops by_run = {
+		.leaf = sum_leaf, .leaf_run = sum_run, .table = sum_table,
+	};
+	const uint64_t from = va0 + 37 * 2 * MiB + 5 * 4 * KiB;
+	const uint64_t to = va0 + 300 * 2 * MiB - 3 * 4 * KiB;
+
+	(void)state;
+	/* 400 PTE tables, every third page mapped */
+	for (unsigned i = 0; i < 400 * 512; i += 3)
+		fixture_map(f, va0 + (uint64_t)i * 4 * KiB,
+			    0x10000000 + (uint64_t)i * 4 * KiB, 4 * KiB, 1,
+			    PTK_F_RW);
+	assert_int_equal(ptk_walk(f->src, &f->pg, from, to, &by_leaf, &one),
+			 PTK_OK);
+	assert_int_equal(ptk_walk(f->src, &f->pg, from, to, &by_run, &runs),
+			 PTK_OK);
+	assert_true(one.n > 263 * 170);
+	assert_int_equal(runs.n, one.n);
+	assert_int_equal(one.sum, runs.sum);
+	/* pmd[37..299]: 263 tables, all read in batches */
+	assert_int_equal(runs.given, 263);
+	assert_int_equal(runs.equal, 263);
+	fixture_free(f);
+}
+
 static void every_byte_once_in_order(void **state)
 {
 	struct fixture *f = three_sizes();
@@ -1054,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(every_byte_once_in_order),
 		cmocka_unit_test(pte_runs_break_where_frames_do),
 		cmocka_unit_test(pte_tables_read_together),
+		cmocka_unit_test(pte_batches_span_windows),
 		cmocka_unit_test(non_canonical_gap_is_one_level_0_hole),
 		cmocka_unit_test(holes_merge_within_a_table),
 		cmocka_unit_test(holes_merge_across_tables),
