@@ -26,7 +26,9 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -fPIC -fvisibility=default \
               -Ilib -Iformats -MMD -MP $(CPPFLAGS) $(CFLAGS)
-LIBS       := -lelf -lkdumpfile -ltracecmd -ltraceevent -lbpf -lm
+# libkdumpfile, libtracecmd and libtraceevent are loaded when a kdump file
+# or a trace.dat is opened (lib/dl-priv.h), not linked.
+LIBS       := -lelf -lbpf -lm
 CLI_LIBS   := -lncursesw -pthread
 
 LIB_SRC    := $(wildcard lib/*.c) $(wildcard formats/*.c)
@@ -72,11 +74,22 @@ $(O)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The soname of an optional library, the one its -dev package links to;
+# run by the shell when the rule does, after deps has installed it.
+soname = "\"$$(objdump -p "$$($(CC) -print-file-name=lib$(1).so)" | \
+	sed -n 's/^ *SONAME *//p')\""
+
+$(O)/obj/formats/kdump.o: formats/kdump.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DKDUMPFILE_SONAME=$(call soname,kdumpfile) -c -o $@ $<
+
 # libtracecmd's headers include each other by bare name; pkg-config runs
 # when the rule does, after deps has installed it.
 $(O)/obj/formats/tracedat.o: formats/tracedat.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags libtracecmd) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags libtracecmd) \
+	    -DTRACECMD_SONAME=$(call soname,tracecmd) \
+	    -DTRACEEVENT_SONAME=$(call soname,traceevent) -c -o $@ $<
 
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
@@ -91,18 +104,18 @@ $(BIN): $(CLI_OBJ) $(STATIC)
 
 $(O)/obj/tests/%: tests/unit/%.c $(STATIC) tests/unit/unit.h | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(STATIC) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(STATIC) $(LIBS) -lkdumpfile -lcmocka
 
 # Test helpers: the libaddrxlat reference translator, input makers, a
 # counter of zlib's work.
 $(O)/obj/tests/%: tests/tools/%.c $(STATIC) | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat -lz -ldl
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -lkdumpfile -laddrxlat -lz -ldl
 
 # Benchmarks: ratios against a plain read and libaddrxlat, same run.
 $(O)/obj/tests/%: tests/bench/%.c $(STATIC) | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -laddrxlat
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIBS) -lkdumpfile -laddrxlat
 
 bench: all $(BENCH_BIN) $(TOOL_BIN)
 	PTKIT=$(abspath $(BIN)) TOOLS=$(abspath $(O)/obj/tests) tests/bench/bench.sh

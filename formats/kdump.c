@@ -12,7 +12,24 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+#include "dl-priv.h"
 #include "formats.h"
+
+#ifndef KDUMPFILE_SONAME
+#error "KDUMPFILE_SONAME: the Makefile names the library to load"
+#endif
+_Static_assert(sizeof(KDUMPFILE_SONAME) > 1, "KDUMPFILE_SONAME is empty");
+
+/* libkdumpfile, loaded when the first kdump file is opened (dl-priv.h). */
+#define KDUMPFILE_CALLS(X) \
+	X(kdump_new) X(kdump_free) X(kdump_open_fdset) X(kdump_read) \
+	X(kdump_get_err) X(kdump_get_attr) X(kdump_set_attr) \
+	X(kdump_bmp_find_set) X(kdump_bmp_find_clear) \
+	X(kdump_blob_pin) X(kdump_blob_size) X(kdump_blob_unpin)
+#define DL_TABLE kd
+static struct { KDUMPFILE_CALLS(DL_POINTER) } kd;
+static const struct dl_symbol kd_syms[] = { KDUMPFILE_CALLS(DL_SYMBOL) };
+static struct dl_library kd_lib = DL_LIBRARY(KDUMPFILE_SONAME, kd_syms);
 
 struct kdump_src {
 	kdump_ctx_t *kctx;
@@ -50,7 +67,7 @@ static enum ptk_status kd_read(struct ptk_source *src, uint64_t pa, void *buf,
 	size_t got = len;
 	kdump_status ks;
 
-	ks = kdump_read(k->kctx, KDUMP_MACHPHYSADDR, pa, buf, &got);
+	ks = kd.kdump_read(k->kctx, KDUMP_MACHPHYSADDR, pa, buf, &got);
 	if (ks == KDUMP_OK && got == len)
 		return PTK_OK;
 	if (ks == KDUMP_OK)
@@ -61,14 +78,14 @@ static enum ptk_status kd_read(struct ptk_source *src, uint64_t pa, void *buf,
 				   "dump", (pa + got) &
 				   ~(uint64_t)(PTK_PAGE_SIZE - 1));
 	return ptk_set_err(ptk_source_ctx(src), kdump_status_to_ptk(ks),
-			   "kdump: %s", kdump_get_err(k->kctx));
+			   "kdump: %s", kd.kdump_get_err(k->kctx));
 }
 
 static void kd_close(struct ptk_source *src)
 {
 	struct kdump_src *k = ptk_source_priv(src);
 
-	kdump_free(k->kctx);
+	kd.kdump_free(k->kctx);
 	if (k->fd >= 0)
 		close(k->fd);
 	free(k);
@@ -90,7 +107,7 @@ static enum ptk_status add_ram_from_pagemap(struct ptk_source *src,
 	kdump_bmp_t *bmp = NULL;
 
 	for (size_t i = 0; i < 2 && !bmp; i++) {
-		if (kdump_get_attr(kctx, keys[i], &attr) == KDUMP_OK &&
+		if (kd.kdump_get_attr(kctx, keys[i], &attr) == KDUMP_OK &&
 		    attr.type == KDUMP_BITMAP)
 			bmp = attr.val.bitmap;
 	}
@@ -100,10 +117,10 @@ static enum ptk_status add_ram_from_pagemap(struct ptk_source *src,
 		kdump_addr_t end;
 		enum ptk_status st;
 
-		if (kdump_bmp_find_set(bmp, &pfn) != KDUMP_OK)
+		if (kd.kdump_bmp_find_set(bmp, &pfn) != KDUMP_OK)
 			break;
 		end = pfn;
-		if (kdump_bmp_find_clear(bmp, &end) != KDUMP_OK)
+		if (kd.kdump_bmp_find_clear(bmp, &end) != KDUMP_OK)
 			break;
 		st = ptk_source_add_ram(src, (uint64_t)pfn << PTK_PAGE_SHIFT,
 					(uint64_t)end << PTK_PAGE_SHIFT);
@@ -123,31 +140,38 @@ static enum ptk_status kdump_open_file(struct ptk_ctx *ctx, const char *path,
 	kdump_attr_t attr;
 	kdump_status ks;
 
+	if (!dl_load(&kd_lib))
+		return ptk_set_err(ctx, PTK_ERR_UNSUPPORTED,
+				   "'%s': a kdump file: reading it needs "
+				   "libkdumpfile (%s)", path, kd_lib.err);
 	k = calloc(1, sizeof(*k));
-	if (!k || !(k->kctx = kdump_new())) {
+	if (!k || !(k->kctx = kd.kdump_new())) {
 		free(k);
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "'%s'", path);
 	}
 	k->fd = -1;
 	st = ptk_source_new(ctx, path, &kdump_ops, k, &src);
 	if (st != PTK_OK) {
-		kdump_free(k->kctx);
+		kd.kdump_free(k->kctx);
 		free(k);
 		return st;
 	}
-	ks = kdump_open_fd(k->kctx, fd);
+	ks = kd.kdump_open_fdset(k->kctx, 1, &fd);
 	if (ks != KDUMP_OK) {
 		st = ptk_set_err(ctx, ks == KDUMP_ERR_NOTIMPL
 					 ? PTK_ERR_UNSUPPORTED
 					 : kdump_status_to_ptk(ks),
 				 "'%s': not a dump or image ptkit can read "
-				 "(kdump: %s)", path, kdump_get_err(k->kctx));
+				 "(kdump: %s)", path, kd.kdump_get_err(k->kctx));
 		goto fail;
 	}
 	/* QEMU's kdump header leaves arch.name unset (see realdata README). */
-	if (kdump_get_attr(k->kctx, KDUMP_ATTR_ARCH_NAME, &attr) != KDUMP_OK)
-		kdump_set_string_attr(k->kctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
-	if (kdump_get_attr(k->kctx, KDUMP_ATTR_ARCH_NAME, &attr) == KDUMP_OK &&
+	if (kd.kdump_get_attr(k->kctx, KDUMP_ATTR_ARCH_NAME, &attr) != KDUMP_OK) {
+		attr.type = KDUMP_STRING;
+		attr.val.string = "x86_64";
+		kd.kdump_set_attr(k->kctx, KDUMP_ATTR_ARCH_NAME, &attr);
+	}
+	if (kd.kdump_get_attr(k->kctx, KDUMP_ATTR_ARCH_NAME, &attr) == KDUMP_OK &&
 	    attr.type == KDUMP_STRING && strcmp(attr.val.string, "x86_64")) {
 		st = ptk_set_err(ctx, PTK_ERR_UNSUPPORTED,
 				 "'%s': a dump of a %s machine, not x86-64",
@@ -156,13 +180,13 @@ static enum ptk_status kdump_open_file(struct ptk_ctx *ctx, const char *path,
 	}
 	/* The raw note, as the dump holds it; kdump_vmcoreinfo_raw() would
 	 * want an OS type first. */
-	if (kdump_get_attr(k->kctx, "linux.vmcoreinfo.raw", &attr) == KDUMP_OK &&
+	if (kd.kdump_get_attr(k->kctx, "linux.vmcoreinfo.raw", &attr) == KDUMP_OK &&
 	    attr.type == KDUMP_BLOB) {
-		const char *raw = kdump_blob_pin(attr.val.blob);
+		const char *raw = kd.kdump_blob_pin(attr.val.blob);
 
 		st = ptk_source_add_meta_text(src, raw,
-					      kdump_blob_size(attr.val.blob));
-		kdump_blob_unpin(attr.val.blob);
+					      kd.kdump_blob_size(attr.val.blob));
+		kd.kdump_blob_unpin(attr.val.blob);
 		if (st != PTK_OK)
 			goto fail;
 	}

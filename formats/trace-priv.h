@@ -37,8 +37,11 @@ enum ptk_status tracedat_next(struct tracedat *t, struct ptk_trace_stats *st,
 			      struct ptk_trace_rec *rec);
 void tracedat_close(struct tracedat *t);
 
-/* The libtracecmd decoder itself (tracedat.c), run inside the child. */
+/* The libtracecmd decoder itself (tracedat.c), run inside the child;
+ * decoder_load() loads the libraries, in the parent. */
 struct dat_decoder;
+
+enum ptk_status decoder_load(struct ptk_ctx *ctx);
 
 enum ptk_status decoder_open(struct ptk_ctx *ctx, const char *path,
 			     bool strict, struct dat_decoder **ret);

@@ -264,6 +264,11 @@ enum ptk_status tracedat_open(struct ptk_ctx *ctx, const char *path,
 
 	if (!t)
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "trace.dat");
+	st = decoder_load(ctx);
+	if (st != PTK_OK) {
+		free(t);
+		return ptk_set_err(ctx, st, "'%s'", path);
+	}
 	t->ctx = ctx;
 	t->pid = -1;
 	t->fd = -1;

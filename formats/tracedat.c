@@ -18,7 +18,49 @@
 
 #include <trace-cmd.h>
 
+#include "dl-priv.h"
 #include "trace-priv.h"
+
+#ifndef TRACECMD_SONAME
+#error "TRACECMD_SONAME: the Makefile names the library to load"
+#endif
+_Static_assert(sizeof(TRACECMD_SONAME) > 1, "TRACECMD_SONAME is empty");
+#ifndef TRACEEVENT_SONAME
+#error "TRACEEVENT_SONAME: the Makefile names the library to load"
+#endif
+_Static_assert(sizeof(TRACEEVENT_SONAME) > 1, "TRACEEVENT_SONAME is empty");
+
+/*
+ * libtraceevent and libtracecmd, loaded by decoder_load() in the parent
+ * before it forks the reader (dl-priv.h), so the child binds nothing.
+ */
+#define TRACEEVENT_CALLS(X) \
+	X(tep_read_number_field) X(tep_print_event) X(tep_data_type) \
+	X(tep_find_event_by_name) X(tep_find_field) X(tep_get_cpus) \
+	X(tep_get_long_size) X(trace_seq_init) X(trace_seq_reset) \
+	X(trace_seq_terminate) X(trace_seq_destroy)
+#define TRACECMD_CALLS(X) \
+	X(tracecmd_set_loglevel) X(tracecmd_open_head) X(tracecmd_init_data) \
+	X(tracecmd_get_tep) X(tracecmd_read_data) X(tracecmd_free_record) \
+	X(tracecmd_close)
+#define DL_TABLE te
+static struct { TRACEEVENT_CALLS(DL_POINTER) } te;
+static const struct dl_symbol te_syms[] = { TRACEEVENT_CALLS(DL_SYMBOL) };
+#undef DL_TABLE
+#define DL_TABLE tc
+static struct { TRACECMD_CALLS(DL_POINTER) } tc;
+static const struct dl_symbol tc_syms[] = { TRACECMD_CALLS(DL_SYMBOL) };
+static struct dl_library te_lib = DL_LIBRARY(TRACEEVENT_SONAME, te_syms);
+static struct dl_library tc_lib = DL_LIBRARY(TRACECMD_SONAME, tc_syms);
+
+enum ptk_status decoder_load(struct ptk_ctx *ctx)
+{
+	if (!dl_load(&te_lib) || !dl_load(&tc_lib))
+		return ptk_set_err(ctx, PTK_ERR_UNSUPPORTED,
+				   "reading trace.dat needs libtracecmd (%s)",
+				   te_lib.state < 0 ? te_lib.err : tc_lib.err);
+	return PTK_OK;
+}
 
 enum { GFP_CACHE = 64 };
 
@@ -82,7 +124,7 @@ static bool field_val(const struct tep_format_field *f,
 	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8) ||
 	    f->offset + f->size > rec->size)
 		return false;
-	return tep_read_number_field((struct tep_format_field *)f, rec->data,
+	return te.tep_read_number_field((struct tep_format_field *)f, rec->data,
 				     v) == 0;
 }
 
@@ -97,9 +139,9 @@ static uint64_t gfp_bits(struct dat_decoder *d, struct ptk_trace_stats *st,
 
 	if (d->gfp_cache[slot].valid && d->gfp_cache[slot].value == value)
 		return d->gfp_cache[slot].bits;
-	trace_seq_reset(&d->seq);
-	tep_print_event(d->tep, &d->seq, rec, "%s", TEP_PRINT_INFO);
-	trace_seq_terminate(&d->seq);
+	te.trace_seq_reset(&d->seq);
+	te.tep_print_event(d->tep, &d->seq, rec, "%s", TEP_PRINT_INFO);
+	te.trace_seq_terminate(&d->seq);
 	s = d->seq.buffer ? strstr(d->seq.buffer, key) : NULL;
 	if (!s)
 		return 0;
@@ -126,7 +168,7 @@ static int decode(struct dat_decoder *d, struct ptk_trace_stats *st,
 		*why = "record too short for an event";
 		return -1;
 	}
-	type = tep_data_type(d->tep, rec);
+	type = te.tep_data_type(d->tep, rec);
 	for (unsigned e = 0; e < PTK_EV_NTYPES; e++)
 		if (d->ev[e].id >= 0 && d->ev[e].id == type) {
 			k = &d->ev[e];
@@ -175,7 +217,7 @@ enum ptk_status decoder_next(struct dat_decoder *d, struct ptk_trace_stats *st,
 {
 	while (d->nheap) {
 		struct tep_record *rec = d->heap[0];
-		struct tep_record *next = tracecmd_read_data(d->in, rec->cpu);
+		struct tep_record *next = tc.tracecmd_read_data(d->in, rec->cpu);
 		const char *why = NULL;
 		int r;
 
@@ -202,7 +244,7 @@ enum ptk_status decoder_next(struct dat_decoder *d, struct ptk_trace_stats *st,
 			trace_note_bad(st, d->nrec, text,
 				       n < 0 ? 0 : (size_t)n);
 		}
-		tracecmd_free_record(rec);
+		tc.tracecmd_free_record(rec);
 		if (r > 0)
 			return PTK_OK;
 		if (r < 0 && d->strict)
@@ -216,17 +258,17 @@ enum ptk_status decoder_next(struct dat_decoder *d, struct ptk_trace_stats *st,
 static void find_events(struct dat_decoder *d)
 {
 	for (unsigned e = 0; e < PTK_EV_NTYPES; e++) {
-		struct tep_event *ev = tep_find_event_by_name(
+		struct tep_event *ev = te.tep_find_event_by_name(
 			d->tep, "kmem", ptk_trace_event_name(e));
 		struct kmem_event *k = &d->ev[e];
 
 		k->id = ev ? ev->id : -1;
 		if (!ev)
 			continue;
-		k->pfn = tep_find_field(ev, "pfn");
-		k->order = tep_find_field(ev, "order");
-		k->migratetype = tep_find_field(ev, "migratetype");
-		k->gfp = tep_find_field(ev, "gfp_flags");
+		k->pfn = te.tep_find_field(ev, "pfn");
+		k->order = te.tep_find_field(ev, "order");
+		k->migratetype = te.tep_find_field(ev, "migratetype");
+		k->gfp = te.tep_find_field(ev, "gfp_flags");
 	}
 }
 
@@ -240,19 +282,19 @@ enum ptk_status decoder_open(struct ptk_ctx *ctx, const char *path,
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "trace.dat");
 	d->ctx = ctx;
 	d->strict = strict;
-	trace_seq_init(&d->seq);
+	te.trace_seq_init(&d->seq);
 	/* libtracecmd would print its own messages; ptkit says one. */
-	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tc.tracecmd_set_loglevel(TEP_LOG_NONE);
 	/*
 	 * tracecmd_open() is these two calls, but libtracecmd 1.3's
-	 * tracecmd_close() crashes on a handle whose tracecmd_init_data()
+	 * tc.tracecmd_close() crashes on a handle whose tc.tracecmd_init_data()
 	 * failed, as it does when the CPU data of a file is cut short.  Such
 	 * a handle is left unfreed (and reachable): the child process that
 	 * runs this reports the error and ends.
 	 */
 	errno = 0;
-	d->in = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (d->in && tracecmd_init_data(d->in) < 0) {
+	d->in = tc.tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (d->in && tc.tracecmd_init_data(d->in) < 0) {
 		unfreeable = d->in;
 		d->in = NULL;
 	}
@@ -264,14 +306,14 @@ enum ptk_status decoder_open(struct ptk_ctx *ctx, const char *path,
 				   "libtracecmd cannot read this trace.dat%s%s",
 				   err ? ": " : "", err ? strerror(err) : "");
 	}
-	d->tep = tracecmd_get_tep(d->in);
-	ncpus = d->tep ? tep_get_cpus(d->tep) : -1;
+	d->tep = tc.tracecmd_get_tep(d->in);
+	ncpus = d->tep ? te.tep_get_cpus(d->tep) : -1;
 	if (ncpus < 0 || ncpus > 1 << 16) {
 		decoder_close(d);
 		return ptk_set_err(ctx, PTK_ERR_CORRUPT, "trace.dat says %d "
 				   "CPUs", ncpus);
 	}
-	d->failed_pfn = tep_get_long_size(d->tep) == 4 ? 0xffffffffULL
+	d->failed_pfn = te.tep_get_long_size(d->tep) == 4 ? 0xffffffffULL
 						       : ~0ULL;
 	find_events(d);
 	d->heap = calloc((size_t)ncpus + 1, sizeof(*d->heap));
@@ -280,7 +322,7 @@ enum ptk_status decoder_open(struct ptk_ctx *ctx, const char *path,
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "trace.dat");
 	}
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		struct tep_record *rec = tracecmd_read_data(d->in, cpu);
+		struct tep_record *rec = tc.tracecmd_read_data(d->in, cpu);
 
 		if (rec)
 			d->heap[d->nheap++] = rec;
@@ -296,10 +338,10 @@ void decoder_close(struct dat_decoder *d)
 	if (!d)
 		return;
 	for (int i = 0; i < d->nheap; i++)
-		tracecmd_free_record(d->heap[i]);
+		tc.tracecmd_free_record(d->heap[i]);
 	free(d->heap);
-	trace_seq_destroy(&d->seq);
+	te.trace_seq_destroy(&d->seq);
 	if (d->in)
-		tracecmd_close(d->in);
+		tc.tracecmd_close(d->in);
 	free(d);
 }

@@ -32,7 +32,12 @@ test_expect 'installed with dpkg -x: the command, its man pages and completion' 
 	test -f root/usr/share/man/man1/ptkit-walk.1.gz &&
 	test -f root/usr/share/man/man3/libptkit.3.gz &&
 	test -f root/usr/share/bash-completion/completions/ptkit &&
-	dpkg-deb -f "$DEBS"/libptkit-dev_*_amd64.deb Depends | grep -q "libptkit0 (= "
+	dpkg-deb -f "$DEBS"/libptkit-dev_*_amd64.deb Depends | grep -q "libptkit0 (= " &&
+	for p in ptkit libptkit0 python3-ptkit; do
+		dpkg-deb -f "$DEBS/${p}_"*_amd64.deb Depends |
+			grep -q "libkdumpfile10, libtracecmd1, libtraceevent1" ||
+			{ echo "$p does not depend on what it loads"; return 1; }
+	done
 '
 
 test_expect 'a program builds against libptkit-dev and runs on libptkit0' '
