@@ -36,11 +36,42 @@ static size_t region_of(const struct counting *k, uint64_t va)
 	return k->c->nregions;
 }
 
+/*
+ * DirectMap as ptk_dm_count() counts it (every non-zero entry of the
+ * direct map below the top two levels that is not a table, present or
+ * not), from the entries the walk meets: @n entries from @e on, of
+ * which @present are present.  Counted here, not from each table as
+ * ptk_dm_count_table() does, a PTE table is scanned once, not twice.
+ */
+static void count_direct(struct counting *k, const struct ptk_walk_entry *e,
+			 uint64_t n, bool present)
+{
+	const uint64_t size = ptk_level_size(e->level);
+	const uint64_t last = k->direct_end - 1;
+	uint64_t first_i, last_i;
+
+	if (e->level > PTK_LEVEL_PUD || k->direct_end <= k->direct_start ||
+	    e->va > last)
+		return;
+	/* the entries that meet [direct_start, direct_end) */
+	first_i = k->direct_start > e->va ? (k->direct_start - e->va) / size
+					  : 0;
+	last_i = (last - e->va) / size;
+	if (last_i > n - 1)
+		last_i = n - 1;
+	if (last_i < first_i)
+		return;
+	k->c->dm.pages[e->level] += last_i - first_i + 1;
+	if (present)
+		k->c->dm.present[e->level] += last_i - first_i + 1;
+}
+
 static enum ptk_status on_leaf(const struct ptk_walk_entry *e, void *priv)
 {
 	struct counting *k = priv;
 
 	k->c->tally[region_of(k, e->va)].leaves[e->level]++;
+	count_direct(k, e, 1, true);
 	return PTK_OK;
 }
 
@@ -50,6 +81,14 @@ static enum ptk_status on_leaf_run(const struct ptk_walk_entry *e, uint64_t n,
 	struct counting *k = priv;
 
 	k->c->tally[region_of(k, e->va)].leaves[e->level] += n;
+	count_direct(k, e, n, true);
+	return PTK_OK;
+}
+
+/* A not-present entry that is not zero: a page CPA took out. */
+static enum ptk_status on_absent(const struct ptk_walk_entry *e, void *priv)
+{
+	count_direct(priv, e, 1, false);
 	return PTK_OK;
 }
 
@@ -67,9 +106,6 @@ static enum ptk_status on_table(const struct ptk_walk_entry *e, void *priv)
 		return ptk_set_err(ptk_source_ctx(k->src), PTK_ERR_NOMEM,
 				   "table census");
 	k->c->tally[region].tables[level] += (unsigned)added;
-	if (k->direct_end > k->direct_start)
-		ptk_dm_count_table(k->src, k->pg, e, k->direct_start,
-				   k->direct_end, false, &k->c->dm);
 	if (k->text_end > k->text_start)
 		ptk_dm_count_table(k->src, k->pg, e, k->text_start,
 				   k->text_end, true, &k->c->dm);
@@ -80,10 +116,14 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 			      enum ptk_status why, void *priv)
 {
 	struct counting *k = priv;
+	const uint64_t present = e->raw & 1, large = e->raw & (1u << 7);
 
-	(void)e;
 	(void)why;
 	k->c->bad_entries++;
+	/* still an entry to DirectMap, unless it is a table (present, no
+	 * PS): that one's entries are what count, and cannot be read */
+	if (e->raw && (e->level == PTK_LEVEL_PTE || large || !present))
+		count_direct(k, e, 1, present);
 	return PTK_OK;
 }
 
@@ -95,7 +135,7 @@ enum ptk_status ptk_region_census(struct ptk_source *src,
 {
 	static const struct ptk_walk_ops ops = {
 		.leaf = on_leaf, .leaf_run = on_leaf_run, .table = on_table,
-		.bad = on_bad,
+		.absent = on_absent, .bad = on_bad,
 	};
 	struct counting k = {
 		.src = src, .pg = pg, .c = ret,
