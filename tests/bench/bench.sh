@@ -17,6 +17,22 @@ median() {	# timeit output: "SECONDS RSS_KB"
 	"$TOOLS/timeit" "$RUNS" "$@"
 }
 
+# CMD against a plain read of IMG in RUNS pairs, one run after the other
+# (each the median of 3): the median pair's ratio, and the worst.
+paired() {	# NAME IMG CMD...
+	name=$1 img=$2
+	shift 2
+	for i in $(seq "$RUNS"); do
+		r=$("$TOOLS/timeit" 3 "$TOOLS/readfile" "$img" | cut -d" " -f1)
+		c=$("$TOOLS/timeit" 3 "$@" "$img" | cut -d" " -f1)
+		awk -v r="$r" -v c="$c" 'BEGIN { printf "%.4f %.4f\n", c / r, c }'
+	done | sort -n | awk -v n="$name" -v runs="$RUNS" '
+		{ ratio[NR] = $1; t[NR] = $2 }
+		END { m = int((NR + 1) / 2)
+		      printf "%-46s %8.3f s %7.2fx   worst pair %.2fx (target 1.5)\n",
+			  n, t[m], ratio[m], ratio[NR] }'
+}
+
 row() {		# NAME SECONDS RSS BASE_SECONDS
 	awk -v n="$1" -v t="$2" -v r="$3" -v b="$4" 'BEGIN {
 		printf "%-46s %8.3f s %7.2fx %8.1f MB\n", n, t, t / b, r / 1024 }'
@@ -35,6 +51,8 @@ set -- $(median "$PTKIT" stats "$DIR/d4k.img")
 row "ptkit stats" "$1" "$2" "$base"
 set -- $(median "$PTKIT" walk --format=json "$DIR/d4k.img")
 row "ptkit walk --format=json" "$1" "$2" "$base"
+paired "ptkit stats, paired with the read" "$DIR/d4k.img" "$PTKIT" stats
+paired "ptkit walk --format=json, paired" "$DIR/d4k.img" "$PTKIT" walk --format=json
 set -- $(median "$PTKIT" walk --format=ptdump "$DIR/d4k.img")
 row "ptkit walk --format=ptdump" "$1" "$2" "$base"
 echo
@@ -46,21 +64,26 @@ echo
 	"$TOOLS/splitelf" "$DIR/d4k.img" "$DIR/d4k-100k.img" 100000 7 >/dev/null
 [ -f "$DIR/d4k-holes.img" ] ||
 	"$TOOLS/splitelf" --holes "$DIR/d4k.img" "$DIR/d4k-holes.img" 100000 7 >/dev/null
+[ -f "$DIR/d4k-100k-ordered.img" ] ||
+	"$TOOLS/splitelf" "$DIR/d4k.img" "$DIR/d4k-100k-ordered.img" 100000 >/dev/null
 echo "== the same tables in $(readelf -lW "$DIR/d4k-100k.img" | grep -c LOAD) memory segments"
 set -- $(median "$TOOLS/openonly" "$DIR/d4k-holes.img")
 awk -v t="$1" -v r="$2" -v w="$3" -v n="$("$TOOLS/openonly" "$DIR/d4k-holes.img" | cut -d" " -f1)" 'BEGIN {
 	printf "open and find the paging, %d RAM ranges   %6.1f ms, slowest %.1f (target 50) %6.1f MB\n",
 		n, t * 1000, w * 1000, r / 1024 }'
-set -- $(median "$TOOLS/readfile" "$DIR/d4k-100k.img"); base=$1
-row "read the image (baseline)" "$1" "$2" "$base"
-set -- $(median "$PTKIT" stats "$DIR/d4k-100k.img")
-row "ptkit stats" "$1" "$2" "$base"
-set -- $(median "$PTKIT" walk --format=json "$DIR/d4k-100k.img")
-row "ptkit walk --format=json" "$1" "$2" "$base"
+echo "in address order, as makedumpfile writes them:"
+paired "ptkit stats, paired with the read" "$DIR/d4k-100k-ordered.img" "$PTKIT" stats
+paired "ptkit walk --format=json, paired" "$DIR/d4k-100k-ordered.img" "$PTKIT" walk --format=json
+echo "shuffled over the file:"
+paired "ptkit stats, paired with the read" "$DIR/d4k-100k.img" "$PTKIT" stats
+paired "ptkit walk --format=json, paired" "$DIR/d4k-100k.img" "$PTKIT" walk --format=json
 for cmd in stats "walk --format=json"; do
 	"$PTKIT" $cmd "$DIR/d4k.img" | cksum >"$DIR/one.sum"
-	"$PTKIT" $cmd "$DIR/d4k-100k.img" | cksum >"$DIR/many.sum"
-	cmp -s "$DIR/one.sum" "$DIR/many.sum" || echo "OUTPUTS DIFFER: $cmd"
+	for img in d4k-100k d4k-100k-ordered; do
+		"$PTKIT" $cmd "$DIR/$img.img" | cksum >"$DIR/many.sum"
+		cmp -s "$DIR/one.sum" "$DIR/many.sum" ||
+			echo "OUTPUTS DIFFER: $cmd $img"
+	done
 done
 echo
 
