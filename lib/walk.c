@@ -371,7 +371,8 @@ static void read_pte_batch(struct walker *w, const uint64_t *table,
 	struct pte_ref ref[BATCH_WINDOW];
 	unsigned n = 0, runs = 1;
 
-	memset(&w->batch_at[first], 0, sizeof(w->batch_at[0]) * (last - first + 1));
+	memset(&w->batch_at[first], 0,
+	       sizeof(w->batch_at[0]) * (last - first + 1));
 	if (w->batch_failed)
 		return;
 	for (unsigned i = first; i <= last; i++) {
@@ -420,12 +421,11 @@ static enum ptk_status walk_table(struct walker *w, unsigned level,
 	unsigned idx = ptk_va_index(start, level);
 	uint64_t va = start;
 	struct ptk_walk_entry e;
-	struct ptk_entry d;
-	enum ptk_status st;
-
 	const unsigned last_idx = ptk_va_index(last, level);
 	const bool batching = level == PTK_LEVEL_PMD && w->ops->leaf_run &&
 			      w->descend;
+	struct ptk_entry d;
+	enum ptk_status st;
 
 	if (level == PTK_LEVEL_PTE && w->ops->leaf_run)
 		return walk_ptes(w, table, start, last, parent_eff);
