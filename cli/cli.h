@@ -357,6 +357,11 @@ void json_str(FILE *f, const char *s);
  */
 void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey, bool ad);
 
+/** put_flag_words() - the same at @p, at most FLAG_WORDS_MAX bytes (and
+ *  LB_SLACK more may be written, as linebuf.h's helpers do); the end */
+enum { FLAG_WORDS_MAX = 64 };
+char *put_flag_words(char *p, unsigned eff, unsigned pkey, bool ad);
+
 /** page_name() - "4K", "2M", "1G" for leaf levels */
 const char *page_name(unsigned level);
 

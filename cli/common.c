@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "linebuf.h"
 
 enum { OPT_CR3 = 0x100, OPT_LEVELS, OPT_PHYS_BITS, OPT_PTI, OPT_SYMBOLS,
        OPT_PID, OPT_NO_DISCOVERY, OPT_REGION_BASE };
@@ -342,20 +343,10 @@ int finish_output(const char *cmd, int status)
 
 void fmt_size(char *buf, size_t len, uint64_t size)
 {
-	static const char units[] = "BKMGTPE";
-	const char *u = units;
+	char tmp[32];
 
-	/* As x86's note_page(): the largest unit that divides exactly. */
-	while (!(size & 1023) && u[1] && size) {
-		size >>= 10;
-		u++;
-	}
-	if (!size && u == units) {
-		/* 2^64: only the whole address space is that big. */
-		snprintf(buf, len, "16E");
-		return;
-	}
-	snprintf(buf, len, "%" PRIu64 "%c", size, *u);
+	*put_size(tmp, size) = '\0';
+	snprintf(buf, len, "%s", tmp);
 }
 
 const char *fmt_end(char *buf, size_t len, uint64_t end)
@@ -402,7 +393,7 @@ bool parse_range_arg(const char *s, uint64_t *start, uint64_t *end)
 	return ptk_parse_u64(sep + 1, end) && *end > *start;
 }
 
-void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey, bool ad)
+char *put_flag_words(char *p, unsigned eff, unsigned pkey, bool ad)
 {
 	static const struct {
 		unsigned flag;
@@ -414,20 +405,30 @@ void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey, bool ad)
 		{ PTK_F_NX, "NX", "x" }, { PTK_F_A, "A", NULL },
 		{ PTK_F_D, "D", NULL },
 	};
-	size_t n = 0;
+	const char *start = p;
 
-	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const char *w = eff & words[i].flag ? words[i].on : words[i].off;
 
-		if (!ad && (words[i].flag & (PTK_F_A | PTK_F_D)))
+		if (!w || (!ad && (words[i].flag & (PTK_F_A | PTK_F_D))))
 			continue;
-		if (w)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-					      n ? " " : "", w);
+		if (p != start)
+			*p++ = ' ';
+		p = put_str(p, w);
 	}
-	if (pkey)
-		snprintf(buf + n, len - n, " pkey=%u", pkey);
+	if (pkey) {
+		p = put_lit(p, " pkey=");
+		p = put_dec(p, pkey, 0);
+	}
+	return p;
+}
+
+void flag_words(char *buf, size_t len, unsigned eff, unsigned pkey, bool ad)
+{
+	char tmp[FLAG_WORDS_MAX + LB_SLACK];
+
+	*put_flag_words(tmp, eff, pkey, ad) = '\0';
+	snprintf(buf, len, "%s", tmp);
 }
 
 const char *page_name(unsigned level)

@@ -161,4 +161,22 @@ static inline char *put_dec(char *p, uint64_t v, unsigned width)
 	return p;
 }
 
+/* A size as the kernel's ptdump prints it: "4K", "632K", "2M" (the
+ * largest unit that divides it exactly); 0 stands for 2^64, "16E". */
+static inline char *put_size(char *p, uint64_t size)
+{
+	static const char units[] = "BKMGTPE";
+	const char *u = units;
+
+	while (!(size & 1023) && u[1] && size) {
+		size >>= 10;
+		u++;
+	}
+	if (!size && u == units)
+		return put_lit(p, "16E");
+	p = put_dec(p, size, 0);
+	*p++ = *u;
+	return p;
+}
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "linebuf.h"
 #include "ptdump.h"
 
 enum format { FMT_TEXT, FMT_PTDUMP, FMT_JSON };
@@ -25,6 +26,7 @@ struct printer {
 	struct session *s;
 	enum format format;
 	uint64_t nbad;
+	struct linebuf l;	/* text and json records */
 };
 
 static const struct argp_option options[] = {
@@ -98,58 +100,131 @@ static const struct argp walk_argp = {
 	source_children, NULL, NULL,
 };
 
-/* "USR RW NX GLB": the set flags, in ptdump's words, for text output. */
-static void print_text(struct session *s, const struct ptk_run *r,
-		       const struct ptk_walk_entry *e)
+/* Left-aligned in @width columns, as printf's %-*s. */
+static char *put_left(char *p, const char *s, unsigned width)
 {
-	char size[32], end[32], flags[96];
+	char *start = p;
 
-	fmt_size(size, sizeof(size), r->end - r->va);
-	flag_words(flags, sizeof(flags), r->eff, r->pkey, e != NULL);
-	printf("0x%016" PRIx64 "-%s %6s 0x%016" PRIx64 " %-2s %8" PRIu64
-	       "  %s", r->va, fmt_end(end, sizeof(end), r->end), size, r->pa,
-	       page_name(r->level), r->count, flags);
-	if (e)
-		printf("  entry=0x%016" PRIx64, e->raw);
-	if (e && s->opts->want_symbols && (r->va >> 63)) {
-		char buf[600];
-		const char *sym = session_symbol_at(s, r->va, buf, sizeof(buf));
-
-		if (sym)
-			printf("  <%s>", sym);
-	}
-	putchar('\n');
+	p = put_str(p, s);
+	while ((unsigned)(p - start) < width)
+		*p++ = ' ';
+	return p;
 }
 
-static void print_json(struct session *s, const struct ptk_run *r,
+/* The symbol of an entry's address, or NULL. */
+static const char *entry_symbol(struct session *s, const struct ptk_run *r,
+				const struct ptk_walk_entry *e, char *buf,
+				size_t len)
+{
+	if (!e || !s->opts->want_symbols || !(r->va >> 63))
+		return NULL;
+	return session_symbol_at(s, r->va, buf, len);
+}
+
+/*
+ * A line per run: "VIRTUAL SIZE PHYSICAL PG ENTRIES FLAGS", as printf
+ * would print it, built with linebuf's helpers (a real dump has 10^5
+ * runs, and vfprintf was two thirds of the walk).
+ */
+static void print_text(struct printer *p, const struct ptk_run *r,
 		       const struct ptk_walk_entry *e)
 {
-	char end[32];
+	char size[32], buf[600];
+	const char *sym = entry_symbol(p->s, r, e, buf, sizeof(buf));
+	char *q = p->l.p;
 
-#define B(f) ((r->eff & (f)) ? "true" : "false")
-	printf("{\"va\":\"0x%" PRIx64 "\",\"end\":\"%s\",\"pa\":\"0x%" PRIx64
-	       "\",\"page\":%" PRIu64 ",\"level\":\"%s\",\"count\":%" PRIu64
-	       ",\"rw\":%s,\"us\":%s,\"nx\":%s,\"g\":%s,\"pwt\":%s,"
-	       "\"pcd\":%s,\"pat\":%s,\"pkey\":%u",
-	       r->va, (snprintf(end, sizeof(end), "0x%" PRIx64, r->end), end),
-	       r->pa, ptk_level_size(r->level),
-	       ptk_level_name(&s->pg, r->level), r->count, B(PTK_F_RW),
-	       B(PTK_F_US), B(PTK_F_NX), B(PTK_F_G), B(PTK_F_PWT),
-	       B(PTK_F_PCD), B(PTK_F_PAT), r->pkey);
-	if (e)
-		printf(",\"entry\":\"0x%" PRIx64 "\",\"a\":%s,\"d\":%s", e->raw,
-		       B(PTK_F_A), B(PTK_F_D));
-	if (e && s->opts->want_symbols && (r->va >> 63)) {
-		char buf[600];
-		const char *sym = session_symbol_at(s, r->va, buf, sizeof(buf));
+	q = put_hex(q, r->va, 16);
+	*q++ = '-';
+	q = put_hex(q, r->end, 16);		/* as fmt_end() */
+	*q++ = ' ';
+	*put_size(size, r->end - r->va) = '\0';
+	for (size_t n = strlen(size); n < 6; n++)
+		*q++ = ' ';
+	q = put_str(q, size);
+	q = put_lit(q, " 0x");
+	q = put_xdigits(q, r->pa, 16);
+	*q++ = ' ';
+	q = put_left(q, page_name(r->level), 2);
+	*q++ = ' ';
+	q = put_dec(q, r->count, 8);
+	q = put_lit(q, "  ");
+	q = put_flag_words(q, r->eff, r->pkey, e != NULL);
+	if (e) {
+		q = put_lit(q, "  entry=0x");
+		q = put_xdigits(q, e->raw, 16);
+	}
+	if (sym) {
+		q = put_lit(q, "  <");
+		q = put_str(q, sym);	/* < 600 bytes: fits a record */
+		q = put_lit(q, ">");
+	}
+	*q++ = '\n';
+	p->l.p = q;
+	lb_end_record(&p->l);
+}
 
-		if (sym) {
-			printf(",\"symbol\":");
-			json_str(stdout, sym);
+static char *put_bool(char *q, bool b)
+{
+	return b ? put_lit(q, "true") : put_lit(q, "false");
+}
+
+/* The flags as JSON keys: the run's seven, then an entry's A and D. */
+static const struct {
+	unsigned flag;
+	const char *key;
+} json_flags[] = {
+	{ PTK_F_RW, ",\"rw\":" }, { PTK_F_US, ",\"us\":" },
+	{ PTK_F_NX, ",\"nx\":" }, { PTK_F_G, ",\"g\":" },
+	{ PTK_F_PWT, ",\"pwt\":" }, { PTK_F_PCD, ",\"pcd\":" },
+	{ PTK_F_PAT, ",\"pat\":" }, { PTK_F_A, ",\"a\":" },
+	{ PTK_F_D, ",\"d\":" },
+};
+
+static void print_json(struct printer *p, const struct ptk_run *r,
+		       const struct ptk_walk_entry *e)
+{
+	char buf[600];
+	const char *sym = entry_symbol(p->s, r, e, buf, sizeof(buf));
+	char *q = p->l.p;
+
+	q = put_lit(q, "{\"va\":\"0x");
+	q = put_xdigits(q, r->va, 0);
+	q = put_lit(q, "\",\"end\":\"0x");
+	q = put_xdigits(q, r->end, 0);
+	q = put_lit(q, "\",\"pa\":\"0x");
+	q = put_xdigits(q, r->pa, 0);
+	q = put_lit(q, "\",\"page\":");
+	q = put_dec(q, ptk_level_size(r->level), 0);
+	q = put_lit(q, ",\"level\":\"");
+	q = put_str(q, ptk_level_name(&p->s->pg, r->level));
+	q = put_lit(q, "\",\"count\":");
+	q = put_dec(q, r->count, 0);
+	for (size_t i = 0; i < 7; i++) {
+		q = put_str(q, json_flags[i].key);
+		q = put_bool(q, r->eff & json_flags[i].flag);
+	}
+	q = put_lit(q, ",\"pkey\":");
+	q = put_dec(q, r->pkey, 0);
+	if (e) {
+		q = put_lit(q, ",\"entry\":\"0x");
+		q = put_xdigits(q, e->raw, 0);
+		*q++ = '"';
+		for (size_t i = 7; i < 9; i++) {
+			q = put_str(q, json_flags[i].key);
+			q = put_bool(q, r->eff & json_flags[i].flag);
 		}
 	}
-	fputs("}\n", stdout);
-#undef B
+	if (sym) {
+		/* escaped, it may outgrow a record: through stdio */
+		q = put_lit(q, ",\"symbol\":");
+		p->l.p = q;
+		lb_flush(&p->l);
+		json_str(stdout, sym);
+		q = p->l.p;
+	}
+	q = put_lit(q, "}\n");
+	p->l.p = q;
+	lb_end_record(&p->l);
 }
 
 static enum ptk_status on_run(const struct ptk_run *r,
@@ -159,10 +234,10 @@ static enum ptk_status on_run(const struct ptk_run *r,
 
 	switch (p->format) {
 	case FMT_TEXT:
-		print_text(p->s, r, e);
+		print_text(p, r, e);
 		break;
 	case FMT_JSON:
-		print_json(p->s, r, e);
+		print_json(p, r, e);
 		break;
 	case FMT_PTDUMP:	/* printed by ptk_ptdump() */
 		break;
@@ -177,6 +252,7 @@ static enum ptk_status on_bad(const struct ptk_walk_entry *e,
 
 	(void)e;
 	(void)why;
+	lb_flush(&p->l);	/* the lines before it, first */
 	if (++p->nbad <= MAX_BAD_SHOWN)
 		fprintf(stderr, "%s: '%s': %s\n", p->s->cmd,
 			ptk_source_name(p->s->src), ptk_ctx_err(p->s->ctx));
@@ -218,7 +294,7 @@ static enum ptk_status walk_ptdump(struct printer *p, const struct walk_args *a,
 int cmd_walk(int argc, char **argv)
 {
 	struct walk_args a = { .format = FMT_TEXT };
-	struct printer p = { 0 };
+	struct printer *p;
 	struct ptk_runs_ops ops = { .run = on_run, .bad = on_bad };
 	enum ptk_runs_mode mode;
 	struct session s;
@@ -226,13 +302,20 @@ int cmd_walk(int argc, char **argv)
 	int ret;
 
 	argp_parse(&walk_argp, argc, argv, 0, NULL, &a);
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		fprintf(stderr, "%s: out of memory\n", argv[0]);
+		return EXIT_ENV;
+	}
 	ret = session_open(&s, argv[0], &a.src);
 	if (ret != EXIT_OK) {
 		session_close(&s);
+		free(p);
 		return ret;
 	}
-	p.s = &s;
-	p.format = a.format;
+	p->s = &s;
+	p->format = a.format;
+	lb_init(&p->l, stdout);
 	if (a.region) {
 		if (!session_find_region(&s, a.region, &a.start, &a.end)) {
 			ret = EXIT_USAGE;
@@ -247,26 +330,28 @@ int cmd_walk(int argc, char **argv)
 		       "PHYSICAL", "PG", "ENTRIES", "FLAGS");
 	mode = a.entries ? PTK_RUNS_ENTRIES : PTK_RUNS_PHYS;
 	if (a.format == FMT_PTDUMP) {
-		st = walk_ptdump(&p, &a, &ret);
+		st = walk_ptdump(p, &a, &ret);
 		if (ret != EXIT_OK)
 			goto out;
 	} else {
-		st = ptk_runs_walk(s.src, &s.pg, a.start, a.end, mode, &ops,
-				   &p);
+		st = ptk_runs_walk(s.src, &s.pg, a.start, a.end, mode, &ops, p);
 	}
+	lb_flush(&p->l);
 	if (st != PTK_OK) {
 		fflush(stdout);
 		ret = fail_source(&s, st);
 		goto out;
 	}
-	if (p.nbad) {
-		if (p.nbad > MAX_BAD_SHOWN)
+	if (p->nbad) {
+		if (p->nbad > MAX_BAD_SHOWN)
 			fprintf(stderr, "%s: ... and %" PRIu64 " more entries "
 				"that cannot be followed\n", argv[0],
-				p.nbad - MAX_BAD_SHOWN);
+				p->nbad - MAX_BAD_SHOWN);
 		ret = EXIT_BADINPUT;
 	}
 out:
+	lb_flush(&p->l);
+	free(p);
 	session_close(&s);
 	return finish_output(argv[0], ret);
 }

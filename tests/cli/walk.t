@@ -250,4 +250,39 @@ test_expect 'a core in 4000 segments in address order answers as one segment doe
 	done
 '
 
+# The text lines are built without printf: the columns must stay where
+# printf put them (widths, sizes, counts, flag words, pkeys, A/D, entries).
+test_expect 'text lines: every column as printf would set it' '
+	cat >cols.spec <<-\EOT &&
+	levels 4
+	ram 0-8G
+	map 0x1000 0x10000 0x3000 4k rw us a d
+	map 0x5000 0x21000 0x1000 4k rw us pkey=9
+	map 0x200000 0x400000 0x400000 2m nx g pat
+	map 0x40000000 0x40000000 0x80000000 1g rw pcd pwt
+	map 0x7fffffe00000 0x200000 0x200000 2m us rw nx
+	map 0xffff888000000000 0 0x3e9000 4k pkey=15 nx
+	EOT
+	ptkit mkimage -o cols.img cols.spec >/dev/null &&
+	ptkit walk cols.img >actual &&
+	ptkit walk --entries --range=0x1000+0x5000 cols.img >>actual &&
+	cat >expect <<-\EOT &&
+	VIRTUAL                                 SIZE PHYSICAL           PG  ENTRIES  FLAGS
+	0x0000000000001000-0x0000000000004000    12K 0x0000000000010000 4K        3  USR RW x
+	0x0000000000005000-0x0000000000006000     4K 0x0000000000021000 4K        1  USR RW x pkey=9
+	0x0000000000200000-0x0000000000600000     4M 0x0000000000400000 2M        2  ro PAT GLB NX
+	0x0000000040000000-0x00000000c0000000     2G 0x0000000040000000 1G        2  RW PWT PCD x
+	0x00007fffffe00000-0x0000800000000000     2M 0x0000000000200000 2M        1  USR RW NX
+	0xffff888000000000-0xffff8880003e9000  4004K 0x0000000000000000 4K     1001  ro NX pkey=15
+	0x0000000000001000-0x0000000000002000     4K 0x0000000000010000 4K        1  USR RW x A D  entry=0x0000000000010067
+	0x0000000000002000-0x0000000000003000     4K 0x0000000000011000 4K        1  USR RW x A D  entry=0x0000000000011067
+	0x0000000000003000-0x0000000000004000     4K 0x0000000000012000 4K        1  USR RW x A D  entry=0x0000000000012067
+	0x0000000000005000-0x0000000000006000     4K 0x0000000000021000 4K        1  USR RW x pkey=9  entry=0x4800000000021007
+	EOT
+	test_cmp expect actual &&
+	ptkit walk --format=json --entries --range=0x1000+0x1000 cols.img >actual &&
+	echo "{\"va\":\"0x1000\",\"end\":\"0x2000\",\"pa\":\"0x10000\",\"page\":4096,\"level\":\"pte\",\"count\":1,\"rw\":true,\"us\":true,\"nx\":false,\"g\":false,\"pwt\":false,\"pcd\":false,\"pat\":false,\"pkey\":0,\"entry\":\"0x10067\",\"a\":true,\"d\":true}" >expect &&
+	test_cmp expect actual
+'
+
 done_testing
