@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "formats.h"
+#include "bigmem-priv.h"
 
 /* QEMUCPUState, qemu target/i386/arch_dump.c: version, size, 18 general
  * registers, 10 segment descriptors of 24 bytes, then cr[0..4]. */
@@ -51,7 +52,7 @@ struct elf_src {
 	int fd;
 	const unsigned char *map;
 	size_t size;
-	struct segment *segs;	/* sorted by pa; populated_alloc() */
+	struct segment *segs;	/* sorted by pa; bigmem_alloc()'s */
 	size_t nsegs, segs_bytes;
 	uint64_t truncated;	/* bytes of PT_LOAD data past end of file */
 };
@@ -183,7 +184,7 @@ static void elf_close(struct ptk_source *src)
 	if (e->fd >= 0)
 		close(e->fd);
 	if (e->segs)
-		munmap(e->segs, e->segs_bytes);
+		bigmem_free(e->segs, e->segs_bytes);
 	free(e);
 }
 
@@ -204,40 +205,6 @@ static const struct ptk_source_ops elf_ops = {
  */
 #define SEG_DIGIT 11
 
-/*
- * Zeroed memory for the segment arrays (megabytes for 10^5 segments),
- * populated in one call: a fault per page costs more than the sort on a
- * virtual machine.  From 2 MiB on, in huge pages where the kernel gives
- * them: under shadow paging even a populated page costs an exit at its
- * first touch, and opening 100,000 segments went from 13 to 9 ms.
- * Freed with munmap().
- */
-static void *populated_alloc(size_t bytes)
-{
-	const size_t huge = 2u << 20;
-	char *p, *a;
-
-	if (bytes < huge) {
-		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		return p == MAP_FAILED ? NULL : p;
-	}
-	/* the caller unmaps @bytes: keep exactly those pages, 2 MiB aligned */
-	bytes = (bytes + PTK_PAGE_SIZE - 1) & ~(size_t)(PTK_PAGE_SIZE - 1);
-	p = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	a = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
-	if (a > p)
-		munmap(p, (size_t)(a - p));
-	if (p + huge > a)
-		munmap(a + bytes, (size_t)(p + huge - a));
-	madvise(a, bytes, MADV_HUGEPAGE);
-	madvise(a, bytes, MADV_POPULATE_WRITE);	/* 5.14 on; else faults */
-	return a;
-}
-
 static bool sort_segs(struct segment *seg, size_t n)
 {
 	size_t bytes = (n ? n : 1) * sizeof(struct segment), sorted = 1;
@@ -251,7 +218,7 @@ static bool sort_segs(struct segment *seg, size_t n)
 		sorted++;
 	if (sorted >= n)
 		return true;
-	tmp = to = populated_alloc(bytes);
+	tmp = to = bigmem_alloc(bytes);
 	if (!tmp)
 		return false;
 	for (unsigned shift = 0; shift < 64; shift += SEG_DIGIT) {
@@ -278,7 +245,7 @@ static bool sort_segs(struct segment *seg, size_t n)
 	}
 	if (from != seg)
 		memcpy(seg, from, n * sizeof(*seg));
-	munmap(tmp, bytes);
+	bigmem_free(tmp, bytes);
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && seg[j].pa == seg[j - 1].pa &&
 				   seg[j].memsz > seg[j - 1].memsz; j--) {
@@ -355,7 +322,7 @@ static enum ptk_status read_phdrs(struct ptk_source *src, struct elf_src *e,
 				   "'%s': program headers: %s", path,
 				   elf_errmsg(-1));
 	e->segs_bytes = (n ? n : 1) * sizeof(*e->segs);
-	e->segs = populated_alloc(e->segs_bytes);
+	e->segs = bigmem_alloc(e->segs_bytes);
 	if (!e->segs)
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "'%s'", path);
 	/* The whole table at once: gelf_getphdr() a header at a time was a

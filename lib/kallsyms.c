@@ -36,6 +36,11 @@ enum { KSYM_NAME_MAX = 512, NAMES_CHUNK = 1 << 16 };
  * dump is a corrupt one, not a reason to allocate gigabytes. */
 enum { MAX_SYMS = 1 << 24 };
 
+/* Tokens are copied TOKEN_SLACK bytes at a time (they are short): the
+ * table and the name have that much room after them.  TOKEN_BAD marks a
+ * token whose index is past the table. */
+enum { TOKEN_SLACK = 16, TOKEN_BAD = UINT16_MAX };
+
 struct kallsyms {
 	struct ptk_source *src;
 	const struct ptk_paging *pg;
@@ -43,8 +48,9 @@ struct kallsyms {
 	uint32_t nsyms;
 	uint64_t relative_base;
 	uint16_t token_index[256];
-	char *token_table;	/* NUL-terminated tokens */
+	char *token_table;	/* NUL-terminated tokens, TOKEN_SLACK after */
 	size_t token_len;
+	uint16_t token_bytes[256];	/* each token's length, or TOKEN_BAD */
 	unsigned char *names;	/* the part of kallsyms_names read so far */
 	size_t names_len, names_cap;
 	int32_t *offsets;
@@ -98,7 +104,7 @@ static enum ptk_status read_tokens(struct kallsyms *k, uint64_t table_va)
 	/* Every token ends with a NUL; the one at the highest index is the
 	 * table's last.  Tokens are short: 256 bytes past it is plenty. */
 	k->token_len = (size_t)last + 256;
-	k->token_table = malloc(k->token_len + 1);
+	k->token_table = calloc(1, k->token_len + 1 + TOKEN_SLACK);
 	if (!k->token_table)
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "kallsyms");
 	st = read_virt(k, table_va, k->token_table, k->token_len,
@@ -117,6 +123,9 @@ static enum ptk_status read_tokens(struct kallsyms *k, uint64_t table_va)
 	if ((size_t)last + have >= k->token_len)
 		return ptk_set_err(ctx, PTK_ERR_CORRUPT,
 				   "kallsyms: token %u does not end", last);
+	for (unsigned i = 0; i < 256; i++)
+		k->token_bytes[i] = k->token_index[i] >= k->token_len ? TOKEN_BAD :
+			(uint16_t)strlen(k->token_table + k->token_index[i]);
 	return PTK_OK;
 }
 
@@ -129,9 +138,13 @@ static enum ptk_status expand(struct kallsyms *k, bool big_names,
 			      bool abs_percpu, struct ptk_symbols *syms)
 {
 	struct ptk_ctx *ctx = ptk_source_ctx(k->src);
-	char name[KSYM_NAME_MAX + 1];
+	char name[KSYM_NAME_MAX + TOKEN_SLACK];
 	size_t off = 0;
 	enum ptk_status st;
+
+	/* names average some 25 bytes; a hint, not a limit */
+	if (symbols_reserve(syms, k->nsyms, (size_t)k->nsyms * 32))
+		return ptk_set_err(ctx, PTK_ERR_NOMEM, "kallsyms");
 
 	for (uint32_t i = 0; i < k->nsyms; i++) {
 		size_t len, n = 0;
@@ -149,18 +162,20 @@ static enum ptk_status expand(struct kallsyms *k, bool big_names,
 			return ptk_set_err(ctx, st, "kallsyms: symbol %" PRIu32
 					   " of %" PRIu32, i, k->nsyms);
 		for (size_t t = 0; t < len; t++) {
-			const char *tok = k->token_table +
-					  k->token_index[k->names[off + t]];
-			size_t tl;
+			unsigned char c = k->names[off + t];
+			const char *tok = k->token_table + k->token_index[c];
+			size_t tl = k->token_bytes[c];
 
-			if (k->token_index[k->names[off + t]] >= k->token_len)
+			if (tl == TOKEN_BAD)
 				return ptk_set_err(ctx, PTK_ERR_CORRUPT,
 						   "kallsyms: symbol %" PRIu32
 						   ": token beyond the table", i);
-			tl = strlen(tok);
 			if (n + tl > KSYM_NAME_MAX)
 				tl = KSYM_NAME_MAX - n;
-			memcpy(name + n, tok, tl);
+			if (tl <= TOKEN_SLACK)
+				memcpy(name + n, tok, TOKEN_SLACK);
+			else
+				memcpy(name + n, tok, tl);
 			n += tl;
 		}
 		off += len;

@@ -18,6 +18,13 @@ struct ptk_symbols *symbols_new(void);
 int symbols_add(struct ptk_symbols *syms, uint64_t addr, char type,
 		const char *name, size_t len, const char *module);
 
+/**
+ * symbols_reserve() - room for @nsyms symbols and @name_bytes of names
+ * (each with its NUL), so that adding them moves nothing; -1 when out of
+ * memory.  A hint: more may still be added.
+ */
+int symbols_reserve(struct ptk_symbols *syms, size_t nsyms, size_t name_bytes);
+
 /** symbols_origin_set() - printf into the origin text */
 void symbols_origin_set(struct ptk_symbols *syms, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

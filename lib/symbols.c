@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem-priv.h"
 #include "symbols-priv.h"
 
 struct ptk_symbols {
@@ -17,7 +18,7 @@ struct ptk_symbols {
 	uint32_t *by_name;	/* open-addressed hash of indexes + 1 */
 	size_t hmask;
 	size_t *by_addr;	/* indexes of the non-absolute symbols */
-	size_t naddr;
+	size_t naddr, addr_cap;
 	uint64_t kernel_end;	/* _end, or 0 */
 	bool finished;		/* names are pointers, not offsets */
 	char origin[256];
@@ -38,11 +39,39 @@ void ptk_symbols_free(struct ptk_symbols *syms)
 {
 	if (!syms)
 		return;
-	free(syms->sym);
-	free(syms->strings);
-	free(syms->by_name);
-	free(syms->by_addr);
+	/* the arrays are bigmem's: a kernel has 10^5 symbols */
+	bigmem_free(syms->sym, syms->cap * sizeof(*syms->sym));
+	bigmem_free(syms->strings, syms->scap);
+	if (syms->by_name)
+		bigmem_free(syms->by_name,
+			    (syms->hmask + 1) * sizeof(*syms->by_name));
+	bigmem_free(syms->by_addr, syms->addr_cap * sizeof(*syms->by_addr));
 	free(syms);
+}
+
+/* Room for @cap symbols (bigmem's: a kernel has 10^5); -1 if none. */
+static int grow_syms(struct ptk_symbols *s, size_t cap)
+{
+	struct ptk_symbol *p = bigmem_realloc(s->sym, s->cap * sizeof(*p),
+					      cap * sizeof(*p));
+
+	if (!p)
+		return -1;
+	s->sym = p;
+	s->cap = cap;
+	return 0;
+}
+
+/* Room for @cap bytes of names; -1 if none. */
+static int grow_strings(struct ptk_symbols *s, size_t cap)
+{
+	char *p = bigmem_realloc(s->strings, s->scap, cap);
+
+	if (!p)
+		return -1;
+	s->strings = p;
+	s->scap = cap;
+	return 0;
 }
 
 /* Copy @len bytes and a NUL into the string blob; its offset, or -1. */
@@ -52,20 +81,25 @@ static long long add_string(struct ptk_symbols *s, const char *str, size_t len)
 
 	if (s->slen + len + 1 > s->scap) {
 		size_t cap = s->scap ? s->scap : 1 << 16;
-		char *p;
 
 		while (cap < s->slen + len + 1)
 			cap *= 2;
-		p = realloc(s->strings, cap);
-		if (!p)
+		if (grow_strings(s, cap))
 			return -1;
-		s->strings = p;
-		s->scap = cap;
 	}
 	memcpy(s->strings + at, str, len);
 	s->strings[at + len] = '\0';
 	s->slen += len + 1;
 	return (long long)at;
+}
+
+int symbols_reserve(struct ptk_symbols *s, size_t nsyms, size_t name_bytes)
+{
+	if (nsyms > s->cap && grow_syms(s, nsyms))
+		return -1;
+	if (name_bytes > s->scap && grow_strings(s, name_bytes))
+		return -1;
+	return 0;
 }
 
 /*
@@ -79,15 +113,8 @@ int symbols_add(struct ptk_symbols *s, uint64_t addr, char type,
 	struct ptk_symbol *sym;
 	long long off, mod = -1;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 4096;
-		struct ptk_symbol *p = realloc(s->sym, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		s->sym = p;
-		s->cap = cap;
-	}
+	if (s->n == s->cap && grow_syms(s, s->cap ? 2 * s->cap : 4096))
+		return -1;
 	off = add_string(s, name, len);
 	if (off < 0)
 		return -1;
@@ -170,11 +197,22 @@ static void size_symbols(struct ptk_symbols *s)
 	}
 }
 
+/* kallsyms lists the kernel's symbols in address order already, and a
+ * System.map is written so: a pass to see it costs less than the sort. */
+static bool in_order(const struct ptk_symbols *s)
+{
+	for (size_t i = 1; i < s->n; i++)
+		if (cmp_sym(&s->sym[i - 1], &s->sym[i]) > 0)
+			return false;
+	return true;
+}
+
 int symbols_finish(struct ptk_symbols *s)
 {
 	size_t cap = 16;
 
-	qsort(s->sym, s->n, sizeof(*s->sym), cmp_sym);
+	if (!in_order(s))
+		qsort(s->sym, s->n, sizeof(*s->sym), cmp_sym);
 	for (size_t i = 0; i < s->n && !s->finished; i++) {
 		s->sym[i].name = s->strings + (uintptr_t)s->sym[i].name;
 		if (s->sym[i].module)
@@ -184,13 +222,15 @@ int symbols_finish(struct ptk_symbols *s)
 	s->finished = true;
 	while (cap < 2 * s->n)
 		cap *= 2;
-	free(s->by_name);
-	free(s->by_addr);
-	s->by_name = calloc(cap, sizeof(*s->by_name));
-	s->by_addr = malloc((s->n ? s->n : 1) * sizeof(*s->by_addr));
+	if (s->by_name)
+		bigmem_free(s->by_name, (s->hmask + 1) * sizeof(*s->by_name));
+	bigmem_free(s->by_addr, s->addr_cap * sizeof(*s->by_addr));
+	s->hmask = cap - 1;
+	s->addr_cap = s->n ? s->n : 1;
+	s->by_name = bigmem_alloc(cap * sizeof(*s->by_name));
+	s->by_addr = bigmem_alloc(s->addr_cap * sizeof(*s->by_addr));
 	if (!s->by_name || !s->by_addr)
 		return -1;
-	s->hmask = cap - 1;
 	/* Insert in address order, so the first of a name found is the
 	 * lowest; ptk_symbols_find() prefers a global one over it. */
 	for (size_t i = 0; i < s->n; i++) {
