@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "bigmem-priv.h"
 #include "ptkit/translate.h"
 #include "ptkit/types.h"
 
@@ -55,10 +56,11 @@ enum ptk_status ptk_types_from_btf(struct ptk_source *src,
 				   "__stop_BTF %#" PRIx64 " make no BTF",
 				   start->addr, stop->addr);
 	t = calloc(1, sizeof(*t));
-	data = malloc(stop->addr - start->addr);
+	/* megabytes, read once: bigmem's, whose first touch costs less */
+	data = bigmem_alloc(stop->addr - start->addr);
 	if (!t || !data) {
 		free(t);
-		free(data);
+		bigmem_free(data, stop->addr - start->addr);
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "BTF");
 	}
 	t->ctx = ctx;
@@ -66,15 +68,15 @@ enum ptk_status ptk_types_from_btf(struct ptk_source *src,
 	t->size = stop->addr - start->addr;
 	st = ptk_read_virt(src, pg, t->addr, data, t->size);
 	if (st != PTK_OK) {
+		bigmem_free(data, t->size);
 		free(t);
-		free(data);
 		return ptk_set_err(ctx, st, "BTF at %#" PRIx64, start->addr);
 	}
 	old = libbpf_set_print(quiet);
 	t->btf = btf__new(data, (uint32_t)t->size);
 	err = errno;
 	libbpf_set_print(old);
-	free(data);	/* btf__new() keeps a copy */
+	bigmem_free(data, t->size);	/* btf__new() keeps a copy */
 	if (!t->btf) {
 		free(t);
 		return ptk_set_err(ctx, PTK_ERR_CORRUPT,
