@@ -80,7 +80,7 @@ static void past_the_reservation(void **state)
  * where huge pages begin. */
 static void bigmem_keeps_and_zeroes(void **state)
 {
-	size_t sizes[] = { 1, 4096, 100000, (2u << 20) + 1, 5u << 20 };
+	size_t sizes[] = { 1, 4096, 100000, 300000, (2u << 20) + 1, 5u << 20 };
 	unsigned char *p = NULL;
 	size_t have = 0;
 
