@@ -29,6 +29,7 @@
 
 #include "formats.h"
 #include "bigmem-priv.h"
+#include "radix-priv.h"
 
 /* QEMUCPUState, qemu target/i386/arch_dump.c: version, size, 18 general
  * registers, 10 segment descriptors of 24 bytes, then cr[0..4]. */
@@ -198,18 +199,15 @@ static const struct ptk_source_ops elf_ops = {
 
 /*
  * By address, the larger first, so aliases follow what they alias.  A
- * core of a fragmented machine has 10^5 segments and more: an LSD radix
- * sort on the address (11-bit digits, a pass skipped when one bucket holds
- * everything) costs a few passes over them where qsort() took most of the
- * opening time; equal addresses are then put larger first.
+ * core of a fragmented machine has 10^5 segments and more: a radix sort
+ * on the address costs a few passes over them where qsort() took most of
+ * the opening time; equal addresses are then put larger first.
  */
-#define SEG_DIGIT 11
+RADIX_SORT(sort_by_pa, struct segment, pa)
 
 static bool sort_segs(struct segment *seg, size_t n)
 {
-	size_t bytes = (n ? n : 1) * sizeof(struct segment), sorted = 1;
-	struct segment *tmp, *from = seg, *to;
-	size_t count[1u << SEG_DIGIT];
+	size_t sorted = 1;
 
 	/* Dumps list their segments in address order: nothing to do then. */
 	while (sorted < n && (seg[sorted - 1].pa < seg[sorted].pa ||
@@ -218,34 +216,8 @@ static bool sort_segs(struct segment *seg, size_t n)
 		sorted++;
 	if (sorted >= n)
 		return true;
-	tmp = to = bigmem_alloc(bytes);
-	if (!tmp)
+	if (!sort_by_pa(seg, n))
 		return false;
-	for (unsigned shift = 0; shift < 64; shift += SEG_DIGIT) {
-		const uint64_t mask = (1u << SEG_DIGIT) - 1;
-		size_t sum = 0;
-		bool trivial = false;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[from[i].pa >> shift & mask]++;
-		for (size_t d = 0; d <= mask; d++) {
-			size_t c = count[d];
-
-			trivial |= c == n;
-			count[d] = sum;
-			sum += c;
-		}
-		if (trivial)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			to[count[from[i].pa >> shift & mask]++] = from[i];
-		from = to;
-		to = to == tmp ? seg : tmp;
-	}
-	if (from != seg)
-		memcpy(seg, from, n * sizeof(*seg));
-	bigmem_free(tmp, bytes);
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && seg[j].pa == seg[j - 1].pa &&
 				   seg[j].memsz > seg[j - 1].memsz; j--) {

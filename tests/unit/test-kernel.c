@@ -752,10 +752,21 @@ static enum ptk_status collect(const struct ptk_rmap_hit *h, void *priv)
 	return PTK_OK;
 }
 
+/* The kernel's space, then the process's: its user half from PGD_PA. */
+static void kernel_and_process(struct ptk_rmap_space sp[2],
+			       const struct loaded *l)
+{
+	memset(sp, 0, 2 * sizeof(*sp));
+	sp[0].pg = l->k->f->pg;
+	sp[1].pg = l->k->f->pg;
+	sp[1].pg.root = PGD_PA;
+	sp[1].end = UINT64_C(1) << 47;
+}
+
 static void rmap_one_pass(void **state)
 {
 	struct loaded l;
-	struct ptk_rmap_space sp[3];
+	struct ptk_rmap_space sp[3] = { 0 };
 	struct ptk_range pfns[] = {
 		{ 5, 6 },	/* in the direct map only */
 		{ USER_PA >> 12, (USER_PA >> 12) + 1 },
@@ -765,11 +776,7 @@ static void rmap_one_pass(void **state)
 
 	(void)state;
 	load(&l);
-	memset(sp, 0, sizeof(sp));
-	sp[0].pg = l.k->f->pg;
-	sp[1].pg = l.k->f->pg;
-	sp[1].pg.root = PGD_PA;
-	sp[1].end = UINT64_C(1) << 47;
+	kernel_and_process(sp, &l);
 	sp[2].pg = l.k->f->pg;
 	sp[2].pg.root = 512 * MiB;	/* outside RAM: a bad space */
 	sp[2].end = UINT64_C(1) << 47;
@@ -787,6 +794,49 @@ static void rmap_one_pass(void **state)
 	assert_int_equal(hs.h[2].level, 1);
 	assert_true(hs.h[2].eff & PTK_F_US);
 	assert_true(hs.h[2].eff & PTK_F_NX);
+	unload(&l);
+}
+
+static enum ptk_status count_hit(const struct ptk_rmap_hit *h, void *priv)
+{
+	(void)h;
+	++*(size_t *)priv;
+	return PTK_OK;
+}
+
+/*
+ * Every hit of the walks becomes a record, sorted by frame, space and
+ * address, whichever order the walks met them in: the kernel's direct map
+ * and image map frames twice, the process maps one a second time.
+ */
+static void rmap_records_sorted(void **state)
+{
+	struct loaded l;
+	struct ptk_rmap_space sp[2];
+	struct ptk_rmap_spaces sps = { .space = sp, .n = 2 };
+	struct ptk_range pfns[] = { { 0, (128 * MiB) >> 12 } };
+	struct ptk_rmap_recs recs;
+	size_t hits = 0, user = 0;
+
+	(void)state;
+	load(&l);
+	kernel_and_process(sp, &l);
+	assert_int_equal(ptk_rmap(l.k->f->src, sp, 2, pfns, 1, count_hit, &hits,
+				  NULL), PTK_OK);
+	assert_int_equal(ptk_rmap_collect(l.k->f->src, &sps, NULL, pfns, 1,
+					  &recs), PTK_OK);
+	assert_int_equal(recs.n, hits);
+	assert_true(recs.n > 1000);
+	for (size_t i = 1; i < recs.n; i++) {
+		const struct ptk_rmap_rec *a = &recs.rec[i - 1], *b = &recs.rec[i];
+
+		assert_true(a->pfn < b->pfn ||
+			    (a->pfn == b->pfn && (a->space < b->space ||
+			     (a->space == b->space && a->va <= b->va))));
+		user += b->space == 1 && b->pfn == USER_PA >> 12;
+	}
+	assert_int_equal(user, 1);
+	ptk_rmap_recs_release(&recs);
 	unload(&l);
 }
 
@@ -1011,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(tasks_that_loop),
 		cmocka_unit_test(rmap_one_pass),
 		cmocka_unit_test(rmap_spaces_and_runs),
+		cmocka_unit_test(rmap_records_sorted),
 		cmocka_unit_test(modules_and_their_symbols),
 		cmocka_unit_test(two_roots),
 	};
