@@ -11,6 +11,7 @@
 #define PTKIT_LINEBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,6 +160,23 @@ static inline char *put_dec(char *p, uint64_t v, unsigned width)
 	while (n)
 		*p++ = tmp[--n];
 	return p;
+}
+
+/* "true" or "false", as JSON spells them. */
+static inline char *put_bool(char *p, bool b)
+{
+	return b ? put_lit(p, "true") : put_lit(p, "false");
+}
+
+/* Left-aligned in @width columns, as printf's %-*s. */
+static inline char *put_left(char *p, const char *s, unsigned width)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	for (; n < width; n++)
+		p[n] = ' ';
+	return p + n;
 }
 
 /* A size as the kernel's ptdump prints it: "4K", "632K", "2M" (the

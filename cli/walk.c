@@ -100,17 +100,6 @@ static const struct argp walk_argp = {
 	source_children, NULL, NULL,
 };
 
-/* Left-aligned in @width columns, as printf's %-*s. */
-static char *put_left(char *p, const char *s, unsigned width)
-{
-	char *start = p;
-
-	p = put_str(p, s);
-	while ((unsigned)(p - start) < width)
-		*p++ = ' ';
-	return p;
-}
-
 /* The symbol of an entry's address, or NULL. */
 static const char *entry_symbol(struct session *s, const struct ptk_run *r,
 				const struct ptk_walk_entry *e, char *buf,
@@ -161,11 +150,6 @@ static void print_text(struct printer *p, const struct ptk_run *r,
 	*q++ = '\n';
 	p->l.p = q;
 	lb_end_record(&p->l);
-}
-
-static char *put_bool(char *q, bool b)
-{
-	return b ? put_lit(q, "true") : put_lit(q, "false");
 }
 
 /* The flags as JSON keys: the run's seven, then an entry's A and D. */

@@ -137,7 +137,8 @@ test_expect 'modules: regions, symbols where addresses are shown' '
 	ptkit symbols --format=json "$S2" fw_cfg_read_blob >actual &&
 	echo "{\"address\":\"0xffffffffc02b4300\",\"type\":\"t\",\"name\":\"fw_cfg_read_blob\",\"module\":\"qemu_fw_cfg\"}" >expect &&
 	test_cmp expect actual &&
-	ptkit rmap "$S2" 0x292d | grep -q "0xffffffffc02b4000 4K  ro GLB x  \[Modules: qemu_fw_cfg.text\]$"
+	ptkit rmap "$S2" 0x292d | grep -q "^0x292d       kernel                 0xffffffffc02b4000 4K  ro GLB x  \[Modules: qemu_fw_cfg.text\]$" &&
+	ptkit rmap --format=json "$S2" 0x292d | grep -q "\"va\":\"0xffffffffc02b4000\",\"level\":\"pte\",\"mapped\":true,\"page\":4096,\"rw\":false,\"nx\":false,\"user\":false,\"region\":\"Modules\",\"module\":\"qemu_fw_cfg.text\"}$"
 '
 
 test_expect 'info: the kernel, its symbols, its BTF and its sections' '
