@@ -241,36 +241,58 @@ enum ptk_status ptk_types_size(const struct ptk_types *t, const char *type,
 	return PTK_OK;
 }
 
+/* Enumerator @name of enum type @bt into *ret; false if it has none. */
+static bool enumerator(const struct btf *btf, const struct btf_type *bt,
+		       const char *name, int64_t *ret)
+{
+	if (btf_is_enum(bt)) {
+		const struct btf_enum *e = btf_enum(bt);
+
+		for (unsigned i = 0; i < btf_vlen(bt); i++, e++)
+			if (!strcmp(btf__name_by_offset(btf, e->name_off),
+				    name)) {
+				*ret = e->val;
+				return true;
+			}
+	} else if (btf_is_enum64(bt)) {
+		const struct btf_enum64 *e = btf_enum64(bt);
+
+		for (unsigned i = 0; i < btf_vlen(bt); i++, e++)
+			if (!strcmp(btf__name_by_offset(btf, e->name_off),
+				    name)) {
+				*ret = (int64_t)btf_enum64_value(e);
+				return true;
+			}
+	}
+	return false;
+}
+
 enum ptk_status ptk_types_enum(const struct ptk_types *t, const char *type,
 			       const char *name, int64_t *ret)
 {
 	uint32_t n = btf__type_cnt(t->btf);
 
+	if (type) {
+		/* by kind first: comparing the name of each of 10^5 types
+		 * was a fifth of ptkit pages, which asks for a dozen */
+		static const int kinds[] = { BTF_KIND_ENUM, BTF_KIND_ENUM64 };
+
+		for (unsigned k = 0; k < 2; k++) {
+			int id = btf__find_by_name_kind(t->btf, type, kinds[k]);
+
+			if (id > 0 && enumerator(t->btf,
+						 btf__type_by_id(t->btf,
+								 (uint32_t)id),
+						 name, ret))
+				return PTK_OK;
+		}
+		n = 0;
+	}
 	for (uint32_t id = 1; id < n; id++) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
 
-		if (!bt || (type && strcmp(btf__name_by_offset(t->btf,
-						bt->name_off), type)))
-			continue;
-		if (btf_is_enum(bt)) {
-			const struct btf_enum *e = btf_enum(bt);
-
-			for (unsigned i = 0; i < btf_vlen(bt); i++, e++)
-				if (!strcmp(btf__name_by_offset(t->btf,
-						e->name_off), name)) {
-					*ret = e->val;
-					return PTK_OK;
-				}
-		} else if (btf_is_enum64(bt)) {
-			const struct btf_enum64 *e = btf_enum64(bt);
-
-			for (unsigned i = 0; i < btf_vlen(bt); i++, e++)
-				if (!strcmp(btf__name_by_offset(t->btf,
-						e->name_off), name)) {
-					*ret = (int64_t)btf_enum64_value(e);
-					return PTK_OK;
-				}
-		}
+		if (bt && enumerator(t->btf, bt, name, ret))
+			return PTK_OK;
 	}
 	return ptk_set_err(t->ctx, PTK_ERR_NODATA,
 			   "the kernel's BTF has no enumerator %s%s%s", name,
