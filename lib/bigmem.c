@@ -8,7 +8,10 @@
 #include "bigmem-priv.h"
 #include "ptkit/paging.h"
 
+/* Populated up to POPULATE_MAX: an array sized from a count in the input
+ * (a corrupt e_phnum, kallsyms_num_syms) must cost only what is used. */
 enum { HUGE_BYTES = 2u << 20, HUGE_FROM = 256u << 10 };
+#define POPULATE_MAX ((size_t)256 << 20)
 
 /* Under AddressSanitizer, the heap: its redzones catch what runs past an
  * array, which a mapping rounded up to pages would not. */
@@ -67,7 +70,8 @@ void *bigmem_alloc(size_t bytes)
 	if (p + HUGE_BYTES > a)
 		munmap(a + len, (size_t)(p + HUGE_BYTES - a));
 	madvise(a, len, MADV_HUGEPAGE);
-	madvise(a, len, MADV_POPULATE_WRITE);	/* 5.14 on; else faults */
+	if (len <= POPULATE_MAX)
+		madvise(a, len, MADV_POPULATE_WRITE);	/* 5.14 on; else faults */
 	return a;
 }
 

@@ -34,7 +34,7 @@ enum { KSYM_NAME_MAX = 512, NAMES_CHUNK = 1 << 16 };
 
 /* More than any kernel has (6.1 defconfig: ~100,000); a larger count in a
  * dump is a corrupt one, not a reason to allocate gigabytes. */
-enum { MAX_SYMS = 1 << 24 };
+enum { MAX_SYMS = 1 << 24, RESERVE_MAX = 1 << 19 };
 
 /* Tokens are copied TOKEN_SLACK bytes at a time (they are short): the
  * table and the name have that much room after them.  TOKEN_BAD marks a
@@ -139,11 +139,13 @@ static enum ptk_status expand(struct kallsyms *k, bool big_names,
 {
 	struct ptk_ctx *ctx = ptk_source_ctx(k->src);
 	char name[KSYM_NAME_MAX + TOKEN_SLACK];
+	/* room for no more than a large kernel's: a corrupt count must not
+	 * reserve; names average some 25 bytes (a hint, not a limit) */
+	size_t room = k->nsyms < RESERVE_MAX ? k->nsyms : RESERVE_MAX;
 	size_t off = 0;
 	enum ptk_status st;
 
-	/* names average some 25 bytes; a hint, not a limit */
-	if (symbols_reserve(syms, k->nsyms, (size_t)k->nsyms * 32))
+	if (symbols_reserve(syms, room, room * 32))
 		return ptk_set_err(ctx, PTK_ERR_NOMEM, "kallsyms");
 
 	for (uint32_t i = 0; i < k->nsyms; i++) {
