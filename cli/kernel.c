@@ -347,12 +347,31 @@ struct ptk_vmstat *session_vmstat(struct session *s)
 	return s->vmstat;
 }
 
+/*
+ * A variable's address without loading the symbols: when the session
+ * has none yet and would take them from the dump's kallsyms, one scan
+ * for the name costs a few percent of building the table.
+ */
+static bool quick_symbol(struct session *s, const char *name, uint64_t *ret)
+{
+	if (s->syms || s->syms_tried || (s->opts && s->opts->symbols))
+		return false;
+	session_preload_wait(s);	/* it may have loaded them */
+	if (s->syms)
+		return false;
+	if (ptk_kallsyms_find(s->src, &s->kpg, name, ret) == PTK_OK)
+		return true;
+	ptk_ctx_clear_err(s->ctx);
+	return false;
+}
+
 int session_kernel_int(struct session *s, const char *name, int64_t *ret)
 {
 	uint64_t addr;
 	int32_t v;
 
-	if (!session_symbol_named(s, name, &addr))
+	if (!quick_symbol(s, name, &addr) &&
+	    !session_symbol_named(s, name, &addr))
 		return -1;
 	if (ptk_read_virt(s->src, &s->kpg, addr, &v, sizeof(v)) != PTK_OK) {
 		ptk_ctx_clear_err(s->ctx);

@@ -69,6 +69,22 @@ enum ptk_status ptk_symbols_from_kallsyms(struct ptk_source *src,
 					  struct ptk_symbols **ret);
 
 /**
+ * ptk_kallsyms_find() - the address of the kernel's symbol @name, from
+ * the dump's kallsyms, without building the table
+ * @pg: paging of the kernel's own tables
+ *
+ * What ptk_symbols_find() would answer on ptk_symbols_from_kallsyms()'s
+ * table, in one pass over the compressed names that expands each only as
+ * long as it matches: a few percent of building the table, for a caller
+ * that wants a variable or two.  PTK_ERR_NODATA when VMCOREINFO has no
+ * kallsyms or kallsyms has no such symbol; PTK_ERR_CORRUPT when no
+ * reading of the tables puts _stext where VMCOREINFO says.
+ */
+enum ptk_status ptk_kallsyms_find(struct ptk_source *src,
+				  const struct ptk_paging *pg,
+				  const char *name, uint64_t *ret);
+
+/**
  * ptk_symbols_from_file() - symbols from a System.map or /proc/kallsyms
  * @src: optional: a source whose VMCOREINFO places the kernel (KASLR)
  *

@@ -593,6 +593,73 @@ static void symbols_refused(void **state)
 	kernel_free(k);
 }
 
+/* Every name kallsyms has, looked up alone, is where the whole table
+ * puts it; names it has not (a prefix, a longer name) are not found. */
+static void kallsyms_find_agrees(struct kernel *k)
+{
+	struct ptk_symbols *syms;
+	uint64_t addr;
+
+	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg,
+						   &syms), PTK_OK);
+	for (size_t i = 0; i < ptk_symbols_count(syms); i++) {
+		const char *name = ptk_symbols_at(syms, i)->name;
+
+		addr = 1;
+		assert_int_equal(ptk_kallsyms_find(k->f->src, &k->f->pg, name,
+						   &addr), PTK_OK);
+		assert_int_equal(addr, ptk_symbols_find(syms, name)->addr);
+	}
+	ptk_symbols_free(syms);
+	for (const char *const *n = (const char *const[]){ "init_tas",
+		"init_task2", "", "nothing", NULL }; *n; n++)
+		assert_int_equal(ptk_kallsyms_find(k->f->src, &k->f->pg, *n,
+						   &addr), PTK_ERR_NODATA);
+}
+
+static void kallsyms_find(void **state)
+{
+	struct kernel *k;
+	struct ksym syms[3];
+	char longname[300];
+	uint64_t addr = 0;
+
+	(void)state;
+	for (int abs_percpu = 0; abs_percpu < 2; abs_percpu++) {
+		k = kernel_new(abs_percpu);
+		kallsyms_find_agrees(k);
+		/* the global of two that share a name */
+		assert_int_equal(ptk_kallsyms_find(k->f->src, &k->f->pg,
+						   "local_thing", &addr),
+				 PTK_OK);
+		assert_int_equal(addr, INIT_TASK + 0x2000);
+		kernel_free(k);
+	}
+	/* 6.1's two-byte lengths */
+	k = kernel_new(true);
+	memset(longname, 'x', sizeof(longname));
+	longname[0] = 'T';
+	longname[200] = '\0';
+	syms[0] = (struct ksym){ "T_stext", IMAGE_VA };
+	syms[1] = (struct ksym){ longname, IMAGE_VA + 0x10 };
+	syms[2] = (struct ksym){ "Tafter", IMAGE_VA + 0x20 };
+	write_kallsyms(k, syms, 3, true, true);
+	flush(k);
+	kallsyms_find_agrees(k);
+	/* _stext is not where VMCOREINFO says: no reading fits */
+	meta(k, "SYMBOL(_stext)", IMAGE_VA + 0x1000);
+	assert_int_equal(ptk_kallsyms_find(k->f->src, &k->f->pg, "after",
+					   &addr), PTK_ERR_CORRUPT);
+	assert_non_null(strstr(ptk_ctx_err(k->f->ctx), "_stext"));
+	/* more symbols than the names hold */
+	meta(k, "SYMBOL(_stext)", IMAGE_VA);
+	put32(k, KALLSYMS + 0x8008, 100000);
+	flush(k);
+	assert_int_not_equal(ptk_kallsyms_find(k->f->src, &k->f->pg, "after",
+					       &addr), PTK_OK);
+	kernel_free(k);
+}
+
 static void types_from_btf(void **state)
 {
 	struct kernel *k = kernel_new(true);
@@ -1056,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(symbols_both_address_encodings),
 		cmocka_unit_test(symbols_long_names),
 		cmocka_unit_test(symbols_refused),
+		cmocka_unit_test(kallsyms_find),
 		cmocka_unit_test(types_from_btf),
 		cmocka_unit_test(tasks_and_threads),
 		cmocka_unit_test(tasks_that_loop),
