@@ -532,14 +532,14 @@ static void symbols_both_address_encodings(void **state)
 	}
 }
 
-static void symbols_long_names(void **state)
+/* A kernel whose kallsyms has a 199-character name: 6.1's two-byte
+ * lengths. */
+static struct kernel *kernel_long_names(void)
 {
 	struct kernel *k = kernel_new(true);
 	char longname[300];
 	struct ksym syms[3];
-	struct ptk_symbols *s;
 
-	(void)state;
 	memset(longname, 'x', sizeof(longname));
 	longname[0] = 'T';
 	longname[200] = '\0';
@@ -548,6 +548,15 @@ static void symbols_long_names(void **state)
 	syms[2] = (struct ksym){ "Tafter", IMAGE_VA + 0x20 };
 	write_kallsyms(k, syms, 3, true, true);
 	flush(k);
+	return k;
+}
+
+static void symbols_long_names(void **state)
+{
+	struct kernel *k = kernel_long_names();
+	struct ptk_symbols *s;
+
+	(void)state;
 	assert_int_equal(ptk_symbols_from_kallsyms(k->f->src, &k->f->pg, &s),
 			 PTK_OK);
 	assert_int_equal(strlen(ptk_symbols_at(s, 1)->name), 199);
@@ -620,8 +629,6 @@ static void kallsyms_find_agrees(struct kernel *k)
 static void kallsyms_find(void **state)
 {
 	struct kernel *k;
-	struct ksym syms[3];
-	char longname[300];
 	uint64_t addr = 0;
 
 	(void)state;
@@ -635,16 +642,7 @@ static void kallsyms_find(void **state)
 		assert_int_equal(addr, INIT_TASK + 0x2000);
 		kernel_free(k);
 	}
-	/* 6.1's two-byte lengths */
-	k = kernel_new(true);
-	memset(longname, 'x', sizeof(longname));
-	longname[0] = 'T';
-	longname[200] = '\0';
-	syms[0] = (struct ksym){ "T_stext", IMAGE_VA };
-	syms[1] = (struct ksym){ longname, IMAGE_VA + 0x10 };
-	syms[2] = (struct ksym){ "Tafter", IMAGE_VA + 0x20 };
-	write_kallsyms(k, syms, 3, true, true);
-	flush(k);
+	k = kernel_long_names();
 	kallsyms_find_agrees(k);
 	/* _stext is not where VMCOREINFO says: no reading fits */
 	meta(k, "SYMBOL(_stext)", IMAGE_VA + 0x1000);
