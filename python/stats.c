@@ -42,12 +42,24 @@ fail:
  * (no symbols, or the variable cannot be read). */
 static int direct_gbpages(SourceObject *s)
 {
-	const struct ptk_symbols *syms = source_symbols(s);
-	const struct ptk_symbol *sym;
+	const struct ptk_symbol *sym = NULL;
+	uint64_t addr = 0;
+	bool found;
 	int32_t v = -1;
 
-	if (syms && (sym = ptk_symbols_find(syms, "direct_gbpages")) &&
-	    ptk_read_virt(s->src, &s->pg, sym->addr, &v, sizeof(v)) == PTK_OK)
+	/* one name: not worth building the table if it is not built yet */
+	if (s->kern.syms || s->kern.syms_tried) {
+		if (s->kern.syms)
+			sym = ptk_symbols_find(s->kern.syms, "direct_gbpages");
+		found = sym != NULL;
+		if (sym)
+			addr = sym->addr;
+	} else {
+		found = ptk_kallsyms_find(s->src, &s->pg, "direct_gbpages",
+					  &addr) == PTK_OK;
+	}
+	if (found &&
+	    ptk_read_virt(s->src, &s->pg, addr, &v, sizeof(v)) == PTK_OK)
 		v = v != 0;
 	else
 		v = -1;
